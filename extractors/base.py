@@ -1,0 +1,123 @@
+"""The two kinds of extractor and the neutral form between them.
+
+A *format backend* (text, PDF, DOCX …) turns a file into `SourceText`: an ordered
+list of `Row`s, each a paragraph (one cell) or a logical table row (several cells,
+merged continuation cells as ''). A *layout extractor* (one per city's report layout)
+recognises a `SourceText` and fills a `Document` with raw records.
+
+Keeping the two apart is what lets the PDF and DOCX backends feed the very same
+layout code as the text renderings: a new format is one backend module, a new city's
+layout one layout module; nothing else changes (see extractors/__init__.py for how
+both are discovered).
+"""
+
+from __future__ import annotations
+
+import abc
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar, Iterator
+
+from pipeline.model import Document, SourceRef
+
+
+class ExtractionError(Exception):
+    """The file can't be read at all; the message is one line naming the reason."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """A paragraph (one cell) or a logical table row, with where it came from."""
+
+    cells: tuple[str, ...]
+    ref: SourceRef
+    cell_refs: tuple[SourceRef, ...] | None = None  # per cell, where the backend knows them
+    is_table: bool = False
+
+    @property
+    def text(self) -> str:
+        """The row's cells joined with tabs, as the text renderings print it."""
+        return "\t".join(self.cells)
+
+    @property
+    def filled(self) -> list[tuple[int, str]]:
+        """(column, text) of the non-empty cells."""
+        return [(i, c.strip()) for i, c in enumerate(self.cells) if c.strip()]
+
+    def cell_ref(self, col: int) -> SourceRef:
+        if self.cell_refs and col < len(self.cell_refs):
+            return self.cell_refs[col]
+        return self.ref
+
+    def is_blank(self) -> bool:
+        return not any(c.strip() for c in self.cells)
+
+
+@dataclass
+class SourceText:
+    """A file's content in reading order, independent of its format."""
+
+    path: Path
+    format: str
+    rows: list[Row]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def file(self) -> str:
+        return self.path.name
+
+    def full_text(self) -> str:
+        return "\n".join(r.text for r in self.rows)
+
+    def nonblank(self) -> Iterator[tuple[int, Row]]:
+        for i, row in enumerate(self.rows):
+            if not row.is_blank():
+                yield i, row
+
+    def head(self, n_chars: int = 3000) -> str:
+        """The beginning of the text, for layout detection."""
+        out, size = [], 0
+        for row in self.rows:
+            out.append(row.text)
+            size += len(row.text) + 1
+            if size >= n_chars:
+                break
+        return "\n".join(out)
+
+
+class FormatBackend(abc.ABC):
+    """Reads one file format into `SourceText`."""
+
+    name: ClassVar[str]
+    extensions: ClassVar[tuple[str, ...]]
+
+    @abc.abstractmethod
+    def read(self, path: Path) -> SourceText:
+        """Raise ExtractionError with a one-line reason when the file can't be read."""
+
+
+class LayoutExtractor(abc.ABC):
+    """Recognises one report layout and extracts its records into a Document."""
+
+    name: ClassVar[str]
+    description: ClassVar[str] = ""
+
+    @classmethod
+    @abc.abstractmethod
+    def detect(cls, text: SourceText) -> float:
+        """How sure (0–1) that `text` is this layout; > 0.5 claims it."""
+
+    @abc.abstractmethod
+    def extract(self, text: SourceText, doc: Document) -> None:
+        """Fill `doc` (metadata and raw records) from `text`."""
+
+
+def find_first(text: SourceText, pattern: str | re.Pattern[str]) -> tuple[re.Match[str], Row] | None:
+    """The first row whose text matches `pattern`, with the match."""
+    rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+    for row in text.rows:
+        m = rx.search(row.text)
+        if m:
+            return m, row
+    return None

@@ -1,0 +1,85 @@
+"""Field labels as printed → canonical field names.
+
+Reports word the same field differently from city to city and even from sheet to
+sheet (「審議会報告事項(産業振興課記載)」 vs 「審議会報告事項 (産業振興課記載)」, 「担当課」 vs
+「実施主体」 vs 「推進団体」). Extractors locate fields through `canonical_label`, never by
+column index, so a new wording means one more synonym here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# canonical field → label spellings (compared after `_key`)
+LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "fiscal_year": ("対象年度", "評価年度", "年度"),
+    "departments": ("担当課", "所管課", "担当部署", "実施主体", "推進団体", "事業主体"),
+    "partners": ("関係機関", "関係団体", "連携機関"),
+    "created": ("作成日",),
+    "policy_no": ("方針番号", "目標番号"),
+    "policy_name": ("方針名", "目標名"),
+    "measure_no": ("施策番号", "事業番号"),
+    "measure_name": ("施策名", "施策概要", "実施事業", "事業名", "個別事業"),
+    "action": ("取組内容", "取組", "取り組み内容"),
+    "planned": ("予定", "計画"),
+    "done": ("実施", "実績内容", "実施内容"),
+    "indicator": ("達成指標", "成果指標", "活動指標"),
+    "assessment": ("実施内容に関する所見・評価", "所見・評価", "評価・課題", "実施状況・課題"),
+    "next_year": ("次年度の予定", "今後の予定"),
+    "direction": ("方向性", "今後の方向性", "後期計画に向けて", "次年度の方向性"),
+    "content": ("内容",),
+    "council_report": ("審議会報告事項",),
+    "council_opinion": ("審議会意見",),
+    "target_text": ("目標・指標", "目標とする姿"),
+    "basic_goals": ("基本目標",),
+    "target": ("年間目標", "目標値", "目標"),
+    "actual": ("実績", "実績値"),
+    "grade": ("評価",),
+    "good_points": ("良い点",),
+    "issues": ("課題",),
+    "policy_area": ("方向性",),
+    "sub_policy": ("個別施策",),
+}
+
+# A parenthesized note after a label is not part of it: 「審議会報告事項(産業振興課記載)」.
+_TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
+
+
+def _key(label: str) -> str:
+    text = unicodedata.normalize("NFKC", label)
+    text = re.sub(r"\s+", "", text)
+    text = _TRAILING_NOTE.sub("", text)
+    return text.strip("【】[]:：・")
+
+
+_LOOKUP: dict[str, str] = {}
+for _field, _spellings in LABEL_SYNONYMS.items():
+    for _spelling in _spellings:
+        _LOOKUP.setdefault(_key(_spelling), _field)
+
+
+def canonical_label(label: str | None) -> str | None:
+    """「審議会報告事項 (産業振興課記載)」 → "council_report"; unknown text → None.
+
+    Ambiguous spellings resolve to the first field listed (「方向性」 → "direction");
+    a layout that uses 方向性 as a hierarchy level checks the raw label itself.
+    """
+    if not label:
+        return None
+    return _LOOKUP.get(_key(label))
+
+
+def label_prefix(text: str, field: str) -> str | None:
+    """If `text` starts with a spelling of `field` followed by a space, return the rest.
+
+    For cells like 「達成指標 ・SNS媒体も用いた事業周知 …」 where the label and the value
+    share one cell.
+    """
+    stripped = text.lstrip()
+    for spelling in LABEL_SYNONYMS[field]:
+        if stripped.startswith(spelling):
+            rest = stripped[len(spelling):]
+            if not rest or rest[0] in " \u3000:：\n":
+                return rest.lstrip(" \u3000:：\n")
+    return None

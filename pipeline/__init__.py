@@ -1,0 +1,1 @@
+"""hyoka pipeline: document model, stages, store and CLI."""

@@ -1,0 +1,159 @@
+"""The `hyoka` command line: ingest reports into a dataset, show one parsed report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.tree import Tree
+
+EXIT_OK = 0
+EXIT_SOME_FAILED = 3  # some files could not be read; the others were stored
+EXIT_NONE_READ = 4  # no file could be read (or none was found)
+
+app = typer.Typer(
+    help=(
+        "hyoka reads Japanese municipalities' industrial-promotion plan progress and evaluation "
+        "reports (産業振興計画 進捗管理・評価シート, 進捗状況まとめ, 報告書) into one dataset "
+        "(Parquet + DuckDB), every value traceable to the line, page or cell it was printed in."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+console = Console()
+err_console = Console(stderr=True)
+
+
+@app.command()
+def ingest(
+    paths: List[Path] = typer.Argument(..., help="Report files, or folders to search for .txt/.md/.pdf/.docx files."),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for <table>.parquet files and hyoka.duckdb."),
+    replace: bool = typer.Option(False, help="Replace the stored dataset instead of merging into it."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary table."),
+) -> None:
+    """Read reports into the dataset in OUT (re-running on the same files gives the same dataset).
+
+    Exit status: 0 every file was read; 3 some files could not be read (each is named on
+    stderr and listed in the failures table, the rest were stored); 4 no file was read.
+    """
+    from pipeline.ingest import ingest as run_ingest, iter_input_files
+    from pipeline.store import write
+
+    files = list(iter_input_files(paths))
+    if not files:
+        err_console.print(f"hyoka: no report files found in {', '.join(map(str, paths))}")
+        raise typer.Exit(EXIT_NONE_READ)
+    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                  TimeElapsedColumn(), console=err_console, disable=quiet, transient=True) as progress:
+        task = progress.add_task("", total=len(files))
+
+        def on_file(path, doc, failure):
+            if failure is not None:
+                progress.console.print(f"[red]✗[/red] {failure.line()}", highlight=False)
+            progress.update(task, advance=1, description=path.name)
+
+        result = run_ingest(files, on_file=on_file)
+    tables = result.tables()
+    write(tables, out, replace=replace)
+    if not quiet:
+        _summary(result)
+    console.print(
+        f"{len(result.documents)} read, {len(result.failures)} failed → {out}/ "
+        f"({', '.join(f'{n} {len(t)}' for n, t in tables.items() if n in ('measures', 'actions', 'indicator_values', 'notes'))})",
+        highlight=False,
+    )
+    if result.failures:
+        raise typer.Exit(EXIT_SOME_FAILED if result.documents else EXIT_NONE_READ)
+
+
+def _summary(result) -> None:
+    """One line per document: what was read from it, and one per file that failed."""
+    for d in result.documents:
+        counts = [(len(d.measures), "measures"), (len(d.actions), "actions"), (len(d.indicator_values), "values"),
+                  (len(d.score_summaries), "scores"), (len(d.notes), "notes"), (len(d.flags), "flags")]
+        mark = "[green]✓[/green]" if d.status.value == "success" else "[yellow]~[/yellow]"
+        console.print(
+            f"{mark} {Path(d.source_path).name}  {d.municipality or '?'} FY{d.fiscal_year or '?'} [dim]{d.layout}[/dim]  "
+            + " · ".join(f"{n} {label}" for n, label in counts if n),
+            highlight=False,
+        )
+    for f in result.failures:
+        console.print(f"[red]✗[/red] {f.line()}", highlight=False)
+
+
+@app.command()
+def show(
+    file: Path = typer.Argument(..., help="One report file."),
+    notes: bool = typer.Option(False, help="Also list the notes (良い点, 課題, 所見 …)."),
+) -> None:
+    """Print one report's parsed tree: document, hierarchy › measures › actions/values, scores, flags."""
+    from extractors.base import ExtractionError
+    from pipeline.ingest import read_document
+
+    try:
+        doc = read_document(file)
+    except ExtractionError as exc:
+        err_console.print(f"hyoka: {file}: {exc}")
+        raise typer.Exit(EXIT_NONE_READ)
+    root = Tree(f"[bold]{doc.title}[/bold]  ({doc.municipality}, FY{doc.fiscal_year or '?'}, {doc.kind}, "
+                f"layout {doc.layout}, doc_id {doc.doc_id})")
+    groups: dict[tuple, Tree] = {}
+    for m in doc.measures:
+        parent = root
+        for level in m.hierarchy:
+            key = tuple(m.hierarchy[: m.hierarchy.index(level) + 1])
+            if key not in groups:
+                label, id_, name = level
+                groups[key] = parent.add(f"{label}{id_ or ''} {name}")
+            parent = groups[key]
+        extras = []
+        if m.direction:
+            extras.append(f"方向性 {m.direction}")
+        if m.departments:
+            extras.append(f"担当 {'、'.join(m.departments)}")
+        if m.partners_raw is not None:
+            extras.append(f"関係機関 {'、'.join(m.partners) or 'なし'}")
+        if m.target_raw:
+            extras.append(f"目標 {m.target_raw}")
+        label = m.name if m.key == m.name else f"[cyan]{m.key}[/cyan] {m.name}"
+        node = parent.add(f"{label}  [dim]{' | '.join(extras)}  ({m.ref.label()})[/dim]")
+        for a in (a for a in doc.actions if a.measure_key == m.key):
+            node.add(f"取組{a.action_no or ''}: 予定 {_short(a.planned)} / 実施 {_short(a.done)}"
+                     + (f" / 指標 {_short(a.indicator)}" if a.indicator else ""))
+        for v in (v for v in doc.indicator_values if v.measure_key == m.key):
+            node.add(f"{v.fiscal_year_raw} ({v.row_kind}): 目標 {v.target_raw or '-'} 実績 {v.actual_raw or '-'} "
+                     f"評価 {v.grade_raw or '-'}")
+        if notes:
+            for n in (n for n in doc.notes if n.scope == m.key):
+                node.add(f"[dim]{n.kind}: {_short(n.text, 60)}[/dim]")
+    for s in doc.score_summaries:
+        counts = " ".join(f"{k}{v}" for k, v in s.counts.items())
+        root.add(f"[magenta]{s.scope}[/magenta] {s.total_items}施策中 {counts} → {s.stated_score} "
+                 f"(前回 {s.previous_score}) / {s.max_score}")
+    if notes:
+        scoped = {m.key for m in doc.measures}
+        for n in (n for n in doc.notes if n.scope not in scoped):
+            root.add(f"[dim]{n.scope} {n.kind}: {_short(n.text, 60)} {' '.join(n.actors)}[/dim]")
+    for f in doc.flags:
+        root.add(f"[yellow]flag[/yellow] {f.field} 「{f.raw}」: {f.reason} ({f.ref.label()})")
+    console.print(root)
+
+
+def _short(text: str | None, n: int = 40) -> str:
+    if not text:
+        return "-"
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def main() -> None:  # console_scripts entry point
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,300 @@
+"""The typed document model: what an extractor produces and the store writes.
+
+One `Document` per input file. Its records are plain dataclasses whose fields map
+one-to-one onto the columns of the canonical tables (see docs/schema.md). Every
+record carries a `SourceRef` so a value can be traced to where it was printed.
+
+Extractors fill the ``*_raw`` fields with the text as printed; the normalize stage
+(pipeline/stages.py) fills the canonical fields from them with the pure functions
+in `normalizers`. Nothing here knows about any particular city's layout.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Status(str, enum.Enum):
+    SUCCESS = "success"
+    PARTIAL = "partial"  # read, but some part could not be parsed (see Document.errors)
+    FAILURE = "failure"  # nothing usable; the file goes to the failures table
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a value was printed. Text files use lines; PDF pages/bboxes; DOCX table cells."""
+
+    file: str
+    line_start: int | None = None  # 1-based, inclusive
+    line_end: int | None = None
+    page: int | None = None  # 1-based
+    table: int | None = None  # 0-based table index in the document (DOCX/PDF)
+    row: int | None = None  # 0-based row in that logical table
+    col: int | None = None  # 0-based column in that logical table
+    bbox: tuple[float, float, float, float] | None = None  # PDF x0, top, x1, bottom
+
+    def span(self, other: "SourceRef") -> "SourceRef":
+        """The smallest reference covering self and other (same file)."""
+        def lo(a, b):
+            return b if a is None else a if b is None else min(a, b)
+
+        def hi(a, b):
+            return b if a is None else a if b is None else max(a, b)
+
+        return SourceRef(
+            file=self.file,
+            line_start=lo(self.line_start, other.line_start),
+            line_end=hi(self.line_end, other.line_end),
+            page=lo(self.page, other.page),
+            table=self.table if self.table == other.table else None,
+            row=lo(self.row, other.row) if self.table == other.table else None,
+            col=None,
+            bbox=None,
+        )
+
+    def label(self) -> str:
+        """Short human form: 'file:L12-14', 'file:p3', 'file:T2 r4 c1'."""
+        parts = []
+        if self.page is not None:
+            parts.append(f"p{self.page}")
+        if self.line_start is not None:
+            parts.append(
+                f"L{self.line_start}"
+                if self.line_end in (None, self.line_start)
+                else f"L{self.line_start}-{self.line_end}"
+            )
+        if self.table is not None:
+            cell = f"T{self.table}"
+            if self.row is not None:
+                cell += f" r{self.row}"
+            if self.col is not None:
+                cell += f" c{self.col}"
+            parts.append(cell)
+        return f"{self.file}:" + " ".join(parts)
+
+    def columns(self) -> dict[str, Any]:
+        return {
+            "src_file": self.file,
+            "src_line_start": self.line_start,
+            "src_line_end": self.line_end,
+            "src_page": self.page,
+            "src_table": self.table,
+            "src_row": self.row,
+            "src_col": self.col,
+            "src_bbox": None if self.bbox is None else ",".join(f"{v:.1f}" for v in self.bbox),
+            "src": self.label(),
+        }
+
+
+@dataclass
+class Measure:
+    """One 施策 / 実施事業 / 施策概要 unit with its place in the policy hierarchy."""
+
+    key: str  # unique within the document, e.g. "施策12", "工-1", "方向性1/個別施策2/実施事業3"
+    id_raw: str | None  # the id as printed: "12", "【工 - 1】", "①"
+    name: str
+    ref: SourceRef
+    # hierarchy above the measure, outermost first: [("方針", "1", "武蔵野市の…"), ...]
+    hierarchy: list[tuple[str, str | None, str]] = field(default_factory=list)
+    departments_raw: str | None = None  # 担当課 / 実施主体 / 推進団体 as printed
+    partners_raw: str | None = None  # 関係機関 as printed ("—" = none)
+    direction_raw: str | None = None  # 方向性 / 後期計画に向けて as printed
+    target_raw: str | None = None  # 目標・指標 / 目標とする姿 as printed
+    indicator_raw: str | None = None  # 達成指標 printed for the measure as a whole
+    basic_goals_raw: str | None = None  # 基本目標 "① ②"
+    marks_raw: str | None = None  # the heading's suffix, e.g. "※【工 - 3】と連携（再掲）"
+    status_raw: str | None = None  # 実施状況・課題 and the like
+    # filled by the normalize stage
+    id: str | None = None  # canonical id: "12", "工-1", "1"
+    departments: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    direction: str | None = None  # normalizers.directions.Direction value
+    target_value: float | None = None
+    target_unit: str | None = None
+    target_period: str | None = None  # "年", "回" … for "4社/年"
+    target_qualifier: str | None = None  # "以上", "程度" …
+    target_deadline_fy: int | None = None  # "令和8年度までに" → 2026
+    basic_goals: list[int] = field(default_factory=list)
+    reposted: bool = False  # 再掲
+    new: bool = False  # 新規
+    kind: str = "measure"  # "measure", "review" (前期計画の評価 rows), "direction" (002)
+
+
+@dataclass
+class Action:
+    """One 取組 row of a measure: what was planned, what was done, the indicator."""
+
+    measure_key: str
+    action_no: str | None
+    planned: str | None  # 予定
+    done: str | None  # 実施
+    indicator: str | None  # 達成指標
+    ref: SourceRef
+
+
+@dataclass
+class IndicatorValue:
+    """One indicator × fiscal year: target, actual, grade as printed and normalized."""
+
+    measure_key: str
+    indicator: str | None  # what is counted, e.g. "参加者数"
+    fiscal_year_raw: str  # "令和5年度"
+    row_kind: str  # "yearly" (目標/実績/評価) or "baseline" (実績値 before the plan)
+    target_raw: str | None
+    actual_raw: str | None
+    grade_raw: str | None
+    ref: SourceRef
+    # normalized
+    fiscal_year: int | None = None
+    target: float | None = None
+    actual: float | None = None
+    unit: str | None = None
+    grade: str | None = None
+
+
+@dataclass
+class ScoreSummary:
+    """A symbol-count line: 「41施策中 ○30 △1 □7 ×1 ◎2 -0 → 85 (76) 点 / 100点」."""
+
+    scope: str  # "目標1"
+    scope_name: str | None
+    raw: str
+    ref: SourceRef
+    total_items: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)  # symbol char → count
+    stated_score: float | None = None
+    stated_score_raw: str | None = None
+    previous_score: float | None = None
+    max_score: float | None = None
+    is_legend_example: bool = False  # the 凡例 shows a copy of a real line
+
+
+@dataclass
+class Note:
+    """One 良い点 / 課題 / 所見 / 審議会報告 … item."""
+
+    scope: str  # "目標1", a measure key, or "計画全体"
+    kind: str  # good_point, issue, assessment, council_report, council_opinion, next_year_plan
+    text: str  # without the actor tag
+    raw: str
+    ref: SourceRef
+    actor_raw: str | None = None  # "（市・関）"
+    actors: list[str] = field(default_factory=list)  # ["市", "関係機関"]
+    item_label: str | None = None  # "【取組1】"
+
+
+@dataclass
+class CrossRef:
+    """A printed reference from one measure to another (連携, 再掲)."""
+
+    from_key: str
+    to_id_raw: str  # "【観 - 2】"
+    relation: str  # "連携", "再掲"
+    raw: str
+    ref: SourceRef
+    to_key: str | None = None  # normalized, e.g. "観-2"
+
+
+@dataclass
+class Legend:
+    """A scoring legend as printed (凡例, 評価指標), for the audit stage to parse into a rule."""
+
+    kind: str  # "points" or "grade_bands"
+    raw: str
+    ref: SourceRef
+    items: list[tuple[str, str]] = field(default_factory=list)  # (symbol/grade, its text)
+
+
+@dataclass
+class DateMention:
+    """An era (和暦) or Western date printed in the document, for era/as-of checks."""
+
+    raw: str
+    context: str  # the surrounding sentence
+    ref: SourceRef
+    scope: str | None = None  # measure key or section
+    field: str | None = None  # which field it was found in
+    era: str | None = None
+    era_year: int | None = None
+    year: int | None = None  # Gregorian year computed from the era
+    month: int | None = None
+    day: int | None = None
+    is_fiscal: bool = False  # 年度
+    stated_year: int | None = None  # the Western year printed beside it: 令和6（2024）
+    as_of: bool = False  # followed by 時点
+    problem: str | None = None  # why the value can't be right, if it can't
+
+
+@dataclass
+class Flag:
+    """A value kept as printed but impossible or suspicious; never silently fixed."""
+
+    field: str
+    raw: str
+    reason: str
+    ref: SourceRef
+    scope: str | None = None
+
+
+@dataclass
+class DocError:
+    stage: str
+    message: str
+    ref: SourceRef | None = None
+
+
+@dataclass
+class Document:
+    """A parsed report. Extractors fill it; stages enrich it; the store writes it."""
+
+    doc_id: str  # sha256 of the file bytes (first 16 hex)
+    source_path: str
+    format: str  # "text", "markdown", "pdf", "docx"
+    layout: str | None = None  # extractor layout name
+    municipality: str | None = None
+    plan_name: str | None = None
+    kind: str | None = None  # 進捗管理まとめ, 管理・評価シート, 策定概要, 進捗状況まとめ, 報告書
+    title: str | None = None
+    fiscal_year_raw: str | None = None
+    fiscal_year: int | None = None
+    fiscal_year_basis: str | None = None  # "printed", or how it was derived (e.g. from the issue date)
+    issued_raw: str | None = None  # 「令和5年3月」
+    issued: str | None = None  # "2023-03"
+    period_raw: str | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    period_years_stated: int | None = None  # 「10年間」
+    measures: list[Measure] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    indicator_values: list[IndicatorValue] = field(default_factory=list)
+    score_summaries: list[ScoreSummary] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    cross_refs: list[CrossRef] = field(default_factory=list)
+    legends: list[Legend] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    errors: list[DocError] = field(default_factory=list)
+    status: Status = Status.SUCCESS
+    # the extracted rows (extractors.base.Row), for stages that scan all printed text;
+    # not written to the store
+    source_rows: list[Any] = field(default_factory=list, repr=False)
+
+    def measure(self, key: str) -> Measure | None:
+        return next((m for m in self.measures if m.key == key), None)
+
+
+def record_dict(obj: Any) -> dict[str, Any]:
+    """Flatten a record into column → value, expanding its SourceRef into src_* columns."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if isinstance(value, SourceRef):
+            out.update(value.columns())
+        elif isinstance(value, enum.Enum):
+            out[f.name] = value.value
+        else:
+            out[f.name] = value
+    return out

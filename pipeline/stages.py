@@ -1,0 +1,215 @@
+"""The ordered stages after extraction: each is `processor(document) -> None`.
+
+Extraction fills the raw fields; these processors derive the canonical values with
+the pure functions in `normalizers`, keeping the raw text beside them, and flag what
+can't be right instead of fixing it. `NORMALIZE` is the explicit order they run in.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from normalizers.directions import parse_direction
+from normalizers.eras import check_era_date, find_era_dates, fiscal_year, fiscal_year_of, parse_era_range
+from normalizers.grades import parse_grade
+from normalizers.numbers import UNIT_CANON, parse_number, parse_quantity
+from normalizers.symbols import parse_symbol
+from normalizers.text import parse_circled_list, split_list, squeeze_cjk_spaces, strip_html
+from pipeline.model import DateMention, Document, Flag
+
+Processor = Callable[[Document], None]
+
+_ID_SPACES = re.compile(r"[\s\u3000]+")
+_YEARS = re.compile(r"(\d+)\s*年間")
+
+
+def normalize_document(doc: Document) -> None:
+    """Fiscal year, issue date and plan period of the document itself."""
+    if doc.fiscal_year is None and doc.fiscal_year_raw:
+        doc.fiscal_year = fiscal_year(doc.fiscal_year_raw)
+        doc.fiscal_year_basis = doc.fiscal_year_basis or f"printed: 「{doc.fiscal_year_raw}」"
+    if doc.issued_raw:
+        dates = find_era_dates(doc.issued_raw)
+        if dates and dates[0].year:
+            d = dates[0]
+            doc.issued = f"{d.year:04d}-{d.month:02d}" if d.month else f"{d.year:04d}"
+            if doc.fiscal_year is None and d.month:
+                doc.fiscal_year = fiscal_year_of(d.year, d.month)
+                doc.fiscal_year_basis = f"inferred: issued 「{doc.issued_raw}」"
+    if doc.period_raw:
+        span = parse_era_range(doc.period_raw)
+        if span:
+            start, end, problem = span
+            doc.period_start, doc.period_end = start.year, end.year
+            if problem:
+                doc.flags.append(Flag(field="period", raw=doc.period_raw, reason=problem, ref=doc.measures[0].ref
+                                      if doc.measures else _doc_ref(doc)))
+        if m := _YEARS.search(doc.period_raw.replace(" ", "")):
+            doc.period_years_stated = int(m.group(1))
+
+
+def normalize_measures(doc: Document) -> None:
+    for m in doc.measures:
+        m.name = squeeze_cjk_spaces(strip_html(m.name))
+        m.id = _canonical_id(m.id_raw, m.key)
+        m.departments = split_list(m.departments_raw)
+        m.partners = split_list(m.partners_raw)
+        m.direction = _enum_value(parse_direction(m.direction_raw))
+        m.basic_goals = parse_circled_list(m.basic_goals_raw or "")
+        if m.target_raw:
+            q = parse_quantity(squeeze_cjk_spaces(m.target_raw))
+            if q is not None:
+                m.target_value, m.target_unit = q.value, q.unit
+                m.target_period, m.target_qualifier = q.per, q.qualifier
+                m.target_deadline_fy = q.deadline_fiscal_year
+    for ref in doc.cross_refs:
+        ref.to_key = _canonical_id(ref.to_id_raw, None)
+
+
+def normalize_indicator_values(doc: Document) -> None:
+    for v in doc.indicator_values:
+        v.fiscal_year = fiscal_year(v.fiscal_year_raw)
+        units = set()
+        for raw_attr, attr in (("target_raw", "target"), ("actual_raw", "actual")):
+            raw = getattr(v, raw_attr)
+            q = parse_quantity(raw) if raw else None
+            setattr(v, attr, q.value if q else parse_number(raw) if raw else None)
+            if q and q.unit:
+                units.add(UNIT_CANON.get(q.unit, q.unit))
+        v.unit = units.pop() if len(units) == 1 else None
+        if len(units) > 1:
+            doc.flags.append(Flag(field="unit", raw=f"{v.target_raw} / {v.actual_raw}",
+                                  reason="target and actual are printed in different units", ref=v.ref,
+                                  scope=v.measure_key))
+        if v.grade_raw:
+            v.grade = parse_grade(v.grade_raw)
+            if v.grade is None:
+                doc.flags.append(Flag(field="grade", raw=v.grade_raw, reason="not a grade", ref=v.ref,
+                                      scope=v.measure_key))
+
+
+_COUNT = re.compile(r"(?P<sym>\S)\s*(?P<n>\d+)")
+_TOTAL = re.compile(r"(\d+)\s*施策中")
+_AFTER_ARROW = re.compile(r"[→⇒]\s*(?P<rest>.*)$")
+
+
+def normalize_scores(doc: Document) -> None:
+    """「41施策中 ○30 △1 □7 ×1 ◎2 -0 → 85 (76) 点 / 100点」 → total, counts, stated, previous."""
+    for s in doc.score_summaries:
+        line = s.raw.replace("**", "")
+        if m := _TOTAL.search(line):
+            s.total_items = int(m.group(1))
+            counts_part, _, score_part = line[m.end():].partition("→")
+            for c in _COUNT.finditer(counts_part):
+                symbol = parse_symbol(c.group("sym"))
+                if symbol is None:
+                    doc.flags.append(Flag(field="score_counts", raw=c.group(0), reason="unknown symbol",
+                                          ref=s.ref, scope=s.scope))
+                    continue
+                s.counts[symbol.value] = s.counts.get(symbol.value, 0) + int(c.group("n"))
+            score_main, _, max_part = score_part.partition("/")
+            previous = re.search(r"[(（]\s*(\d+(?:\.\d+)?)\s*[)）]", score_main)
+            stated = re.search(r"\d+(?:\.\d+)?", re.sub(r"[(（][^)）]*[)）]", " ", score_main))
+            if stated:
+                s.stated_score_raw = stated.group(0)
+                s.stated_score = float(stated.group(0))
+            if previous:
+                s.previous_score = float(previous.group(1))
+            if mx := re.search(r"\d+(?:\.\d+)?", max_part):
+                s.max_score = float(mx.group(0))
+
+
+def normalize_notes(doc: Document) -> None:
+    for n in doc.notes:
+        n.text = squeeze_cjk_spaces(n.text)
+
+
+def collect_dates(doc: Document) -> None:
+    """Every era date printed anywhere, with the measure it sits in; impossible ones flagged.
+
+    Scans the extracted rows rather than the records so that dates inside long free
+    text (所見, 実施) are found too. The reference year for "can't be right" is the
+    report's own year (its issue date, else the year after its fiscal year starts).
+    """
+    reference = int(doc.issued[:4]) if doc.issued else (doc.fiscal_year + 1 if doc.fiscal_year else None)
+    for row in doc.source_rows:
+        for col, cell in enumerate(row.cells):
+            if "年" not in cell:
+                continue
+            text = strip_html(cell)
+            for d in find_era_dates(text):
+                context = _sentence(text, d.start, d.end)
+                ref = row.cell_ref(col)
+                problem = d.problem or check_era_date(d, reference)
+                after = text[d.end:d.end + 6]
+                mention = DateMention(
+                    raw=d.raw, context=context, ref=ref, scope=_scope_of(doc, ref),
+                    era=d.era, era_year=d.era_year, year=d.year, month=d.month, day=d.day,
+                    is_fiscal=d.is_fiscal, stated_year=d.stated_year,
+                    as_of=bool(re.match(r"^[末頃]?\s*(時点|現在)", after)), problem=problem,
+                )
+                doc.dates.append(mention)
+                if problem:
+                    doc.flags.append(Flag(field="date", raw=d.raw, reason=problem, ref=ref, scope=mention.scope))
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(p, 0, start) for p in "。\n・")
+    right = min((i for i in (text.find(p, end) for p in "。\n") if i != -1), default=len(text))
+    return text[left + 1:right + 1].strip()
+
+
+def _scope_of(doc: Document, ref) -> str | None:
+    """The measure whose printed span contains `ref` (innermost wins)."""
+    best = None
+    for m in doc.measures:
+        r = m.ref
+        if ref.line_start is not None and r.line_start is not None:
+            inside = r.line_start <= ref.line_start <= (r.line_end or r.line_start)
+        elif ref.page is not None and r.page is not None and ref.table is not None:
+            inside = r.table == ref.table and (r.row or 0) <= (ref.row or 0)
+        else:
+            inside = False
+        if inside and (best is None or (r.line_start or 0) >= (best.ref.line_start or 0)):
+            best = m
+    return best.key if best else None
+
+
+def _canonical_id(id_raw: str | None, key: str | None) -> str | None:
+    """「【工 - 1】」 → "工-1", 「12」 → "12", 「①」 → "1"."""
+    if not id_raw:
+        return None
+    text = _ID_SPACES.sub("", id_raw).strip("【】[]")
+    circled = parse_circled_list(text)
+    if len(circled) == 1 and len(text) == 1:
+        return str(circled[0])
+    return text.replace("－", "-").replace("―", "-")
+
+
+def _enum_value(value):
+    return None if value is None else value.value
+
+
+def _doc_ref(doc: Document):
+    from pipeline.model import SourceRef
+
+    return SourceRef(file=doc.source_path.rsplit("/", 1)[-1])
+
+
+def finalize_status(doc: Document) -> None:
+    from pipeline.model import Status
+
+    if doc.status is Status.SUCCESS and doc.errors:
+        doc.status = Status.PARTIAL
+
+
+NORMALIZE: tuple[Processor, ...] = (
+    normalize_document,
+    normalize_measures,
+    normalize_indicator_values,
+    normalize_scores,
+    normalize_notes,
+    collect_dates,
+    finalize_status,
+)

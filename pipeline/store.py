@@ -1,0 +1,101 @@
+"""The on-disk dataset: DIR/<table>.parquet for each table and DIR/hyoka.duckdb with the same tables.
+
+Re-running is idempotent: rows of documents being written replace the rows already
+stored for the same doc_id (and failures for the same source path), other rows stay.
+Every file is written to a temporary name and moved into place only when complete,
+so an interrupted run never leaves a half-written table behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.tables import TABLES
+
+DB_NAME = "hyoka.duckdb"
+
+
+def load(out_dir: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
+    """The tables stored in `out_dir` (empty dict if none)."""
+    out = Path(out_dir)
+    return {p.stem: pd.read_parquet(p) for p in sorted(out.glob("*.parquet"))}
+
+
+def merge(existing: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """New rows replace stored rows of the same documents; everything else is kept."""
+    new_ids = set(new["documents"]["doc_id"]) if "doc_id" in new["documents"] else set()
+    new_paths = set(new["documents"].get("source_path", [])) | set(new["failures"].get("source_path", []))
+    merged = {}
+    for name in set(existing) | set(new):
+        old = existing.get(name)
+        fresh = new.get(name)
+        if old is None or old.empty:
+            merged[name] = fresh
+            continue
+        if name == "failures":
+            old = old[~old["source_path"].isin(new_paths)]
+        elif name == "documents":
+            # a file whose content changed gets a new doc_id: drop its old version too
+            gone = set(old.loc[old["source_path"].isin(new_paths), "doc_id"])
+            old = old[~old["doc_id"].isin(new_ids | gone)]
+            new_ids |= gone
+        elif "doc_id" in old:
+            old = old[~old["doc_id"].isin(new_ids)]
+        merged[name] = old if fresh is None or fresh.empty else pd.concat([old, fresh], ignore_index=True)
+    # documents replaced above may have children in tables processed before it
+    stale = set(existing.get("documents", pd.DataFrame(columns=["doc_id"]))["doc_id"]) - set(merged["documents"]["doc_id"])
+    for name, frame in merged.items():
+        if name not in ("documents", "failures") and frame is not None and "doc_id" in frame and stale:
+            merged[name] = frame[~frame["doc_id"].isin(stale)].reset_index(drop=True)
+    return merged
+
+
+def write(tables: dict[str, pd.DataFrame], out_dir: str | os.PathLike[str], *, replace: bool = False) -> Path:
+    """Merge `tables` into the dataset in `out_dir` (or replace it) and write Parquet + DuckDB."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    final = tables if replace else merge(load(out), tables)
+    arrow = {name: _to_arrow(final[name]) for name in TABLES if name in final}
+    for name, table in arrow.items():
+        _atomic(out / f"{name}.parquet", lambda tmp, t=table: pq.write_table(t, tmp))
+    _atomic(out / DB_NAME, lambda tmp: _write_duckdb(arrow, tmp))
+    return out
+
+
+def _to_arrow(frame: pd.DataFrame) -> pa.Table:
+    frame = frame.reset_index(drop=True)
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _write_duckdb(tables: dict[str, pa.Table], path: str) -> None:
+    import duckdb
+
+    con = duckdb.connect(path)
+    try:
+        for name, table in tables.items():
+            con.register("_incoming", table)
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _incoming')
+            con.unregister("_incoming")
+    finally:
+        con.close()
+
+
+def _atomic(target: Path, write_to) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
+    os.unlink(tmp)  # duckdb wants to create the file itself
+    try:
+        write_to(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        wal = tmp + ".wal"
+        if os.path.exists(wal):
+            os.unlink(wal)

@@ -1,0 +1,117 @@
+"""Documents → the canonical tables (pandas DataFrames), one builder per table.
+
+Column names and meanings are documented for users in docs/schema.md; keep the two
+in step. Every row carries doc_id and its source reference (src_* columns).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Iterable
+
+import pandas as pd
+
+from normalizers.symbols import Symbol
+from pipeline.model import Document, record_dict
+
+TABLES = (
+    "documents", "measures", "actions", "indicator_values", "score_summaries", "notes",
+    "cross_references", "legends", "dates", "flags", "failures",
+)
+
+_SYMBOL_COLUMNS = {
+    Symbol.CIRCLE.value: "n_circle",
+    Symbol.DOUBLE_CIRCLE.value: "n_double_circle",
+    Symbol.TRIANGLE.value: "n_triangle",
+    Symbol.SQUARE.value: "n_square",
+    Symbol.CROSS.value: "n_cross",
+    Symbol.DASH.value: "n_dash",
+}
+
+
+def _rows(doc: Document, records: Iterable, drop: tuple[str, ...] = ()) -> list[dict]:
+    out = []
+    for rec in records:
+        row = {"doc_id": doc.doc_id}
+        row.update({k: v for k, v in record_dict(rec).items() if k not in drop})
+        out.append(row)
+    return out
+
+
+def _documents(docs: list[Document]) -> list[dict]:
+    keep = [f.name for f in dataclasses.fields(Document)
+            if f.name not in ("measures", "actions", "indicator_values", "score_summaries", "notes", "cross_refs",
+                              "legends", "dates", "flags", "errors", "source_rows")]
+    rows = []
+    for d in docs:
+        row = {k: getattr(d, k) for k in keep}
+        row["status"] = d.status.value
+        row["errors"] = [e.message for e in d.errors]
+        row.update({
+            "n_measures": len(d.measures), "n_actions": len(d.actions), "n_indicator_values": len(d.indicator_values),
+            "n_score_summaries": len(d.score_summaries), "n_notes": len(d.notes), "n_flags": len(d.flags),
+        })
+        rows.append(row)
+    return rows
+
+
+def _measures(doc: Document) -> list[dict]:
+    rows = []
+    for m in doc.measures:
+        row = {"doc_id": doc.doc_id}
+        row.update(record_dict(m))
+        hierarchy = row.pop("hierarchy")
+        for level in (1, 2):
+            label, id_, name = hierarchy[level - 1] if len(hierarchy) >= level else (None, None, None)
+            row[f"h{level}_label"], row[f"h{level}_id"], row[f"h{level}_name"] = label, id_, name
+        row["hierarchy_path"] = " › ".join(
+            f"{label}{id_ or ''} {name}".strip() for label, id_, name in hierarchy)
+        rows.append(row)
+    return rows
+
+
+def _scores(doc: Document) -> list[dict]:
+    rows = []
+    for s in doc.score_summaries:
+        row = {"doc_id": doc.doc_id}
+        row.update(record_dict(s))
+        counts = row.pop("counts")
+        for symbol, column in _SYMBOL_COLUMNS.items():
+            row[column] = counts.get(symbol)
+        rows.append(row)
+    return rows
+
+
+def _legends(doc: Document) -> list[dict]:
+    rows = []
+    for i, legend in enumerate(doc.legends):
+        for j, (label, text) in enumerate(legend.items):
+            rows.append({"doc_id": doc.doc_id, "legend_no": i, "legend_kind": legend.kind, "item_no": j,
+                         "item_label": label, "item_text": text, **legend.ref.columns()})
+    return rows
+
+
+def build_tables(docs: list[Document], failures: list) -> dict[str, pd.DataFrame]:
+    rows: dict[str, list[dict]] = {name: [] for name in TABLES}
+    rows["documents"] = _documents(docs)
+    for d in docs:
+        rows["measures"] += _measures(d)
+        rows["actions"] += _rows(d, d.actions)
+        rows["indicator_values"] += _rows(d, d.indicator_values)
+        rows["score_summaries"] += _scores(d)
+        rows["notes"] += _rows(d, d.notes)
+        rows["cross_references"] += _rows(d, d.cross_refs)
+        rows["legends"] += _legends(d)
+        rows["dates"] += _rows(d, d.dates)
+        rows["flags"] += _rows(d, d.flags)
+    rows["failures"] = [dataclasses.asdict(f) for f in failures]
+    frames = {}
+    for name in TABLES:
+        frames[name] = pd.DataFrame(rows[name]) if rows[name] else pd.DataFrame(columns=_empty_columns(name))
+    return frames
+
+
+def _empty_columns(name: str) -> list[str]:
+    return {
+        "failures": ["source_path", "stage", "reason", "doc_id"],
+    }.get(name, ["doc_id"])

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_docs"
+sys.path.insert(0, str(ROOT))
+
+SEED_FILES = {
+    "000": "musashino_2ki_progress_summary.txt",
+    "001": "musashino_3ki_evaluation_sheets_r7.txt",
+    "002": "nishitokyo_masterplan2_overview.md",
+    "003": "akiruno_progress_summary_r7.txt",
+    "004": "akishima_plan_report_r5.txt",
+}
+
+
+@pytest.fixture(scope="session")
+def seed_docs():
+    """The five sample reports (text renderings), each read once: seed number → Document."""
+    from pipeline.ingest import read_document
+
+    return {n: read_document(SAMPLES / name) for n, name in SEED_FILES.items()}
+
+
+@pytest.fixture(scope="session")
+def seed_tables():
+    """The canonical tables for the five text renderings."""
+    from pipeline.ingest import ingest
+
+    result = ingest([SAMPLES / name for name in SEED_FILES.values()])
+    assert not result.failures, result.failures
+    return result.tables()
