@@ -1,0 +1,170 @@
+"""Numbers and quantities in targets/actuals: "27,000部", "約18億円", "毎年5件以上", "相談件数 8 件／年"."""
+
+import re
+from dataclasses import dataclass
+
+from normalizers.eras import find_era_dates
+from normalizers.text import for_value, squeeze_cjk_spaces
+
+# longest first so "店舗" wins over "店" and "事業所" over nothing
+UNITS: list[str] = sorted(
+    "人 名 件 回 講座 店 店舗 部 社 組 本 台 か所 箇所 ヶ所 ケ所 カ所 ヵ所 kg t 円 千円 万円 億円 % 点 枚 "
+    "事業所 事業者 団体 校 時間 日 ha m2 ㎡ 冊 個".split(),
+    key=len, reverse=True,
+)
+_PLACE_UNITS = {"箇所", "ヶ所", "ケ所", "カ所", "ヵ所"}  # printed variants of か所, unified at parse
+UNIT_CANON: dict[str, str] = {"名": "人", "㎡": "m2", "千円": "円", "万円": "円", "億円": "円"} | {
+    u: "か所" for u in _PLACE_UNITS
+}
+
+_KANJI_DIGIT = dict(zip("〇零一二三四五六七八九", [0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]))
+_SMALL = {"十": 10, "百": 100, "千": 1000}
+_BIG = {"万": 10**4, "億": 10**8, "兆": 10**12}
+_ARABIC = r"\d+(?:\.\d+)?"
+_KANJI = "〇零一二三四五六七八九十百千"
+# a number: Arabic digits and/or kanji numerals, with 十百千万億兆 multipliers ("1.5万", "3億5千万", "百二十")
+_NUM = re.compile(rf"(?<![\d.])-?(?:{_ARABIC}|[{_KANJI}])(?:{_ARABIC}|[{_KANJI}万億兆])*")
+_TOKEN = re.compile(rf"{_ARABIC}|.")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_UNIT_RE = "|".join(re.escape(u) for u in UNITS)
+_PER_WORDS = {"年": "年", "年間": "年", "毎年": "年", "月": "月", "月間": "月", "毎月": "月",
+              "回": "回", "毎回": "回", "日": "日", "毎日": "日", "週": "週", "毎週": "週"}
+_QUAL = "以上|以下|程度|未満|超|強|弱"
+_AFTER = re.compile(
+    rf"\s*(?P<pct>割)?\s*(?P<unit>{_UNIT_RE})?(?![A-Za-z])\s*(?P<q1>{_QUAL})?"
+    rf"\s*(?:/\s*(?P<per>年間|年|月間|月|回|日|週))?\s*(?P<q2>{_QUAL})?"
+)
+_PREFIX_PER = re.compile(r"(毎年|年間|毎月|月間|毎回|毎日|毎週|(?<![\d同今昨前翌本])年)\s*$")  # "年4回"
+_YEARS = re.compile(r"(?<!\d)(?:\d{4}\s*(?:/\d{1,2}(?:/\d{1,2})?|年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?)|\d+\s*年\s*度)")
+_PREFIX_NOISE = re.compile(r"(?:約|およそ|計|合計|:)\s*$")
+_NONE = {"", "-", "—", "―", "ー", "‐"}
+
+
+def _value(expr: str) -> float:
+    """Value of a numeral expression matched by _NUM: "27000" "1.5万" "百二十" "3億5千万"."""
+    sign = -1 if expr.startswith("-") else 1
+    total = section = 0.0
+    current: float | None = None
+    for tok in _TOKEN.findall(expr.lstrip("-")):
+        if tok in _SMALL:
+            section += (1 if current is None else current) * _SMALL[tok]
+            current = None
+        elif tok in _BIG:
+            total += (section + (current or 0) or 1) * _BIG[tok]
+            section, current = 0.0, None
+        elif tok in _KANJI_DIGIT:  # "二〇二五" reads positionally
+            current = (current or 0) * 10 + _KANJI_DIGIT[tok]
+        else:
+            current = float(tok)
+    return sign * (total + section + (current or 0))
+
+
+def _plausible(t: str, m: re.Match) -> bool:
+    """Kanji numerals are only numbers when they stand alone: not "統一", "一定", "百貨店"."""
+    if re.search(r"\d", m.group()):
+        return True
+    before = t[m.start() - 1] if m.start() else ""
+    after = t[m.end()] if m.end() < len(t) else ""
+    if before and _HAN.match(before) and before not in "約年間計数":
+        return False
+    if after and _HAN.match(after) and not re.match(rf"(?:{_UNIT_RE}|割)", t[m.end():]):
+        return False
+    return True
+
+
+def _masked(t: str) -> str:
+    """t with era dates blanked out, so 令和8年度 is not read as the quantity 8."""
+    for d in find_era_dates(t):
+        t = t[: d.start] + " " * (d.end - d.start) + t[d.end:]
+    # Western dates and a bare "30年度" are years, not 30 of anything
+    return _YEARS.sub(lambda m: " " * len(m.group()), t)
+
+
+def _first_number(t: str) -> re.Match | None:
+    return next((m for m in _NUM.finditer(t) if _plausible(t, m)), None)
+
+
+def _prepare(s: str) -> str:
+    return re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", for_value(s))  # thousands separators
+
+
+def parse_number(s: str | None) -> float | None:
+    """The first number in s: "27,000" → 27000, "約18億円" → 1.8e9, "8割" → 80 (percent), "二十" → 20.
+
+    Era years are skipped ("令和8年度までに40社" → 40); "-", "", None → None.
+    """
+    if s is None or s.strip() in _NONE:
+        return None
+    t = _masked(_prepare(s))
+    m = _first_number(t)
+    if m is None:
+        return None
+    v = _value(m.group())
+    return v * 10 if re.match(r"\s*割", t[m.end():]) else v
+
+
+@dataclass(frozen=True)
+class Quantity:
+    raw: str
+    value: float | None
+    unit: str | None = None  # as printed, except か所 variants; UNIT_CANON maps 名 → 人 …
+    per: str | None = None  # "年" for "/年", "/年間", "毎年"; "回", "月" …
+    qualifier: str | None = None  # 以上, 以下, 程度, 約, 未満, 超 …
+    deadline_fiscal_year: int | None = None  # "令和8年度までに" → 2026
+    count_label: str | None = None  # "相談件数" in "相談件数 8 件／年"
+    problem: str | None = None  # the deadline's era date can't be right (deadline left None)
+
+
+def _deadline(t: str) -> tuple[int | None, str | None]:
+    for d in find_era_dates(t):
+        if re.match(r"\s*(?:まで|に|中)", t[d.end:]):
+            if d.problem:
+                return None, d.problem
+            return d.year, None
+    return None, None
+
+
+def _label(prefix: str) -> str | None:
+    """The counted thing printed before the number: "相談件数", "来場者数"; not "までに"."""
+    # squeeze first: "イベント参 加者" is one wrapped word
+    part = re.split(r"[、,。・\s]+", squeeze_cjk_spaces(prefix))[-1].strip(":：")
+    if not part or len(part) > 20 or re.search(r"[\u3040-\u309f]$", part):  # ends in a particle
+        return None
+    return part if re.search(r"[\u3400-\u9fff\u30a0-\u30ffA-Za-z]", part) else None
+
+
+def parse_quantity(s: str | None) -> Quantity | None:
+    """A target like "毎年5件以上" → Quantity(5, "件", per "年", qualifier "以上").
+
+    Reads the first number (era years excluded) with its unit, "/年"-style period, qualifier,
+    a leading count label, and a "令和8年度までに" deadline. No number and no deadline → None.
+    千/万/億 after digits fold into the value: "約18億円" → 1.8e9 円, "5,000千円" → 5e6 円.
+    """
+    if s is None or s.strip() in _NONE:
+        return None
+    t = _prepare(s)
+    deadline, problem = _deadline(t)
+    masked = _masked(t)
+    m = _first_number(masked)
+    if m is None:
+        return Quantity(raw=s, value=None, deadline_fiscal_year=deadline, problem=problem) if deadline or problem else None
+    after = _AFTER.match(masked, m.end())
+    value = _value(m.group())
+    unit = after.group("unit")
+    if after.group("pct"):
+        value, unit = value * 10, "%"  # 8割 → 80 %
+    if unit in _PLACE_UNITS:
+        unit = "か所"
+    prefix = masked[: m.start()]
+    qualifier = after.group("q1") or after.group("q2")
+    if re.search(r"(?:約|およそ)\s*$", prefix):
+        qualifier = qualifier or "約"
+    prefix = _PREFIX_NOISE.sub("", prefix)
+    per = after.group("per")
+    if pm := _PREFIX_PER.search(prefix):
+        per = per or _PER_WORDS[pm.group(1)]
+        prefix = prefix[: pm.start()]
+    return Quantity(
+        raw=s, value=value, unit=unit, per=_PER_WORDS.get(per, per) if per else None, qualifier=qualifier,
+        deadline_fiscal_year=deadline, count_label=_label(_PREFIX_NOISE.sub("", prefix)), problem=problem,
+    )
