@@ -144,6 +144,76 @@ def show(
     console.print(root)
 
 
+@app.command()
+def audit(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Report files or folders (ingested first)."),
+    rules: Optional[Path] = typer.Option(None, "--rules", help="Rules TOML for documents that print no legend."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table | json | csv | html"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the report to this file (default: stdout)."),
+    db: Optional[Path] = typer.Option(None, "--db", help="Audit an existing store (hyoka.duckdb) instead of PATHs."),
+    show_all: bool = typer.Option(False, "--all", help="Table format: also list the consistent findings."),
+) -> None:
+    """Recompute every published score from its rule and check dates, eras and cross references.
+
+    Rules come from the legend a report prints (凡例, 評価指標) first, then --rules, then the
+    bundled presets; every finding names its rule. Exit status: 0 nothing inconsistent,
+    1 something inconsistent, 2 usage or input error.
+    """
+    from pipeline.audit import audit_tables, findings_frame
+    from pipeline.report import render
+    from pipeline.rules import RuleSet, load_rules
+
+    if fmt not in ("table", "json", "csv", "html"):
+        err_console.print(f"hyoka audit: --format must be table, json, csv or html (got {fmt!r})")
+        raise typer.Exit(2)
+    if bool(paths) == bool(db):
+        err_console.print("hyoka audit: give report PATHs or --db, not both or neither")
+        raise typer.Exit(2)
+    try:
+        ruleset = load_rules(rules) if rules else RuleSet()
+    except ValueError as exc:
+        err_console.print(f"hyoka audit: {exc}")
+        raise typer.Exit(2)
+    failures = []
+    if db:
+        tables = _tables_from_db(db)
+    else:
+        from pipeline.ingest import ingest as run_ingest
+
+        result = run_ingest(paths)
+        for f in result.failures:
+            err_console.print(f"✗ {f.line()}", highlight=False)
+        failures = result.failures
+        tables = result.tables(audit=False)
+    findings = audit_tables(tables, ruleset)
+    text = render(findings, fmt, show_all=show_all, console=console if out is None else None)
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+        console.print(f"{len(findings)} findings → {out}", highlight=False)
+    elif text:
+        sys.stdout.write(text)
+    if failures and not tables["documents"].shape[0]:
+        raise typer.Exit(2)
+    if any(f.status == "inconsistent" for f in findings):
+        raise typer.Exit(1)
+    if failures:
+        raise typer.Exit(2)
+
+
+def _tables_from_db(path: Path):
+    import duckdb
+
+    if not path.exists():
+        err_console.print(f"hyoka audit: {path}: no such store")
+        raise typer.Exit(2)
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()]
+        return {name: con.execute(f'select * from "{name}"').df() for name in names}
+    finally:
+        con.close()
+
+
 def _short(text: str | None, n: int = 40) -> str:
     if not text:
         return "-"

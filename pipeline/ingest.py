@@ -40,10 +40,15 @@ class IngestResult:
     documents: list[Document] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
 
-    def tables(self) -> dict[str, pd.DataFrame]:
+    def tables(self, rules=None, audit: bool = True) -> dict[str, pd.DataFrame]:
+        """The canonical tables; with `audit`, also audit_findings under printed legends, `rules`, presets."""
+        from pipeline.audit import audit_tables, findings_frame
         from pipeline.tables import build_tables
 
-        return build_tables(self.documents, self.failures)
+        frames = build_tables(self.documents, self.failures)
+        if audit:
+            frames["audit_findings"] = findings_frame(audit_tables(frames, rules))
+        return frames
 
 
 def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:

@@ -69,8 +69,16 @@ def write(tables: dict[str, pd.DataFrame], out_dir: str | os.PathLike[str], *, r
 
 
 def _to_arrow(frame: pd.DataFrame) -> pa.Table:
-    frame = frame.reset_index(drop=True)
-    return pa.Table.from_pandas(frame, preserve_index=False)
+    """Columns that are null in every row get a real type (text), so the schema is stable."""
+    table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+    fields = []
+    for f in table.schema:
+        if pa.types.is_null(f.type):
+            f = f.with_type(pa.string())
+        elif pa.types.is_list(f.type) and pa.types.is_null(f.type.value_type):
+            f = f.with_type(pa.list_(pa.string()))
+        fields.append(f)
+    return table.cast(pa.schema(fields, metadata=table.schema.metadata))
 
 
 def _write_duckdb(tables: dict[str, pa.Table], path: str) -> None:

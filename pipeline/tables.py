@@ -16,8 +16,16 @@ from pipeline.model import Document, record_dict
 
 TABLES = (
     "documents", "measures", "actions", "indicator_values", "score_summaries", "notes",
-    "cross_references", "legends", "dates", "flags", "failures",
+    "cross_references", "legends", "dates", "flags", "failures", "audit_findings",
 )
+
+# integer columns that may be null (pandas would make them float)
+INT_COLUMNS = {
+    "fiscal_year", "period_start", "period_end", "period_years_stated", "target_deadline_fy", "year", "month",
+    "day", "era_year", "stated_year", "total_items", "n_circle", "n_double_circle", "n_triangle", "n_square",
+    "n_cross", "n_dash", "src_line_start", "src_line_end", "src_page", "src_table", "src_row", "src_col",
+    "n_measures", "n_actions", "n_indicator_values", "n_score_summaries", "n_notes", "n_flags",
+}
 
 _SYMBOL_COLUMNS = {
     Symbol.CIRCLE.value: "n_circle",
@@ -105,9 +113,13 @@ def build_tables(docs: list[Document], failures: list) -> dict[str, pd.DataFrame
         rows["dates"] += _rows(d, d.dates)
         rows["flags"] += _rows(d, d.flags)
     rows["failures"] = [dataclasses.asdict(f) for f in failures]
+    # audit_findings is filled by the audit stage (pipeline/audit.py), on these tables
     frames = {}
     for name in TABLES:
-        frames[name] = pd.DataFrame(rows[name]) if rows[name] else pd.DataFrame(columns=_empty_columns(name))
+        frame = pd.DataFrame(rows[name]) if rows[name] else pd.DataFrame(columns=_empty_columns(name))
+        for column in INT_COLUMNS.intersection(frame.columns):
+            frame[column] = frame[column].astype("Int64")  # years and counts stay integers with nulls
+        frames[name] = frame
     return frames
 
 

@@ -1,0 +1,448 @@
+"""Recompute and audit: every published score checked against its rule, like statcheck.
+
+Works on the canonical tables (fresh from ingest or read back from a store), so an
+audit can be re-run with other rules without re-reading the reports. Each check yields
+`Finding`s in one shape: what was stated, what was recomputed, the interval the stated
+value stands for at its printed precision, a status and the location of every input.
+
+Statuses: `consistent`; `consistent_only_with_rounding` (only with the legend's rounded
+unit values, or only under one reading of an ambiguous band boundary — `reading` says
+which); `inconsistent` (a number that does not follow from its rule); `warning` (checks
+that are not scores: era years, dates, cross references, numbering).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+from typing import Callable, Iterable
+
+import pandas as pd
+
+from normalizers.eras import fiscal_year_of
+from normalizers.symbols import Symbol, parse_symbol
+from pipeline.rules import (
+    GradeBandsRule, PointsRule, RuleSet, grade_rule_from_legend, load_presets, points_rule_from_legend, round_half_up,
+)
+
+CONSISTENT = "consistent"
+ROUNDING = "consistent_only_with_rounding"
+INCONSISTENT = "inconsistent"
+WARNING = "warning"
+_SEVERITY = {CONSISTENT: "info", ROUNDING: "info", INCONSISTENT: "error", WARNING: "warning"}
+
+_SYMBOL_COLUMN = {
+    Symbol.CIRCLE.value: "n_circle", Symbol.DOUBLE_CIRCLE.value: "n_double_circle",
+    Symbol.TRIANGLE.value: "n_triangle", Symbol.SQUARE.value: "n_square",
+    Symbol.CROSS.value: "n_cross", Symbol.DASH.value: "n_dash",
+}
+
+
+@dataclass
+class Finding:
+    doc_id: str
+    source: str  # the report file
+    check: str  # points_exact, points_legend_units, legend_formula, counts_sum, grade_band, era_pair, …
+    status: str
+    message: str
+    location: str  # where the stated value was printed, e.g. "file.txt:L38"
+    rule: str | None = None
+    rule_source: str | None = None
+    scope: str | None = None
+    stated: str | None = None
+    recomputed: float | None = None
+    interval_low: float | None = None
+    interval_high: float | None = None
+    reading: str | None = None
+    inputs: list[str] = field(default_factory=list)  # locations of every input value
+    severity: str = ""
+
+    def __post_init__(self) -> None:
+        self.severity = self.severity or _SEVERITY[self.status]
+
+
+def stated_interval(text: str) -> tuple[float, float]:
+    """The interval a printed number stands for: "85" → [84.5, 85.5), "1.63" → [1.625, 1.635)."""
+    value = float(text)
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    half = 0.5 * 10 ** -decimals
+    return value - half, value + half
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists and arrays
+        return False
+
+
+def _within(x: float, interval: tuple[float, float]) -> bool:
+    return interval[0] - 1e-9 <= x < interval[1] + 1e-9
+
+
+def _fmt(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+# --- context: tables grouped per document ------------------------------------------------
+
+@dataclass
+class DocTables:
+    doc: dict
+    tables: dict[str, pd.DataFrame]
+
+    @property
+    def file(self) -> str:
+        return str(self.doc["source_path"]).rsplit("/", 1)[-1]
+
+    def rows(self, name: str) -> list[dict]:
+        frame = self.tables.get(name)
+        if frame is None or frame.empty or "doc_id" not in frame:
+            return []
+        rows = frame[frame["doc_id"] == self.doc["doc_id"]].to_dict("records")
+        # missing values come back from pandas as NaN/NA (truthy); make them None
+        return [{k: (None if _missing(v) else v) for k, v in r.items()} for r in rows]
+
+    def finding(self, **kw) -> Finding:
+        return Finding(doc_id=self.doc["doc_id"], source=self.file, **kw)
+
+
+def _legend_items(dt: DocTables, kind: str) -> tuple[list[tuple[str, str]], str] | None:
+    rows = [r for r in dt.rows("legends") if r["legend_kind"] == kind]
+    if not rows:
+        return None
+    return [(r["item_label"], r["item_text"]) for r in rows], rows[0]["src"]
+
+
+def points_rule_for(dt: DocTables, rules: RuleSet) -> PointsRule | None:
+    legend = _legend_items(dt, "points")
+    if legend:
+        rule = points_rule_from_legend(legend[0], f"legend-points-{dt.doc['doc_id'][:6]}",
+                                       f"legend printed in the report ({legend[1]})")
+        if rule:
+            return rule
+    return rules.for_document("points", dt.doc)
+
+
+def grade_rule_for(dt: DocTables, rules: RuleSet) -> GradeBandsRule | None:
+    legend = _legend_items(dt, "grade_bands")
+    if legend:
+        rule = grade_rule_from_legend(legend[0], f"legend-grades-{dt.doc['doc_id'][:6]}",
+                                      f"legend printed in the report ({legend[1]})")
+        if rule:
+            return rule
+    return rules.for_document("grade_bands", dt.doc)
+
+
+# --- score checks ---------------------------------------------------------------------------
+
+def _counts(row: dict) -> dict[str, int]:
+    return {sym: int(row[col]) for sym, col in _SYMBOL_COLUMN.items() if row.get(col) is not None
+            and not (isinstance(row[col], float) and math.isnan(row[col]))}
+
+
+def recompute_points(rule: PointsRule, counts: dict[str, int], total: int, *, legend_units: bool = False,
+                     denominator: str | None = None) -> float:
+    """The score a count line should have under `rule` (exact fractions, or the legend's rounded units)."""
+    n = total - (counts.get("-", 0) if (denominator or rule.denominator) == "excluding_dash" else 0)
+    if rule.mode == "points":
+        return float(sum(rule.weights.get(s, 0) * c for s, c in counts.items()))
+    if n <= 0:
+        raise ValueError("no items to share the points between")
+    if legend_units and rule.unit_decimals is not None:
+        unit = round_half_up(rule.max_points / n, rule.unit_decimals)
+        return sum(round_half_up(unit * float(rule.weights.get(s, 0)), rule.unit_decimals) * c
+                   for s, c in counts.items())
+    share = sum(Fraction(rule.weights.get(s, 0)) * c for s, c in counts.items())
+    return float(Fraction(rule.max_points).limit_denominator() * share / n)
+
+
+def check_scores(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
+    summaries = dt.rows("score_summaries")
+    if not summaries:
+        return
+    rule = points_rule_for(dt, rules)
+    for s in summaries:
+        counts, total = _counts(s), s.get("total_items")
+        loc = s["src"]
+        if total is not None and not pd.isna(total):
+            total = int(total)
+            listed = sum(counts.values())
+            yield dt.finding(
+                check="counts_sum", status=CONSISTENT if listed == total else INCONSISTENT, scope=s["scope"],
+                location=loc, stated=str(total), recomputed=float(listed), inputs=[loc],
+                message=f"{s['scope']}: symbol counts add up to {listed}, the line states {total}施策",
+            )
+        if rule is None or s.get("stated_score_raw") is None or total is None:
+            continue
+        interval = stated_interval(s["stated_score_raw"])
+        exact = recompute_points(rule, counts, total)
+        status = CONSISTENT if _within(exact, interval) else INCONSISTENT
+        note = ""
+        if counts.get("-") and rule.denominator == "all_items":
+            other = recompute_points(rule, counts, total, denominator="excluding_dash")
+            note = f"; with '-' left out of N it would be {_fmt(other)}" + \
+                   (" (also consistent)" if _within(other, interval) else " (inconsistent)")
+        yield dt.finding(
+            check="points_exact", status=status, scope=s["scope"], location=loc, rule=rule.id,
+            rule_source=rule.source, stated=s["stated_score_raw"], recomputed=exact,
+            interval_low=interval[0], interval_high=interval[1], inputs=[loc],
+            message=f"{s['scope']}: stated {s['stated_score_raw']}, recomputed {_fmt(exact)} from "
+                    f"{' '.join(f'{k}{v}' for k, v in counts.items())} over N={total}{note}",
+        )
+        if rule.mode == "share" and rule.unit_decimals is not None:
+            legend = recompute_points(rule, counts, total, legend_units=True)
+            ok = _within(legend, interval)
+            yield dt.finding(
+                check="points_legend_units", status=(CONSISTENT if ok else INCONSISTENT), scope=s["scope"],
+                location=loc, rule=rule.id, rule_source=rule.source, stated=s["stated_score_raw"],
+                recomputed=round(legend, 6), interval_low=interval[0], interval_high=interval[1], inputs=[loc],
+                reading=f"unit values rounded to {rule.unit_decimals} decimals as the legend prints them",
+                message=f"{s['scope']}: with the legend's rounded unit values the score is {_fmt(legend)}",
+            )
+
+
+_TERM = re.compile(r"(\d+(?:\.\d+)?)\s*(?:×|\\times)\s*(\d+)\s*[(（]\s*(\d+(?:\.\d+)?)\s*[)）]")
+_SUM = re.compile(r"=\s*(\d+(?:\.\d+)?)")
+_FINAL = re.compile(r"(?:≒|\\doteq)\s*(\d+(?:\.\d+)?)")
+
+
+def check_legend_formula(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
+    """A worked formula in the legend, term by term: unit values, products, sum, final score."""
+    rows = [r for r in dt.rows("legends") if r["legend_kind"] == "points"]
+    formula = next((r for r in rows if r["item_label"] == "worked_formula"), None)
+    example = next((r for r in rows if r["item_label"] == "example_line"), None)
+    rule = points_rule_for(dt, rules)
+    if formula is None or rule is None or rule.mode != "share":
+        return
+    text, loc = formula["item_text"], formula["src"]
+    terms = [(m.group(1), int(m.group(2)), m.group(3)) for m in _TERM.finditer(text)]
+
+    def emit(what: str, stated: str, recomputed: float, reading: str | None = None):
+        interval = stated_interval(stated)
+        return dt.finding(
+            check="legend_formula", status=CONSISTENT if _within(recomputed, interval) else INCONSISTENT,
+            scope="凡例", location=loc, rule=rule.id, rule_source=rule.source, stated=stated,
+            recomputed=round(recomputed, 6), interval_low=interval[0], interval_high=interval[1],
+            inputs=[loc] + ([example["src"]] if example else []), reading=reading,
+            message=f"凡例 formula: {what}: printed {stated}, recomputed {_fmt(recomputed)}",
+        )
+
+    counts = total = None
+    if example is not None:
+        m = re.search(r"(\d+)\s*施策中(.*?)→", example["item_text"])
+        if m:
+            total = int(m.group(1))
+            counts = {}
+            for c in re.finditer(r"(\S)\s*(\d+)", m.group(2)):
+                if (sym := parse_symbol(c.group(1))) is not None:
+                    counts[sym.value] = counts.get(sym.value, 0) + int(c.group(2))
+    if total:
+        unit = rule.max_points / total
+        yield emit(f"unit {rule.max_points:g}点 ÷ {total}施策", terms[0][0] if terms else "", unit) if terms else None
+        # each term: unit value for its symbols, their count, and the printed product
+        by_weight: dict[Fraction, int] = {}
+        for sym, n in counts.items():
+            by_weight[rule.weights.get(sym, Fraction(0))] = by_weight.get(rule.weights.get(sym, Fraction(0)), 0) + n
+        unit_printed = float(terms[0][0]) if terms else unit
+        for value, n, product in terms:
+            weight = next((w for w in by_weight if w and round_half_up(unit_printed * float(w), 2) == float(value)),
+                          None)
+            if weight is None:
+                yield dt.finding(check="legend_formula", status=INCONSISTENT, scope="凡例", location=loc, rule=rule.id,
+                                 rule_source=rule.source, stated=value, inputs=[loc],
+                                 message=f"凡例 formula: unit value {value} matches no symbol weight of the rule")
+                continue
+            yield emit(f"unit value {value} = {_fmt(unit_printed)} × {weight}", value, unit_printed * float(weight))
+            yield emit(f"count for weight {weight}", str(n), float(by_weight[weight]))
+            yield emit(f"{value} × {n}", product, float(value) * n)
+    if terms and (m := _SUM.search(text)):
+        exact_sum = sum(float(v) * n for v, n, _p in terms)
+        yield emit("sum of the terms", m.group(1), exact_sum)
+        if f := _FINAL.search(text[m.end():]):
+            yield emit(f"{m.group(1)} rounded", f.group(1), float(m.group(1)))
+
+
+def check_grades(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
+    values = [v for v in dt.rows("indicator_values") if v.get("grade") and v.get("row_kind") == "yearly"]
+    if not values:
+        return
+    rule = grade_rule_for(dt, rules)
+    if rule is None:
+        return
+    for v in values:
+        target, actual = v.get("target"), v.get("actual")
+        loc = v["src"]
+        if target is None or actual is None or pd.isna(target) or pd.isna(actual) or target == 0:
+            yield dt.finding(check="grade_band", status=WARNING, scope=v["measure_key"], location=loc, rule=rule.id,
+                             rule_source=rule.source, stated=v["grade"], inputs=[loc],
+                             message=f"{v['measure_key']} {v['fiscal_year_raw']}: grade {v['grade']} printed "
+                                     f"without a usable target/actual")
+            continue
+        ratio = actual / target * 100
+        status, reading, allowed = grade_status(rule, ratio, v["grade"])
+        yield dt.finding(
+            check="grade_band", status=status, scope=v["measure_key"], location=loc, rule=rule.id,
+            rule_source=rule.source, stated=v["grade"], recomputed=round(ratio, 4), reading=reading, inputs=[loc],
+            message=f"{v['measure_key']} {v['fiscal_year_raw']}: {v['actual_raw']} / {v['target_raw']} = "
+                    f"{ratio:.1f}% → {'/'.join(allowed) or '?'}; printed {v['grade']}",
+        )
+
+
+def grade_status(rule: GradeBandsRule, ratio: float, stated: str) -> tuple[str, str | None, list[str]]:
+    """(status, reading needed, grades the default reading allows) for one achievement ratio.
+
+    Default reading of a boundary the legend leaves open: it belongs to the band above
+    (「50~90%」 includes 50). A boundary case that only fits the other way is reported as
+    consistent only under that reading; a printed 以上/未満 allows no such choice.
+    """
+    def allowed(flip_at: float | None) -> list[str]:
+        out = []
+        for b in rule.bands:
+            lo_inc = b.lower_inclusive if b.lower_inclusive is not None else not (flip_at == b.lower)
+            hi_inc = b.upper_inclusive if b.upper_inclusive is not None else (flip_at == b.upper)
+            if b.contains(ratio, lo_inc, hi_inc):
+                out.append(b.grade)
+        return out
+
+    default = allowed(None)
+    if stated in default:
+        return CONSISTENT, None, default
+    for boundary in rule.boundaries():
+        if math.isclose(ratio, boundary, abs_tol=1e-9) and stated in allowed(boundary):
+            return ROUNDING, f"{boundary:g}% counted as {stated} (upper bound of {stated} inclusive)", default
+    rounded = round_half_up(ratio)
+    if rounded != ratio:
+        for boundary in [None] + rule.boundaries():
+            grades = [b.grade for b in rule.bands if b.contains(rounded,
+                      b.lower_inclusive if b.lower_inclusive is not None else boundary != b.lower,
+                      b.upper_inclusive if b.upper_inclusive is not None else boundary == b.upper)]
+            if stated in grades:
+                return ROUNDING, f"achievement rounded to {rounded:g}% before grading", default
+    return INCONSISTENT, None, default
+
+
+# --- checks that are not scores -------------------------------------------------------------
+
+def check_dates(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
+    fy = dt.doc.get("fiscal_year")
+    for d in dt.rows("dates"):
+        loc = d["src"]
+        if d.get("stated_year") is not None and not pd.isna(d["stated_year"]):
+            ok = int(d["stated_year"]) == d.get("year")
+            yield dt.finding(check="era_pair", status=CONSISTENT if ok else WARNING, scope=d.get("scope"), location=loc,
+                             stated=str(int(d["stated_year"])), recomputed=d.get("year"), inputs=[loc],
+                             message=f"「{d['raw']}」: {d.get('era')}{d.get('era_year')}年 is {d.get('year')}, "
+                                     f"printed ({int(d['stated_year'])})")
+        elif d.get("problem"):
+            yield dt.finding(check="era_impossible", status=WARNING, scope=d.get("scope"), location=loc,
+                             stated=d["raw"], recomputed=d.get("year"), inputs=[loc],
+                             message=f"「{d['raw']}」 can't be right: {d['problem']} (kept as printed) — 「{d['context'][:60]}」")
+        if d.get("as_of") and fy and not pd.isna(fy) and d.get("year") and d.get("month") and not pd.isna(d["month"]):
+            date_fy = fiscal_year_of(int(d["year"]), int(d["month"]))
+            if date_fy != int(fy):
+                yield dt.finding(
+                    check="as_of_date", status=WARNING, scope=d.get("scope"), location=loc, stated=d["raw"],
+                    recomputed=float(date_fy), inputs=[loc],
+                    message=f"「{d['raw']}時点」 is in FY{date_fy}, outside the sheet's FY{int(fy)} "
+                            f"(April {int(fy)}–March {int(fy) + 1}) — 「{d['context'][:60]}」",
+                )
+
+
+def check_period(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
+    doc = dt.doc
+    start, end, stated = doc.get("period_start"), doc.get("period_end"), doc.get("period_years_stated")
+    if any(x is None or pd.isna(x) for x in (start, end, stated)):
+        return
+    length = int(end) - int(start) + 1
+    yield dt.finding(check="period_length", status=CONSISTENT if length == int(stated) else WARNING, scope="計画期間",
+                     location=f"{dt.file}: 「{doc.get('period_raw')}」", stated=f"{int(stated)}年間",
+                     recomputed=float(length), inputs=[],
+                     message=f"plan period {int(start)}–{int(end)} is {length} years; printed {int(stated)}年間")
+
+
+def check_cross_references(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
+    refs = dt.rows("cross_references")
+    measures = {m["key"]: m for m in dt.rows("measures")}
+    links = {(r["from_key"], r["to_key"]) for r in refs if r["relation"] == "連携"}
+    for r in refs:
+        loc = r["src"]
+        if r["to_key"] not in measures:
+            yield dt.finding(check="cross_reference", status=WARNING, scope=r["from_key"], location=loc,
+                             stated=r["to_id_raw"], inputs=[loc],
+                             message=f"{r['from_key']} refers to {r['to_id_raw']}, which is not in the report")
+            continue
+        back = (r["to_key"], r["from_key"]) in links
+        target = measures[r["to_key"]]
+        yield dt.finding(
+            check="cross_reference", status=CONSISTENT if back else WARNING, scope=r["from_key"], location=loc,
+            stated=r["to_id_raw"], inputs=[loc, target["src"]],
+            message=f"{r['from_key']} ↔ {r['to_key']}: " + ("printed from both ends" if back else
+                    f"{r['to_key']} does not refer back to {r['from_key']}"),
+        )
+
+
+def check_numbering(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
+    by_prefix: dict[str, dict[int, dict]] = {}
+    for m in dt.rows("measures"):
+        if m.get("kind") == "measure" and m.get("id") and (g := re.fullmatch(r"(.+?)-(\d+)", str(m["id"]))):
+            by_prefix.setdefault(g.group(1), {})[int(g.group(2))] = m
+    for prefix, numbered in by_prefix.items():
+        for n in range(1, max(numbered) + 1):
+            if n not in numbered:
+                after = numbered.get(n - 1)
+                nxt = min(k for k in numbered if k > n)
+                yield dt.finding(
+                    check="numbering", status=WARNING, scope=f"{prefix}-{n}",
+                    location=numbered[nxt]["src"], stated=f"{prefix}-{nxt}", recomputed=float(n),
+                    inputs=[x["src"] for x in (after, numbered[nxt]) if x],
+                    message=f"{prefix}-{n} is missing: {prefix}-{n - 1 if after else '?'} is followed by {prefix}-{nxt}",
+                )
+
+
+def check_ended_measures(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
+    measures = dt.rows("measures")
+    later = [m for m in measures if m.get("kind") == "measure"]
+    for m in (m for m in measures if m.get("kind") == "review" and m.get("direction") in ("終了", "廃止")):
+        again = [x for x in later if _same_name(x["name"], m["name"])]
+        yield dt.finding(
+            check="ended_reappears", status=WARNING if again else CONSISTENT, scope=m["key"], location=m["src"],
+            stated=m["direction"], inputs=[m["src"]] + [x["src"] for x in again],
+            message=f"「{m['name']}」 marked {m['direction']} " + (
+                f"reappears as {', '.join(x['key'] for x in again)}" if again else "does not reappear in the later plan"),
+        )
+
+
+def _same_name(a: str, b: str) -> bool:
+    norm = lambda s: re.sub(r"[\s「」『』・、]", "", s or "")
+    return norm(a) == norm(b)
+
+
+Check = Callable[[DocTables, RuleSet], Iterable[Finding]]
+CHECKS: tuple[Check, ...] = (
+    check_scores, check_legend_formula, check_grades, check_dates, check_period, check_cross_references,
+    check_numbering, check_ended_measures,
+)
+
+
+def audit_tables(tables: dict[str, pd.DataFrame], rules: RuleSet | None = None) -> list[Finding]:
+    """Run every check on every document in `tables`. Rules: printed legends first, then `rules`, then presets."""
+    rules = (rules or RuleSet()) + load_presets()
+    findings: list[Finding] = []
+    docs = tables.get("documents")
+    if docs is None or docs.empty:
+        return findings
+    for doc in docs.to_dict("records"):
+        doc = {k: (None if _missing(v) else v) for k, v in doc.items()}
+        dt = DocTables(doc, tables)
+        for check in CHECKS:
+            findings.extend(f for f in check(dt, rules) if f is not None)
+    return findings
+
+
+def findings_frame(findings: list[Finding]) -> pd.DataFrame:
+    if not findings:
+        return pd.DataFrame(columns=[f for f in Finding.__dataclass_fields__])
+    return pd.DataFrame([asdict(f) for f in findings])
