@@ -54,7 +54,7 @@ def ingest(
 
         def on_file(path, doc, failure):
             if failure is not None:
-                progress.console.print(f"[red]✗[/red] {failure.line()}", highlight=False)
+                progress.console.print(f"[red]✗[/red] {failure.line()}", highlight=False, soft_wrap=True)
             progress.update(task, advance=1, description=path.name)
 
         result = run_ingest(files, on_file=on_file)
@@ -65,7 +65,7 @@ def ingest(
     console.print(
         f"{len(result.documents)} read, {len(result.failures)} failed → {out}/ "
         f"({', '.join(f'{n} {len(t)}' for n, t in tables.items() if n in ('measures', 'actions', 'indicator_values', 'notes'))})",
-        highlight=False,
+        highlight=False, soft_wrap=True,
     )
     if result.failures:
         raise typer.Exit(EXIT_SOME_FAILED if result.documents else EXIT_NONE_READ)
@@ -80,10 +80,10 @@ def _summary(result) -> None:
         console.print(
             f"{mark} {Path(d.source_path).name}  {d.municipality or '?'} FY{d.fiscal_year or '?'} [dim]{d.layout}[/dim]  "
             + " · ".join(f"{n} {label}" for n, label in counts if n),
-            highlight=False,
+            highlight=False, soft_wrap=True,
         )
     for f in result.failures:
-        console.print(f"[red]✗[/red] {f.line()}", highlight=False)
+        console.print(f"[red]✗[/red] {f.line()}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -182,14 +182,14 @@ def audit(
 
         result = run_ingest(paths)
         for f in result.failures:
-            err_console.print(f"✗ {f.line()}", highlight=False)
+            err_console.print(f"✗ {f.line()}", highlight=False, soft_wrap=True)
         failures = result.failures
         tables = result.tables(audit=False)
     findings = audit_tables(tables, ruleset)
     text = render(findings, fmt, show_all=show_all, console=console if out is None else None)
     if out is not None:
         out.write_text(text, encoding="utf-8")
-        console.print(f"{len(findings)} findings → {out}", highlight=False)
+        console.print(f"{len(findings)} findings → {out}", highlight=False, soft_wrap=True)
     elif text:
         sys.stdout.write(text)
     if failures and not tables["documents"].shape[0]:

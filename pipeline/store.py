@@ -30,7 +30,8 @@ def load(out_dir: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
 def merge(existing: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """New rows replace stored rows of the same documents; everything else is kept."""
     new_ids = set(new["documents"]["doc_id"]) if "doc_id" in new["documents"] else set()
-    new_paths = set(new["documents"].get("source_path", [])) | set(new["failures"].get("source_path", []))
+    read_paths = set(new["documents"].get("source_path", []))
+    new_paths = read_paths | set(new["failures"].get("source_path", []))
     merged = {}
     for name in set(existing) | set(new):
         old = existing.get(name)
@@ -41,8 +42,9 @@ def merge(existing: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> di
         if name == "failures":
             old = old[~old["source_path"].isin(new_paths)]
         elif name == "documents":
-            # a file whose content changed gets a new doc_id: drop its old version too
-            gone = set(old.loc[old["source_path"].isin(new_paths), "doc_id"])
+            # a file whose content changed gets a new doc_id: drop its old version too. A file
+            # that fails now keeps what was loaded from it before (and gets a failures row).
+            gone = set(old.loc[old["source_path"].isin(read_paths), "doc_id"])
             old = old[~old["doc_id"].isin(new_ids | gone)]
             new_ids |= gone
         elif "doc_id" in old:

@@ -1,0 +1,118 @@
+"""The store (Parquet + DuckDB, idempotent, atomic) and the `hyoka ingest` / `show` commands."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from conftest import SAMPLES, SEED_FILES
+from pipeline.cli import EXIT_NONE_READ, EXIT_SOME_FAILED, app
+from pipeline.ingest import ingest
+from pipeline.store import load, write
+from pipeline.tables import TABLES
+
+runner = CliRunner()
+
+
+def test_ingest_writes_every_table_to_parquet_and_duckdb(tmp_path):
+    res = runner.invoke(app, ["ingest", str(SAMPLES), "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    for name in TABLES:
+        assert (tmp_path / f"{name}.parquet").exists(), name
+    con = duckdb.connect(str(tmp_path / "hyoka.duckdb"), read_only=True)
+    n = dict(con.execute("select layout, count(*) from measures join documents using (doc_id) group by 1").fetchall())
+    assert n["musashino_evaluation_sheets"] == 20 and n["akiruno_progress_summary"] == 14
+    assert con.execute("select count(*) from actions").fetchone()[0] == 52
+    assert con.execute("select count(*) from audit_findings where status = 'inconsistent'").fetchone()[0] == 0
+    # lists and nullable integers survive the round trip
+    deps = con.execute("select departments from measures where key = '施策19'").fetchone()[0]
+    assert len(deps) == 7
+    assert con.execute("select typeof(fiscal_year) from documents limit 1").fetchone()[0] == "BIGINT"
+    con.close()
+    assert "musashino_3ki_evaluation_sheets_r7.txt" in res.output  # one summary line per document
+
+
+def test_rerun_gives_the_same_dataset(tmp_path):
+    for _ in range(2):
+        assert runner.invoke(app, ["ingest", str(SAMPLES), "--out", str(tmp_path), "-q"]).exit_code == 0
+    first = load(tmp_path)
+    assert runner.invoke(app, ["ingest", str(SAMPLES / SEED_FILES["003"]), "--out", str(tmp_path), "-q"]).exit_code == 0
+    again = load(tmp_path)
+    for name in TABLES:
+        key = [c for c in ("doc_id", "src", "check", "message") if c in first[name].columns]
+        a = first[name].sort_values(key).reset_index(drop=True) if key else first[name]
+        b = again[name].sort_values(key).reset_index(drop=True) if key else again[name]
+        pd.testing.assert_frame_equal(a, b, check_dtype=False, obj=name)
+    assert len(again["documents"]) == 5
+
+
+def test_bad_files_fail_alone(tmp_path):
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    shutil.copy(SAMPLES / SEED_FILES["003"], batch)
+    (batch / "empty.txt").write_bytes(b"")
+    (batch / "unknown_layout.txt").write_text("議事録\n出席者 5名\n", encoding="utf-8")
+    (batch / "binary.txt").write_bytes(b"\x00\x01\x02garbage")
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["ingest", str(batch), "--out", str(out), "-q"])
+    assert res.exit_code == EXIT_SOME_FAILED
+    failures = pd.read_parquet(out / "failures.parquet").set_index("source_path")["reason"]
+    assert len(failures) == 3
+    reasons = {k.rsplit("/", 1)[-1]: v for k, v in failures.items()}
+    assert reasons["empty.txt"] == "empty file (0 bytes)"
+    assert reasons["unknown_layout.txt"].startswith("no known report layout recognised")
+    assert "binary" in reasons["binary.txt"]
+    assert "empty.txt: empty file (0 bytes)" in res.output  # one line naming the file and the reason
+    docs = pd.read_parquet(out / "documents.parquet")
+    assert list(docs["municipality"]) == ["あきる野市"]
+
+
+def test_a_failed_file_does_not_erase_what_was_loaded(tmp_path):
+    good = tmp_path / SEED_FILES["000"]
+    shutil.copy(SAMPLES / SEED_FILES["000"], good)
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["ingest", str(good), "--out", str(out), "-q"]).exit_code == 0
+    good.write_bytes(b"")  # the same path now unreadable
+    res = runner.invoke(app, ["ingest", str(good), "--out", str(out), "-q"])
+    assert res.exit_code == EXIT_NONE_READ
+    stored = load(out)
+    assert len(stored["score_summaries"]) == 5  # the earlier reading stays
+    assert len(stored["failures"]) == 1
+
+
+def test_no_files(tmp_path):
+    res = runner.invoke(app, ["ingest", str(tmp_path), "--out", str(tmp_path / "o")])
+    assert res.exit_code == EXIT_NONE_READ
+
+
+def test_write_is_atomic_on_error(tmp_path, monkeypatch):
+    tables = ingest([SAMPLES / SEED_FILES["002"]]).tables()
+    write(tables, tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    import pipeline.store as store
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "_write_duckdb", boom)
+    with pytest.raises(RuntimeError):
+        write(ingest([SAMPLES / SEED_FILES["003"]]).tables(), tmp_path)
+    assert (tmp_path / "hyoka.duckdb").read_bytes() == before["hyoka.duckdb"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_show_prints_the_tree():
+    res = runner.invoke(app, ["show", str(SAMPLES / SEED_FILES["001"])])
+    assert res.exit_code == 0
+    assert "方針3 都市の活力を担う持続可能な産業振興" in res.output
+    assert "施策12" in res.output and "方向性 拡充" in res.output
+
+
+def test_help_explains_itself():
+    res = runner.invoke(app, ["--help"])
+    assert res.exit_code == 0 and "ingest" in res.output and "audit" in res.output
