@@ -84,13 +84,16 @@ class AkirunoProgress(LayoutExtractor):
             ref=row.ref,
             hierarchy=hierarchy,
             departments_raw=cell.get("departments"),
-            target_raw=cell.get("target_text"),
             status_raw=cell.get("assessment"),
             marks_raw=m.group("mark") if m else None,
         )
         measure.new = bool(measure.marks_raw and "新規" in measure.marks_raw)
         doc.measures.append(measure)
         indicator = m.group("indicator") if m else None
+        if cell.get("target_text"):
+            # 目標とする姿 is a sentence about the state aimed at, not a number: kept as a note
+            doc.notes.append(Note(scope=key, kind="target_state", text=cell["target_text"], raw=cell["target_text"],
+                                  ref=row.cell_ref(_col_of(row, cell["target_text"])), item_label=target_label or None))
         if cell.get("assessment"):
             status, *issues = ISSUE_SPLIT.split(cell["assessment"], maxsplit=1)
             col = _col_of(row, cell["assessment"])

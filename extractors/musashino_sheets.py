@@ -108,7 +108,10 @@ class MusashinoSheets(LayoutExtractor):
                     kind = _NOTE_FIELDS[field]
                     for item_label, item in html_items(value):
                         doc.notes.append(
-                            Note(scope=measure.key, kind=kind, text=item, raw=value, ref=row.cell_ref(col),
+                            # raw: the item as printed, without the cell's HTML/paragraph markup,
+                            # so that the same sheet read from DOCX or PDF gives the same row
+                            Note(scope=measure.key, kind=kind, text=item,
+                                 raw=f"{item_label} {item}" if item_label else item, ref=row.cell_ref(col),
                                  item_label=item_label)
                         )
         if indicator_rows:

@@ -57,7 +57,7 @@ class MusashinoSummary(LayoutExtractor):
             scope = f"目標{goal[0]}"
             if m := BASIC.match(line):
                 doc.measures.append(
-                    Measure(key=f"{scope}/基本施策{m.group(1)}", id_raw=line.split(m.group(2))[0].strip(),
+                    Measure(key=f"{scope}/基本施策{m.group(1)}", id_raw=m.group(1),
                             name=m.group(2).strip(), ref=row.ref, hierarchy=[("目標", goal[0], goal[1])],
                             kind="basic_policy")
                 )

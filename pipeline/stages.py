@@ -120,9 +120,17 @@ def normalize_scores(doc: Document) -> None:
                 s.max_score = float(mx.group(0))
 
 
-def normalize_notes(doc: Document) -> None:
+def normalize_text(doc: Document) -> None:
+    """Free text with wrapped-line and emphasis spaces between CJK characters removed.
+
+    「周知を強化 した」 and a PDF cell's 「…を強\n化した」 both become 「…を強化した」; the
+    `raw` fields keep what was printed.
+    """
     for n in doc.notes:
         n.text = squeeze_cjk_spaces(n.text)
+    for a in doc.actions:
+        a.planned, a.done, a.indicator = (
+            None if t is None else squeeze_cjk_spaces(strip_html(t)) for t in (a.planned, a.done, a.indicator))
 
 
 def collect_dates(doc: Document) -> None:
@@ -209,7 +217,7 @@ NORMALIZE: tuple[Processor, ...] = (
     normalize_measures,
     normalize_indicator_values,
     normalize_scores,
-    normalize_notes,
+    normalize_text,
     collect_dates,
     finalize_status,
 )
