@@ -34,3 +34,16 @@ def seed_tables():
     result = ingest([SAMPLES / name for name in SEED_FILES.values()])
     assert not result.failures, result.failures
     return result.tables()
+
+
+# Columns that legitimately differ between the text, DOCX and PDF versions of one report.
+FORMAT_DEPENDENT = {"doc_id", "source_path", "format", "errors", "source", "location", "inputs", "rule"}
+
+
+def comparable(tables, table: str):
+    """A table with the format-dependent columns (ids, paths, src_* references) dropped,
+    rows in a stable order — for "the same dataset from DOCX/PDF as from text" tests."""
+    frame = tables[table]
+    keep = [c for c in frame.columns if c not in FORMAT_DEPENDENT and not c.startswith("src")]
+    frame = frame[keep].astype(str)
+    return frame.sort_values(keep).reset_index(drop=True) if keep else frame
