@@ -208,7 +208,9 @@ def parse_era_range(s: str) -> tuple[EraDate, EraDate, str | None] | None:
         if not sep:
             continue
         b = next((d for d in dates if d.start == sep.end()), None)
-        if b is None and (bare := _BARE_RE.match(s, sep.end())) and bare.group("nen"):
+        bare = _BARE_RE.match(s, sep.end()) if b is None else None
+        # 「平成30年度から5年間」 is a duration, not a range ending in 5年
+        if bare and bare.group("nen") and not s.startswith("間", bare.end()):
             b = _make(s, bare, a.era, bare.start())
         if b is None:
             continue

@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
-from normalizers.eras import fiscal_year_of
+from normalizers.eras import fiscal_year_of, parse_era_range
 from normalizers.symbols import Symbol, parse_symbol
 from pipeline.rules import (
     GradeBandsRule, PointsRule, RuleSet, grade_rule_from_legend, load_presets, points_rule_from_legend, round_half_up,
@@ -340,6 +340,11 @@ def check_dates(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
             yield dt.finding(check="era_impossible", status=WARNING, scope=d.get("scope"), location=loc,
                              stated=d["raw"], recomputed=d.get("year"), inputs=[loc],
                              message=f"「{d['raw']}」 can't be right: {d['problem']} (kept as printed) — 「{d['context'][:60]}」")
+        span = parse_era_range(d.get("context") or "")
+        if span and span[2] and span[0].raw == d["raw"]:
+            yield dt.finding(check="era_range", status=WARNING, scope=d.get("scope"), location=loc,
+                             stated=f"{span[0].raw}～{span[1].raw}", recomputed=d.get("year"), inputs=[loc],
+                             message=f"「{span[0].raw}～{span[1].raw}」 {span[2]} (kept as printed)")
         if d.get("as_of") and fy and not pd.isna(fy) and d.get("year") and d.get("month") and not pd.isna(d["month"]):
             date_fy = fiscal_year_of(int(d["year"]), int(d["month"]))
             if date_fy != int(fy):

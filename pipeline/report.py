@@ -21,6 +21,7 @@ _CHECK_NAMES = {
     "grade_band": "grade vs achievement",
     "era_pair": "和暦/西暦 pair",
     "era_impossible": "impossible era year",
+    "era_range": "era range runs backwards",
     "as_of_date": "as-of date outside the fiscal year",
     "period_length": "plan period length",
     "cross_reference": "cross reference",

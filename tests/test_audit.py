@@ -155,6 +155,8 @@ def test_stated_interval():
 def test_004_checks(findings):
     impossible = of(findings, "004", "era_impossible")
     assert [(f.stated, f.location.rsplit(":", 1)[1]) for f in impossible] == [("令和29年度", "L35"), ("令和29年度", "L39")]
+    backwards = of(findings, "004", "era_range")
+    assert [f.stated for f in backwards] == ["令和29年度～令和元年度"] * 2 and "runs backwards" in backwards[0].message
     gaps = of(findings, "004", "numbering")
     assert [f.scope for f in gaps] == ["商-7"] and "商-6 is followed by 商-8" in gaps[0].message
     links = of(findings, "004", "cross_reference")
@@ -190,7 +192,7 @@ def test_002_broken_era_pair(tmp_path):
 
 
 def test_001_only_the_january_as_of_date(findings):
-    dated = [f for f in of(findings, "001") if f.check in ("as_of_date", "era_impossible", "era_pair")]
+    dated = [f for f in of(findings, "001") if f.check in ("as_of_date", "era_impossible", "era_pair", "era_range")]
     assert len(dated) == 1
     assert dated[0].stated == "令和7年1月" and dated[0].scope == "施策19" and dated[0].status == "warning"
 

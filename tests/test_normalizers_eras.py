@@ -177,3 +177,7 @@ def test_eradate_is_frozen():
     assert isinstance(d, EraDate)
     with pytest.raises(Exception):
         d.year = 2000
+
+
+def test_range_is_not_a_duration():
+    assert parse_era_range("平成30年度から5年間、近隣自治体との広域連携により") is None
