@@ -214,6 +214,29 @@ def _tables_from_db(path: Path):
         con.close()
 
 
+@app.command()
+def info() -> None:
+    """What this hyoka can read: file formats, report layouts, rule presets, NLP pipeline."""
+    import extractors
+    from pipeline.nlp import available
+    from pipeline.rules import load_presets
+
+    console.print("[bold]formats[/bold]")
+    for b in extractors.backends():
+        console.print(f"  {b.name}: {' '.join(b.extensions)}", highlight=False)
+    console.print("[bold]layouts[/bold]")
+    for layout in extractors.layouts():
+        console.print(f"  {layout.name}: {layout.description}", highlight=False)
+    console.print("[bold]rule presets[/bold]")
+    for rule, applies_to in load_presets().rules:
+        where = ", ".join(f"{k}={v}" for k, v in applies_to.items()) or "any document"
+        console.print(f"  {rule.id} ({rule.kind}) for {where}", highlight=False)
+    nlp = available()
+    console.print(f"[bold]NLP[/bold] (not used by ingest/audit): "
+                  + (f"{nlp[0]} (best installed of {', '.join(nlp)})" if nlp else 'none — pip install -e ".\\[nlp]"'),
+                  highlight=False)
+
+
 def _short(text: str | None, n: int = 40) -> str:
     if not text:
         return "-"

@@ -1,0 +1,34 @@
+"""`hyoka info` and the on-demand NLP loader."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline import nlp
+from pipeline.cli import app
+
+
+def test_info_lists_layouts_formats_and_presets():
+    res = CliRunner().invoke(app, ["info"])
+    assert res.exit_code == 0
+    for name in ("musashino_evaluation_sheets", "akiruno_progress_summary", "akishima_plan_report",
+                 "musashino_progress_summary", "nishitokyo_masterplan_overview", ".txt",
+                 "preset-grades-achievement"):
+        assert name in res.output
+
+
+def test_nlp_prefers_the_best_installed(monkeypatch):
+    installed = {"spacy", "ja_ginza", "sudachipy"}
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: object() if name in installed else None)
+    assert nlp.available() == ["ja_ginza", "blank:ja"]
+    installed.discard("ja_ginza")
+    assert nlp.available() == ["blank:ja"]
+
+
+def test_nlp_says_how_to_install_when_nothing_is(monkeypatch):
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(RuntimeError, match=r'pip install -e "\.\[nlp\]"'):
+        nlp.load_japanese()
