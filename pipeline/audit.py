@@ -116,24 +116,17 @@ def _legend_items(dt: DocTables, kind: str) -> tuple[list[tuple[str, str]], str]
     return [(r["item_label"], r["item_text"]) for r in rows], rows[0]["src"]
 
 
-def points_rule_for(dt: DocTables, rules: RuleSet) -> PointsRule | None:
-    legend = _legend_items(dt, "points")
-    if legend:
-        rule = points_rule_from_legend(legend[0], f"legend-points-{dt.doc['doc_id'][:6]}",
-                                       f"legend printed in the report ({legend[1]})")
-        if rule:
-            return rule
-    return rules.for_document("points", dt.doc)
+_LEGEND_PARSERS = {"points": points_rule_from_legend, "grade_bands": grade_rule_from_legend}
 
 
-def grade_rule_for(dt: DocTables, rules: RuleSet) -> GradeBandsRule | None:
-    legend = _legend_items(dt, "grade_bands")
+def rule_for(dt: DocTables, rules: RuleSet, kind: str):
+    """The document's own printed legend parsed into a rule, else the first matching rule in `rules`."""
+    legend = _legend_items(dt, kind)
     if legend:
-        rule = grade_rule_from_legend(legend[0], f"legend-grades-{dt.doc['doc_id'][:6]}",
-                                      f"legend printed in the report ({legend[1]})")
+        rule = _LEGEND_PARSERS[kind](legend[0], f"legend-{kind}", f"legend printed in the report ({legend[1]})")
         if rule:
             return rule
-    return rules.for_document("grade_bands", dt.doc)
+    return rules.for_document(kind, dt.doc)
 
 
 # --- score checks ---------------------------------------------------------------------------
@@ -163,7 +156,7 @@ def check_scores(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
     summaries = dt.rows("score_summaries")
     if not summaries:
         return
-    rule = points_rule_for(dt, rules)
+    rule = rule_for(dt, rules, "points")
     for s in summaries:
         counts, total = _counts(s), s.get("total_items")
         loc = s["src"]
@@ -214,7 +207,7 @@ def check_legend_formula(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
     rows = [r for r in dt.rows("legends") if r["legend_kind"] == "points"]
     formula = next((r for r in rows if r["item_label"] == "worked_formula"), None)
     example = next((r for r in rows if r["item_label"] == "example_line"), None)
-    rule = points_rule_for(dt, rules)
+    rule = rule_for(dt, rules, "points")
     if formula is None or rule is None or rule.mode != "share":
         return
     text, loc = formula["item_text"], formula["src"]
@@ -269,7 +262,7 @@ def check_grades(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
     values = [v for v in dt.rows("indicator_values") if v.get("grade") and v.get("row_kind") == "yearly"]
     if not values:
         return
-    rule = grade_rule_for(dt, rules)
+    rule = rule_for(dt, rules, "grade_bands")
     if rule is None:
         return
     for v in values:
