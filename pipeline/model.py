@@ -44,13 +44,21 @@ class SourceRef:
         def hi(a, b):
             return b if a is None else a if b is None else max(a, b)
 
+        if self.table == other.table:
+            table, row = self.table, lo(self.row, other.row)
+        elif (self.table is None or other.table is None) and self.page == other.page:
+            # a paragraph outside any table (a sheet's title, a note under a legend) next to
+            # table rows, on the same page: the table is kept, as a whole (row None)
+            table, row = (other if self.table is None else self).table, None
+        else:
+            table = row = None
         return SourceRef(
             file=self.file,
             line_start=lo(self.line_start, other.line_start),
             line_end=hi(self.line_end, other.line_end),
             page=lo(self.page, other.page),
-            table=self.table if self.table == other.table else None,
-            row=lo(self.row, other.row) if self.table == other.table else None,
+            table=table,
+            row=row,
             col=None,
             bbox=None,
         )
@@ -153,6 +161,39 @@ class IndicatorValue:
     actual: float | None = None
     unit: str | None = None
     grade: str | None = None
+
+
+@dataclass
+class Cost:
+    """One measure × fiscal year of money and staff time (事務事業評価シート's cost block), in 千円 as printed."""
+
+    measure_key: str
+    fiscal_year_raw: str  # "令和6年度"
+    ref: SourceRef
+    # funding sources (財源内訳), their total, staff time and the total cost — as printed (numbers or text)
+    national_raw: str | None = None  # 国庫支出金
+    prefectural_raw: str | None = None  # 都道府県支出金
+    bonds_raw: str | None = None  # 地方債
+    other_raw: str | None = None  # その他
+    general_raw: str | None = None  # 一般財源
+    project_total_raw: str | None = None  # 事業費計 (A)
+    staff_raw: str | None = None  # 正規職員従事人数
+    hours_raw: str | None = None  # 延べ業務時間
+    personnel_raw: str | None = None  # 人件費計 (B)
+    total_cost_raw: str | None = None  # トータルコスト (A)+(B)
+    unit: str | None = "千円"
+    # normalized
+    fiscal_year: int | None = None
+    national: float | None = None
+    prefectural: float | None = None
+    bonds: float | None = None
+    other: float | None = None
+    general: float | None = None
+    project_total: float | None = None
+    staff: float | None = None
+    hours: float | None = None
+    personnel: float | None = None
+    total_cost: float | None = None
 
 
 @dataclass
@@ -271,6 +312,7 @@ class Document:
     actions: list[Action] = field(default_factory=list)
     indicator_values: list[IndicatorValue] = field(default_factory=list)
     score_summaries: list[ScoreSummary] = field(default_factory=list)
+    costs: list[Cost] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     cross_refs: list[CrossRef] = field(default_factory=list)
     legends: list[Legend] = field(default_factory=list)

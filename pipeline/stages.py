@@ -89,6 +89,18 @@ def normalize_indicator_values(doc: Document) -> None:
                                       scope=v.measure_key))
 
 
+_COST_FIELDS = ("national", "prefectural", "bonds", "other", "general", "project_total", "staff", "hours",
+                "personnel", "total_cost")
+
+
+def normalize_costs(doc: Document) -> None:
+    for c in doc.costs:
+        c.fiscal_year = fiscal_year(c.fiscal_year_raw)
+        for name in _COST_FIELDS:
+            raw = getattr(c, f"{name}_raw")
+            setattr(c, name, parse_number(raw) if raw not in (None, "") else None)
+
+
 _COUNT = re.compile(r"(?P<sym>\S)\s*(?P<n>\d+)")
 _TOTAL = re.compile(r"(\d+)\s*施策中")
 _AFTER_ARROW = re.compile(r"[→⇒]\s*(?P<rest>.*)$")
@@ -175,11 +187,11 @@ def _scope_of(doc: Document, ref) -> str | None:
         r = m.ref
         if ref.line_start is not None and r.line_start is not None:
             inside = r.line_start <= ref.line_start <= (r.line_end or r.line_start)
-        elif ref.page is not None and r.page is not None and ref.table is not None:
+        elif ref.table is not None and r.table is not None:  # DOCX/PDF table cells, with or without a page
             inside = r.table == ref.table and (r.row or 0) <= (ref.row or 0)
         else:
             inside = False
-        if inside and (best is None or (r.line_start or 0) >= (best.ref.line_start or 0)):
+        if inside and (best is None or (r.line_start or 0, r.row or 0) >= (best.ref.line_start or 0, best.ref.row or 0)):
             best = m
     return best.key if best else None
 
@@ -217,6 +229,7 @@ NORMALIZE: tuple[Processor, ...] = (
     normalize_measures,
     normalize_indicator_values,
     normalize_scores,
+    normalize_costs,
     normalize_text,
     collect_dates,
     finalize_status,

@@ -15,7 +15,7 @@ from normalizers.symbols import Symbol
 from pipeline.model import Document, record_dict
 
 TABLES = (
-    "documents", "measures", "actions", "indicator_values", "score_summaries", "notes",
+    "documents", "measures", "actions", "indicator_values", "score_summaries", "costs", "notes",
     "cross_references", "legends", "dates", "flags", "failures", "audit_findings",
 )
 
@@ -48,7 +48,7 @@ def _rows(doc: Document, records: Iterable, drop: tuple[str, ...] = ()) -> list[
 
 def _documents(docs: list[Document]) -> list[dict]:
     keep = [f.name for f in dataclasses.fields(Document)
-            if f.name not in ("measures", "actions", "indicator_values", "score_summaries", "notes", "cross_refs",
+            if f.name not in ("measures", "actions", "indicator_values", "score_summaries", "costs", "notes", "cross_refs",
                               "legends", "dates", "flags", "errors", "source_rows")]
     rows = []
     for d in docs:
@@ -107,6 +107,7 @@ def build_tables(docs: list[Document], failures: list) -> dict[str, pd.DataFrame
         rows["actions"] += _rows(d, d.actions)
         rows["indicator_values"] += _rows(d, d.indicator_values)
         rows["score_summaries"] += _scores(d)
+        rows["costs"] += _rows(d, d.costs)
         rows["notes"] += _rows(d, d.notes)
         rows["cross_references"] += _rows(d, d.cross_refs)
         rows["legends"] += _legends(d)

@@ -205,24 +205,26 @@ def test_003_date_outside_fy_but_not_as_of_is_not_reported(findings):
 
 def test_cli_audit_formats_and_exit_status(tmp_path):
     runner = CliRunner()
-    ok = runner.invoke(app, ["audit", str(SAMPLES), "--format", "json"])
+    seeds = [str(SAMPLES / name) for name in SEED_FILES.values()]
+    ok = runner.invoke(app, ["audit", *seeds, "--format", "json"])
     assert ok.exit_code == 0, ok.output
     data = json.loads(ok.stdout)
     assert {"rule", "status", "severity", "source", "location", "stated", "recomputed", "message"} <= set(data[0])
     page = tmp_path / "audit.html"
-    res = runner.invoke(app, ["audit", str(SAMPLES), "--format", "html", "--out", str(page)])
+    res = runner.invoke(app, ["audit", *seeds, "--format", "html", "--out", str(page)])
     assert res.exit_code == 0 and "商-7 is missing" in page.read_text(encoding="utf-8")
     text = (SAMPLES / SEED_FILES["000"]).read_text(encoding="utf-8").replace("**87** (79)", "**88** (79)")
     (tmp_path / "m.txt").write_text(text, encoding="utf-8")
     bad = runner.invoke(app, ["audit", str(tmp_path / "m.txt")])
     assert bad.exit_code == 1 and "inconsistent" in bad.output
-    usage = runner.invoke(app, ["audit", str(SAMPLES), "--format", "xml"])
+    usage = runner.invoke(app, ["audit", *seeds, "--format", "xml"])
     assert usage.exit_code == 2
 
 
 def test_cli_audit_from_store(tmp_path):
     runner = CliRunner()
-    assert runner.invoke(app, ["ingest", str(SAMPLES), "--out", str(tmp_path), "-q"]).exit_code == 0
+    seeds = [str(SAMPLES / name) for name in SEED_FILES.values()]
+    assert runner.invoke(app, ["ingest", *seeds, "--out", str(tmp_path), "-q"]).exit_code == 0
     res = runner.invoke(app, ["audit", "--db", str(tmp_path / "hyoka.duckdb"), "--format", "csv"])
     assert res.exit_code == 0, res.output
     assert "商-7 is missing" in res.stdout and res.stdout.startswith("doc_id,")
