@@ -34,3 +34,35 @@ def load_japanese():
     name = names[0]
     nlp = spacy.blank("ja") if name == "blank:ja" else spacy.load(name)
     return nlp, name
+
+
+# SudachiPy refuses inputs over 49,149 bytes; feed it line-aligned chunks well under that.
+_MAX_CHUNK_BYTES = 40_000
+
+
+def chunks(text: str, max_bytes: int = _MAX_CHUNK_BYTES) -> list[str]:
+    """`text` split at line ends into pieces of at most `max_bytes` UTF-8 bytes (a longer line is cut)."""
+    out, current, size = [], [], 0
+    for line in text.splitlines(keepends=True):
+        while len(line.encode("utf-8")) > max_bytes:
+            if current:
+                out.append("".join(current))
+                current, size = [], 0
+            cut = len(line.encode("utf-8")[:max_bytes].decode("utf-8", "ignore"))
+            out.append(line[:cut])
+            line = line[cut:]
+        n = len(line.encode("utf-8"))
+        if size + n > max_bytes and current:
+            out.append("".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += n
+    if current:
+        out.append("".join(current))
+    return out
+
+
+def tokenize(text: str, nlp=None) -> list[str]:
+    """Surface tokens of `text` with the best installed pipeline (chunked for SudachiPy's limit)."""
+    nlp = nlp or load_japanese()[0]
+    return [t.text for doc in nlp.pipe(chunks(text)) for t in doc]

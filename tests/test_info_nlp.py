@@ -32,3 +32,10 @@ def test_nlp_says_how_to_install_when_nothing_is(monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(RuntimeError, match=r'pip install -e "\.\[nlp\]"'):
         nlp.load_japanese()
+
+
+def test_chunks_respect_the_tokenizer_limit():
+    text = ("産業振興課と商工会議所が連携した。\n" * 3000) + "長" * 30000
+    parts = nlp.chunks(text, max_bytes=40_000)
+    assert all(len(p.encode("utf-8")) <= 40_000 for p in parts)
+    assert "".join(parts) == text
