@@ -20,7 +20,7 @@ import pandas as pd
 
 import extractors
 from extractors.base import ExtractionError
-from pipeline.model import Document, Status
+from pipeline.model import DocError, Document, Status
 from pipeline.stages import NORMALIZE, Processor
 
 
@@ -83,10 +83,7 @@ def read_document(path: Path, stages: tuple[Processor, ...] = NORMALIZE) -> Docu
     doc = Document(doc_id=doc_id_for(data), source_path=str(path), format=text.format, layout=layout.name,
                    source_rows=text.rows)
     layout().extract(text, doc)
-    for warning in text.warnings:
-        from pipeline.model import DocError
-
-        doc.errors.append(DocError(stage="read", message=warning))
+    doc.errors.extend(DocError(stage="read", message=warning) for warning in text.warnings)
     for stage in stages:
         stage(doc)
     return doc
