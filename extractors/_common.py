@@ -18,6 +18,12 @@ def plain(text: str) -> str:
     return _MD_HEADING.sub("", _MD_EMPHASIS.sub("", text)).strip()
 
 
+def one_line(text: str) -> str:
+    """A cell's text on one line, as the text renderings print it: paragraph breaks (the
+    "\n" of a DOCX/PDF cell) and runs of whitespace become one space."""
+    return " ".join(text.split())
+
+
 def bullet_depth(text: str) -> int | None:
     """0 for "- item", 1 for "  - item" …; None when the line is not a bullet."""
     m = re.match(r"^(\s*)[-*+]\s+", text)

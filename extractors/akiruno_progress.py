@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from extractors._common import one_line
 from extractors.base import LayoutExtractor, Row, SourceText
 from normalizers.eras import fiscal_year
 from normalizers.labels import canonical_label
@@ -53,7 +54,8 @@ class AkirunoProgress(LayoutExtractor):
         i = header_at + 2
         while i < len(rows) and rows[i].is_table and rows[i].cells[0].strip() != "評価指標":
             row = rows[i]
-            cell = {name: row.cells[col].strip() if col < len(row.cells) else "" for name, col in columns["fields"].items()}
+            # one_line: a DOCX cell's second paragraph (「課題：…」) reads as the text rendering prints it
+            cell = {name: one_line(row.cells[col]) if col < len(row.cells) else "" for name, col in columns["fields"].items()}
             # merged cells: empty where the cell above spans this row
             area = cell.get("area") or area
             sub_policy = cell.get("sub_policy") or sub_policy
@@ -141,4 +143,4 @@ def _columns(top: Row, sub: Row) -> dict:
 
 
 def _col_of(row: Row, value: str) -> int:
-    return next((i for i, c in enumerate(row.cells) if c.strip() == value), 0)
+    return next((i for i, c in enumerate(row.cells) if one_line(c) == value), 0)

@@ -15,7 +15,7 @@ from extractors._common import labelled_cells
 from extractors.base import LayoutExtractor, Row, SourceText
 from normalizers.labels import canonical_label, label_prefix
 from normalizers.places import find_municipality
-from normalizers.text import html_items
+from normalizers.text import html_items, strip_html
 from pipeline.model import Action, Document, Measure, Note, SourceRef
 
 TITLE = re.compile(r"管理・評価シート")
@@ -116,7 +116,8 @@ class MusashinoSheets(LayoutExtractor):
                         )
         if indicator_rows:
             # 達成指標 for the 施策 as a whole, not for one 取組
-            measure.indicator_raw = "\n".join(v for r in indicator_rows for _f, _l, v, _c in labelled_cells(r) if v)
+            # (one line per row, without the cell's HTML/paragraph markup, as for notes)
+            measure.indicator_raw = "\n".join(strip_html(v) for r in indicator_rows for _f, _l, v, _c in labelled_cells(r) if v)
 
     @staticmethod
     def _planned_row(pairs, row: Row, measure: Measure) -> Action:

@@ -28,6 +28,7 @@ _CJK = (
 )
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _WS = re.compile(r"\s+")
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029]")
 
 
 def circled_to_int(s: str) -> int | None:
@@ -89,13 +90,14 @@ def strip_html(s: str) -> str:
 def html_items(s: str) -> list[tuple[str | None, str]]:
     """Split an HTML-ish cell into (label, item) pairs.
 
-    Each "・" bullet is one item; text before the first bullet of a block (<p>, <ul>, or the
-    whole untagged cell) is one item; a leading 【取組1】 is not an item but labels the items
-    after it until the next label. A <ul> without bullets is one item.
+    Each "・" bullet is one item; text before the first bullet of a block (<p>, <ul>, a line,
+    or the whole untagged cell) is one item; a leading 【取組1】 is not an item but labels the
+    items after it until the next label. A <ul> without bullets is one item. A line break is a
+    paragraph break (a DOCX cell's paragraphs are its lines), so it ends a block like </p>.
     """
-    # <li> behaves like a "・" bullet; every block tag ends a block.
+    # <li> behaves like a "・" bullet; every block tag and every line break ends a block.
     t = _LI_TAG.sub(" ・", s)
-    blocks = _BLOCK_TAG.split(t)
+    blocks = [line for block in _BLOCK_TAG.split(t) for line in _LINE_BREAK.split(block)]
     items: list[tuple[str | None, str]] = []
     label: str | None = None
     for block in blocks:

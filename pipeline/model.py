@@ -32,7 +32,7 @@ class SourceRef:
     line_end: int | None = None
     page: int | None = None  # 1-based
     table: int | None = None  # 0-based table index in the document (DOCX/PDF)
-    row: int | None = None  # 0-based row in that logical table
+    row: int | None = None  # 0-based row in that logical table; without a table: the 0-based body paragraph (DOCX)
     col: int | None = None  # 0-based column in that logical table
     bbox: tuple[float, float, float, float] | None = None  # PDF x0, top, x1, bottom
 
@@ -64,7 +64,7 @@ class SourceRef:
         )
 
     def label(self) -> str:
-        """Short human form: 'file:L12-14', 'file:p3', 'file:T2 r4 c1'."""
+        """Short human form: 'file:L12-14', 'file:p3', 'file:T2 r4 c1', 'file:¶3' (DOCX paragraph)."""
         parts = []
         if self.page is not None:
             parts.append(f"p{self.page}")
@@ -81,6 +81,8 @@ class SourceRef:
             if self.col is not None:
                 cell += f" c{self.col}"
             parts.append(cell)
+        elif self.row is not None:
+            parts.append(f"¶{self.row}")
         return f"{self.file}:" + " ".join(parts)
 
     def columns(self) -> dict[str, Any]:

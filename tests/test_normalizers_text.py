@@ -128,6 +128,15 @@ def test_html_items_middle_dot_inside_words_is_not_a_bullet():
     assert html_items(cell) == [(None, "多文化共生・交流課と連携した。")]
 
 
+def test_html_items_lines_are_paragraphs():
+    # the same cell as HTML markup (text rendering) and as paragraphs, one per line (DOCX)
+    html_cell = '<p>【取組1】</p> <ul style="list-style-type: none"> ・aaa。 ・bbb。 <p>【取組2】</p> <ul> ccc。 一方、ddd。'
+    docx_cell = "【取組1】\n・aaa。\n・bbb。\n【取組2】\nccc。 一方、ddd。"
+    expected = [("【取組1】", "aaa。"), ("【取組1】", "bbb。"), ("【取組2】", "ccc。 一方、ddd。")]
+    assert html_items(html_cell) == html_items(docx_cell) == expected
+    assert html_items("<p>aaa。</p> <p>bbb。</p>") == html_items("aaa。\r\nbbb。") == [(None, "aaa。"), (None, "bbb。")]
+
+
 def test_html_items_li_and_entities():
     assert html_items("<ul><li>a &amp; b</li><li>c</li></ul>") == [(None, "a & b"), (None, "c")]
 

@@ -1,0 +1,180 @@
+"""Word documents (.docx): the body in reading order, paragraphs and tables interleaved.
+
+A body paragraph becomes a one-cell Row (empty paragraphs are skipped: layouts ignore
+blank rows anyway). A table becomes one Row per `w:tr`, rebuilt on the table's LOGICAL
+grid from the XML (`w:gridBefore`, each `w:tc` with its `w:gridSpan` and `w:vMerge`,
+`w:gridAfter`) rather than from python-docx's `row.cells`, which repeats a merged cell
+at every grid position it covers. As in the text renderings, a merged cell's text sits
+at its top-left grid position and every other position it covers (to the right through
+`gridSpan`, downwards through `vMerge="continue"`, and the `gridBefore`/`gridAfter` slots)
+is ''. Every row of a table therefore has as many cells as the table has grid columns.
+
+Cell text is the cell's paragraphs joined with "\\n" (a "・" bullet is a paragraph of
+its own, so it starts a line), each paragraph its runs concatenated (tracked insertions
+included, deletions and text boxes not); a table nested in a cell contributes its cells'
+text as further lines. Content controls (`w:sdt`) around paragraphs, tables, rows or
+cells are read through.
+
+Source references. Table rows: `SourceRef(file, table=<0-based table index in the
+body>, row=<0-based row (w:tr) index>)`, and per cell the same with `col=<grid column>`.
+Body paragraphs: `SourceRef(file, row=<0-based ordinal among the body's paragraphs>)`
+with `table=None` — a DOCX has no lines or pages to point at, so `line_*` and `page`
+stay None; a `row` without a `table` means "body paragraph number `row`".
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from extractors.base import ExtractionError, FormatBackend, Row, SourceText
+from pipeline.model import SourceRef
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a legacy .doc, or an encrypted DOCX
+
+
+def _open(path: Path):
+    """python-docx's Document, or ExtractionError("not a DOCX file (reason)")."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
+
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    if magic == _OLE_MAGIC:
+        raise ExtractionError("not a DOCX file (an OLE compound file: a legacy .doc or a password-protected DOCX)")
+    if not zipfile.is_zipfile(path):
+        raise ExtractionError("not a DOCX file (not a zip archive)")
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ExtractionError(f"not a DOCX file (unreadable zip archive: {exc})") from None
+    if "word/document.xml" not in names:
+        raise ExtractionError("not a DOCX file (no word/document.xml in the zip archive)")
+    try:
+        return docx.Document(str(path))
+    except PackageNotFoundError as exc:
+        raise ExtractionError(f"not a DOCX file (package not found: {exc})") from None
+    except ValueError as exc:  # e.g. "… is not a Word file, content type is …"
+        raise ExtractionError(f"not a DOCX file ({exc})") from None
+    except KeyError as exc:
+        raise ExtractionError(f"corrupt DOCX file (missing part {exc})") from None
+    except (XMLSyntaxError, zipfile.BadZipFile) as exc:
+        raise ExtractionError(f"corrupt DOCX file ({type(exc).__name__}: {exc})") from None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _w(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return qn(f"w:{tag}")
+
+
+# content controls and custom XML only wrap paragraphs, tables, rows or cells: read through them
+_WRAPPERS = ("sdt", "sdtContent", "customXml")
+# runs under these are not printed text: deleted / moved-away revisions, text boxes
+_NOT_TEXT = ("del", "moveFrom", "txbxContent")
+
+
+def _children(element, *tags: str):
+    """The child elements with one of `tags`, looking through content-control wrappers."""
+    wanted, wrappers = {_w(t) for t in tags}, {_w(t) for t in _WRAPPERS}
+    for child in element.iterchildren():
+        if child.tag in wanted:
+            yield child
+        elif child.tag in wrappers:
+            yield from _children(child, *tags)
+
+
+class DocxBackend(FormatBackend):
+    name = "docx"
+    extensions = (".docx",)
+
+    def read(self, path: Path) -> SourceText:
+        try:
+            document = _open(path)
+        except ExtractionError as exc:  # the reason must stay one line
+            raise ExtractionError(_one_line(str(exc))) from None
+        rows: list[Row] = []
+        warnings: list[str] = []
+        n_paragraph = n_table = 0
+        for child in _children(document.element.body, "p", "tbl"):
+            if child.tag == _w("p"):
+                text = _paragraph_text(child)
+                if text.strip():
+                    rows.append(Row(cells=(text,), ref=SourceRef(file=path.name, row=n_paragraph)))
+                n_paragraph += 1
+            else:
+                rows.extend(_table_rows(child, n_table, path.name, warnings))
+                n_table += 1
+        return SourceText(path=path, format="docx", rows=rows, warnings=warnings)
+
+
+def _paragraph_text(p) -> str:
+    """The paragraph's runs concatenated, tracked insertions included, deletions not.
+
+    (python-docx's `Paragraph.text` skips runs inside `w:ins`.) A run's text has w:tab as
+    "\\t" and w:br/w:cr as "\\n"; a tab becomes a space, since downstream a tab separates cells.
+    """
+    skip = {_w(t) for t in _NOT_TEXT}
+    parts = []
+    for r in p.iter(_w("r")):
+        parent = r.getparent()
+        while parent is not None and parent is not p and parent.tag not in skip:
+            parent = parent.getparent()
+        if parent is p:
+            parts.append(r.text)
+    return "".join(parts).replace("\t", " ")
+
+
+def _cell_text(tc) -> str:
+    """The cell's paragraphs joined with "\\n" (a nested table's cells as further lines)."""
+    lines: list[str] = []
+    for child in _children(tc, "p", "tbl"):
+        if child.tag == _w("p"):
+            lines.append(_paragraph_text(child))
+        else:
+            for tr in _children(child, "tr"):
+                for inner in _children(tr, "tc"):
+                    text = _cell_text(inner)
+                    if text.strip():
+                        lines.append(text)
+    # empty paragraphs at the cell's edges carry no content; inner ones are kept as printed
+    while lines and not lines[-1].strip():
+        lines.pop()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+def _table_rows(tbl, table_index: int, file: str, warnings: list[str]) -> list[Row]:
+    """The table's logical grid: merged cells' text at their top-left slot, '' elsewhere."""
+    grid_cols = len(tbl.tblGrid.gridCol_lst) if tbl.tblGrid is not None else 0
+    grid: list[list[str]] = []
+    for tr in _children(tbl, "tr"):
+        cells: list[str] = [""] * tr.grid_before
+        for tc in _children(tr, "tc"):
+            span = max(tc.grid_span, 1)
+            # vMerge="continue" (or a bare w:vMerge): the cell above covers this slot
+            cells.append("" if tc.vMerge == "continue" else _cell_text(tc))
+            cells.extend([""] * (span - 1))
+        cells.extend([""] * tr.grid_after)
+        grid.append(cells)
+    width = max([grid_cols, *(len(c) for c in grid)])
+    if grid_cols and width > grid_cols:
+        warnings.append(f"table {table_index}: rows wider than its {grid_cols}-column grid")
+    out: list[Row] = []
+    for r, cells in enumerate(grid):
+        cells = cells + [""] * (width - len(cells))
+        out.append(Row(
+            cells=tuple(cells),
+            ref=SourceRef(file=file, table=table_index, row=r),
+            cell_refs=tuple(SourceRef(file=file, table=table_index, row=r, col=c) for c in range(width)),
+            is_table=True,
+        ))
+    return out
