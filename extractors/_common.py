@@ -7,6 +7,7 @@ import re
 
 from extractors.base import Row
 from normalizers.labels import canonical_label
+from normalizers.text import tex_math_to_text
 
 _MD_EMPHASIS = re.compile(r"\*\*|__")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
@@ -14,8 +15,8 @@ _MD_BULLET = re.compile(r"^\s*(?:[-*+]\s+)+")
 
 
 def plain(text: str) -> str:
-    """Markdown emphasis and heading marks off; the words stay as printed."""
-    return _MD_HEADING.sub("", _MD_EMPHASIS.sub("", text)).strip()
+    """Markdown emphasis and heading marks off, $$…$$ math as printed; the words stay as printed."""
+    return _MD_HEADING.sub("", _MD_EMPHASIS.sub("", tex_math_to_text(text))).strip()
 
 
 def one_line(text: str) -> str:

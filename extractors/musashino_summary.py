@@ -24,6 +24,8 @@ BASIC = re.compile(r"^基本施策\s*[（(]\s*(\d+)\s*[）)]\s*(.+)$")
 SECTION = re.compile(r"^【(良い点|課題)】$")
 PREVIOUS_AS_OF = re.compile(r"[(（]\s*[)）]\s*内は(.+?時点)")
 _NOTE_KIND = {"良い点": "good_point", "課題": "issue"}
+# arithmetic on numbers: 「100点 ÷ 41施策 ≒ 2.44点」, 「2.44 × 32 (78) + … = 85.38 ≒ 85点」
+_FORMULA = re.compile(r"\d(?:\.\d+)?\s*(?:点|施策)?\s*[×÷]\s*\d.*[=≒]\s*\d")
 
 
 class MusashinoSummary(LayoutExtractor):
@@ -62,7 +64,8 @@ class MusashinoSummary(LayoutExtractor):
                             kind="basic_policy")
                 )
             elif SCORE_LINE.search(line):
-                doc.score_summaries.append(ScoreSummary(scope=scope, scope_name=goal[1], raw=row.text, ref=row.ref))
+                # raw: the line as printed, without the rendering's Markdown markup (「**85 (76) 点**」)
+                doc.score_summaries.append(ScoreSummary(scope=scope, scope_name=goal[1], raw=line, ref=row.ref))
             elif m := SECTION.match(line):
                 section = _NOTE_KIND[m.group(1)]
             elif section:
@@ -87,10 +90,9 @@ def _legend(rows: list[Row]) -> Legend:
 def _legend_item_kind(line: str) -> str:
     if SCORE_LINE.search(line):
         return "example_line"
-    if line.startswith("$$") and "=" in line:
-        return "worked_formula"
-    if line.startswith("$$"):
-        return "unit_formula"
+    # by what the line says, not by markup: the text rendering's $$…$$ is gone after `plain`
+    if _FORMULA.search(line):
+        return "unit_formula" if "÷" in line else "worked_formula"
     if line[:1] in "○◎△□×-〇":
         return "symbol_weight"
     return "text"

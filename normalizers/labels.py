@@ -14,13 +14,13 @@ import unicodedata
 # canonical field → label spellings (compared after `_key`)
 LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
     "fiscal_year": ("対象年度", "評価年度", "年度"),
-    "departments": ("担当課", "所管課", "担当部署", "実施主体", "推進団体", "事業主体"),
+    "departments": ("担当課", "所管課", "担当部署", "実施主体", "推進団体", "事業主体", "部課名"),
     "partners": ("関係機関", "関係団体", "連携機関"),
     "created": ("作成日",),
     "policy_no": ("方針番号", "目標番号"),
     "policy_name": ("方針名", "目標名"),
     "measure_no": ("施策番号", "事業番号"),
-    "measure_name": ("施策名", "施策概要", "実施事業", "事業名", "個別事業"),
+    "measure_name": ("施策名", "施策概要", "実施事業", "事業名", "個別事業", "事務事業名"),
     "action": ("取組内容", "取組", "取り組み内容"),
     "planned": ("予定", "計画"),
     "done": ("実施", "実績内容", "実施内容"),

@@ -114,6 +114,39 @@ def html_items(s: str) -> list[tuple[str | None, str]]:
     return items
 
 
+# ---------------------------------------------------------------- TeX math in text renderings
+
+# 「$$100\text{点} \div 41\text{施策} \doteq 2.44\text{点}$$」 in a Markdown rendering is printed
+# as 「100点 ÷ 41施策 ≒ 2.44点」 in the report itself.
+_TEX_DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
+_TEX_TEXT = re.compile(r"\\(?:text|mathrm|textrm|mbox|operatorname)\s*\{([^{}]*)\}")
+_TEX_FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+_TEX_SYMBOLS = {
+    "times": "×", "div": "÷", "doteq": "≒", "fallingdotseq": "≒", "approx": "≈", "simeq": "≃",
+    "cdot": "·", "pm": "±", "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥", "neq": "≠", "ne": "≠",
+    "to": "→", "rightarrow": "→", "quad": " ", "qquad": " ",
+}
+_TEX_COMMAND = re.compile(r"\\([A-Za-z]+)")
+_TEX_ESCAPE = re.compile(r"\\([%$&#_{}])")
+
+
+def tex_math_to_text(s: str) -> str:
+    """Display math ($$…$$) as it prints: \\text{点} → 点, \\times → ×, \\doteq → ≒, \\\\ → a space.
+
+    Text outside $$…$$ is left alone; unknown commands stay as written.
+    """
+    if "$$" not in s:
+        return s
+
+    def render(m: re.Match) -> str:
+        t = _TEX_FRAC.sub(r"\1/\2", _TEX_TEXT.sub(r"\1", m.group(1)))
+        t = re.sub(r"\\\\|\\[,;:! ]", " ", t)
+        t = _TEX_COMMAND.sub(lambda c: _TEX_SYMBOLS.get(c.group(1), c.group(0)), t)
+        return _WS.sub(" ", _TEX_ESCAPE.sub(r"\1", t)).strip()
+
+    return _TEX_DISPLAY.sub(render, s)
+
+
 # ---------------------------------------------------------------- lists of names
 
 _NONE_WORDS = {"", "—", "―", "－", "-", "ー", "‐", "–", "なし", "特になし", "無し", "該当なし"}

@@ -46,9 +46,10 @@ class SourceRef:
 
         if self.table == other.table:
             table, row = self.table, lo(self.row, other.row)
-        elif (self.table is None or other.table is None) and self.page == other.page:
+        elif self.table is None or other.table is None:
             # a paragraph outside any table (a sheet's title, a note under a legend) next to
-            # table rows, on the same page: the table is kept, as a whole (row None)
+            # table rows: the table is kept, as a whole (row None) — also when the table runs
+            # on past the paragraph's page (a PDF table continued on the next page)
             table, row = (other if self.table is None else self).table, None
         else:
             table = row = None

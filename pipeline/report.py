@@ -27,6 +27,8 @@ _CHECK_NAMES = {
     "cross_reference": "cross reference",
     "numbering": "numbering gap",
     "ended_reappears": "ended measure reappears",
+    "cost_funding_sum": "funding sources vs 事業費計 (A)",
+    "cost_total": "事業費計 (A) + 人件費 (B) vs トータルコスト",
 }
 
 

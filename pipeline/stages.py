@@ -77,7 +77,9 @@ def normalize_indicator_values(doc: Document) -> None:
             setattr(v, attr, q.value if q else parse_number(raw) if raw else None)
             if q and q.unit:
                 units.add(UNIT_CANON.get(q.unit, q.unit))
-        v.unit = units.pop() if len(units) == 1 else None
+        # a unit printed beside the numbers wins; with none there, a unit the extractor read from
+        # a column of its own (大船渡's 単位 columns) stays
+        v.unit = units.pop() if len(units) == 1 else None if units else v.unit
         if len(units) > 1:
             doc.flags.append(Flag(field="unit", raw=f"{v.target_raw} / {v.actual_raw}",
                                   reason="target and actual are printed in different units", ref=v.ref,

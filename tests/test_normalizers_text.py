@@ -158,3 +158,15 @@ def test_html_items_li_and_entities():
 ])
 def test_split_list(s, expected):
     assert split_list(s) == expected
+
+
+@pytest.mark.parametrize("s,expected", [
+    (r"$$100\text{点} \div 41\text{施策} \doteq 2.44\text{点}$$", "100点 ÷ 41施策 ≒ 2.44点"),
+    (r"$$2.44 \times 32 (78) + 1.63 \times 1 (1.63) = 85.38 \\ \doteq 85\text{点}$$", "2.44 × 32 (78) + 1.63 × 1 (1.63) = 85.38 ≒ 85点"),
+    (r"比率 $$\frac{2}{3}$$ を掛ける", "比率 2/3 を掛ける"),
+    ("no math: 100円 $ 5", "no math: 100円 $ 5"),
+])
+def test_tex_math_to_text(s, expected):
+    from normalizers.text import tex_math_to_text
+
+    assert tex_math_to_text(s) == expected
