@@ -1,0 +1,382 @@
+"""The PDF versions of 000, 001 and 003 (tests/fixtures/make_fixtures.py) give the same
+dataset as their text renderings; merged cells, wrapped lines, tables continued on the
+next page, fake bold, source references and unreadable files."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import SAMPLES, SEED_FILES, comparable
+
+from extractors import backend_for
+from extractors._common import plain
+from extractors.base import ExtractionError
+from extractors.pdf_format import PdfBackend, PdfSettings
+from normalizers.text import strip_html
+from pipeline.ingest import ingest
+from pipeline.tables import TABLES
+
+BROKEN = Path(__file__).parent / "fixtures" / "broken"
+PDF_SEEDS = ("000", "001", "003")
+
+
+def pdf_path(seed: str) -> Path:
+    return SAMPLES / SEED_FILES[seed].replace(".txt", ".pdf")
+
+
+@pytest.fixture(scope="module")
+def paired():
+    """seed → (text IngestResult, pdf IngestResult); each file read once."""
+    out = {}
+    for seed in PDF_SEEDS:
+        text, pdf = ingest([SAMPLES / SEED_FILES[seed]]), ingest([pdf_path(seed)])
+        assert not text.failures and not pdf.failures, (text.failures, pdf.failures)
+        out[seed] = (text, pdf)
+    return out
+
+
+@pytest.fixture(scope="module")
+def paired_tables(paired):
+    return {seed: (text.tables(), pdf.tables()) for seed, (text, pdf) in paired.items()}
+
+
+@pytest.fixture(scope="module")
+def pdf_docs(paired):
+    return {seed: pdf.documents[0] for seed, (_text, pdf) in paired.items()}
+
+
+@pytest.fixture(scope="module")
+def pdf_rows():
+    return {seed: PdfBackend().read(pdf_path(seed)).rows for seed in PDF_SEEDS}
+
+
+# --- (a) the same dataset ------------------------------------------------------------------
+
+@pytest.mark.parametrize("table", TABLES)
+@pytest.mark.parametrize("seed", PDF_SEEDS)
+def test_pdf_gives_the_same_dataset_as_text(paired_tables, seed, table):
+    from_text, from_pdf = paired_tables[seed]
+    pd.testing.assert_frame_equal(comparable(from_pdf, table), comparable(from_text, table))
+
+
+@pytest.mark.parametrize("seed", PDF_SEEDS)
+def test_pdf_dataset_is_not_trivially_empty(paired_tables, seed):
+    _, from_pdf = paired_tables[seed]
+    assert len(from_pdf["measures"]) > 0 and len(from_pdf["notes"]) > 0
+    assert set(from_pdf["documents"]["format"]) == {"pdf"}
+    assert set(from_pdf["documents"]["status"]) == {"success"}
+
+
+@pytest.mark.parametrize("seed", ("001", "003"))
+def test_pdf_table_rows_are_the_text_rows(seed, pdf_rows):
+    """Every row of the rendering, cell for cell, markup and whitespace aside: the grid, the
+    merged cells, the joined wraps, the stitched page breaks are right. (A grid column that
+    is empty in every row has no ruling of its own in the PDF: trailing '' cells may be fewer.)"""
+    pdf = [r for r in pdf_rows[seed] if not r.is_blank()]
+    path = SAMPLES / SEED_FILES[seed]
+    text = [r for r in backend_for(path).read(path).rows if not r.is_blank()]
+    assert len(pdf) == len(text)
+
+    def cells(values):
+        out = list(values)
+        while out and not out[-1]:
+            out.pop()
+        return tuple(out)
+
+    for p, t in zip(pdf, text):
+        assert cells(" ".join(c.split()) for c in p.cells) == cells(strip_html(c) for c in t.cells), (p.ref, t.ref)
+
+
+def test_000_pdf_paragraphs_are_the_text_lines(pdf_rows):
+    """reportlab wraps long lines by width; each wrapped line is joined back into one row."""
+    path = SAMPLES / SEED_FILES["000"]
+    text = [plain(r.text) for r in backend_for(path).read(path).rows if not r.is_blank()]
+    pdf = [r.text for r in pdf_rows["000"]]
+    assert pdf == text
+    assert all(not r.is_table and len(r.cells) == 1 for r in pdf_rows["000"])
+
+
+# --- (b) the seed facts from the PDF -------------------------------------------------------
+
+def test_000_pdf_goal_summaries(pdf_docs):
+    doc = pdf_docs["000"]
+    assert doc.layout == "musashino_progress_summary" and doc.format == "pdf"
+    scores = doc.score_summaries
+    assert [s.scope for s in scores] == ["目標1", "目標2", "目標3", "目標4", "目標5"]
+    assert [s.total_items for s in scores] == [41, 30, 36, 11, 20]
+    assert [s.stated_score for s in scores] == [85, 84, 87, 73, 93]
+    assert [s.previous_score for s in scores] == [76, 79, 79, 76, 87]
+    assert scores[2].counts == {"○": 25, "△": 3, "□": 4, "×": 1, "◎": 3, "-": 0}
+
+
+def test_000_pdf_notes_and_actor_tags(pdf_docs):
+    notes = pdf_docs["000"].notes
+    assert len(notes) == 31
+    assert Counter(n.kind for n in notes) == {"good_point": 16, "issue": 15}
+    untagged = [n for n in notes if not n.actors]
+    assert len(untagged) == 1 and untagged[0].scope == "目標4"
+    wide = [n for n in notes if n.actor_raw and "関係" in n.actor_raw]
+    assert len(wide) == 1 and wide[0].actor_raw.strip() == "(市・関係)"
+    # a note wrapped over several lines in the PDF is one note, wraps joined without spaces
+    assert notes[0].text == "市制施行75周年に合わせて、プロモーションに資する市勢要覧とWEBサイトを構築した"
+
+
+def test_000_pdf_fake_bold_title_is_read_once(pdf_docs, pdf_rows):
+    assert pdf_rows["000"][0].text == "第二期産業振興計画進捗管理まとめ"
+    assert pdf_docs["000"].title == "第二期産業振興計画進捗管理まとめ"
+
+
+def test_000_pdf_dedupes_only_the_fake_bold_page(monkeypatch):
+    import pdfplumber.page
+
+    calls = []
+    original = pdfplumber.page.Page.dedupe_chars
+
+    def counting(self, *args, **kwargs):
+        calls.append(self.page_number)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pdfplumber.page.Page, "dedupe_chars", counting)
+    PdfBackend().read(pdf_path("000"))
+    assert calls == [1]
+    calls.clear()
+    PdfBackend().read(pdf_path("003"))
+    assert calls == []
+
+
+def test_001_pdf_measures_actions_directions(pdf_docs):
+    doc = pdf_docs["001"]
+    assert doc.layout == "musashino_evaluation_sheets"
+    assert doc.fiscal_year == 2025
+    assert [m.id for m in doc.measures] == [str(n) for n in range(1, 21)]
+    assert len(doc.actions) == 52 and all(a.planned and a.done for a in doc.actions)
+    assert {m.id for m in doc.measures if m.direction == "拡充"} == {"1", "3", "12"}
+    assert {m.id for m in doc.measures if m.partners == []} == {"5", "9", "16", "19"}
+    assert len(doc.measure("施策19").departments) == 7
+    # a cell wrapped as 「…多文化共\n生・交流課」 is one name again
+    assert doc.measure("施策1").departments == ["産業振興課", "秘書広報課", "財政課", "多文化共生・交流課"]
+
+
+def test_001_pdf_stitched_table_keeps_the_text_across_the_page_break(pdf_docs):
+    """施策2's 次年度の予定 内容 breaks p3 → p4 inside its last bullet; 施策1's 審議会報告事項 p1 → p2."""
+    notes = pdf_docs["001"].notes
+    plan = [n for n in notes if n.scope == "施策2" and n.kind == "next_year_plan"]
+    assert plan[-1].text == "市内のオープンスペースの活用について、商店会にも情報共有を行いながら、所管課とより良い活用について検討していく。"
+    assert plan[-1].ref.page == 3  # where the cell starts
+    report = [n for n in notes if n.scope == "施策1" and n.kind == "council_report"]
+    assert report[-1].text.endswith("フェア開催など友好都市からの提案も増えているため、今後も継続していく。")
+    assert len(report) == 3
+
+
+def test_001_pdf_continuation_rows_sit_on_the_first_parts_grid(pdf_rows):
+    rows = pdf_rows["001"]
+    opinion = [r for r in rows if r.cells[0] == "審議会意見"]
+    assert len(opinion) == 20  # one per sheet, also where it moved to the next page
+    assert all(len(r.cells) == 7 or len(r.cells) == 8 for r in opinion)
+    moved = [r for r in opinion if r.ref.page in (2, 4, 15, 20)]
+    assert len(moved) == 4
+    assert all(r.ref.table is not None for r in moved)
+    # stitched: the same logical table as the sheet's first part
+    first_part = {r.ref.table for r in rows if r.is_table and r.ref.page == 1}
+    assert opinion[0].ref.page == 2 and {opinion[0].ref.table} == first_part
+
+
+def test_003_pdf_hierarchy_and_values(pdf_docs):
+    doc = pdf_docs["003"]
+    assert len(doc.measures) == 14
+    assert len({m.hierarchy[1][2] for m in doc.measures}) == 7
+    assert len({m.hierarchy[0][2] for m in doc.measures}) == 3
+    yearly = [v for v in doc.indicator_values if v.row_kind == "yearly"]
+    graded = [v for v in yearly if v.fiscal_year in (2023, 2024, 2025)]
+    assert len(graded) == 42 and all(v.target is not None and v.actual is not None and v.grade for v in graded)
+    future = [v for v in yearly if v.fiscal_year == 2026]
+    assert len(future) == 14 and all(v.actual is None and v.grade is None for v in future)
+
+    def value(name, fy):
+        return next(v for v in yearly if v.measure_key == name and v.fiscal_year == fy)
+
+    v = value("事業承継相談", 2023)
+    assert (v.target, v.actual, v.unit, v.grade) == (10, 5, "人", "C")
+    v = value("地域マップの作成", 2025)
+    assert (v.target, v.actual, v.unit, v.grade) == (30000, 23000, "部", "B")
+    assert v.target_raw == "30,000部"  # printed 「30,000\n部」 in a narrow cell
+
+
+def test_003_pdf_row_broken_by_the_page_break_is_one_row(pdf_docs, pdf_rows):
+    doc = pdf_docs["003"]
+    notes = {(n.kind): n for n in doc.notes if n.scope == "地域マップの作成"}
+    assert notes["target_state"].text.endswith("紙媒体での配布・設置による周知を図る。")
+    assert notes["status"].text.endswith("「あきる野グルメマップ」を制作している。")
+    assert notes["issue"].text == "効果的な周知方法の研究"
+    rows = pdf_rows["003"]
+    # the two header rows repeated on p2 are dropped, the legend is a table of its own
+    assert sum(r.cells[0] == "方向性" for r in rows) == 1
+    legend = [r for r in rows if r.cells[0] in ("評価指標", "S", "A", "B", "C")]
+    assert len(legend) == 5 and {r.ref.page for r in legend} == {2}
+    assert rows[-1].text.startswith("※総合計画の評価を基に") and not rows[-1].is_table
+
+
+def test_003_pdf_tildes_as_printed(pdf_rows):
+    text = "\n".join(r.text for r in pdf_rows["003"])
+    assert "令和5年度～進捗状況まとめ" in text  # U+FF5E kept; values are normalized elsewhere
+    assert "(～R5)" in text
+
+
+# --- (c) merged cells, wraps, references -------------------------------------------------
+
+def test_merged_cells_are_empty_strings_pointing_at_their_origin(pdf_rows):
+    row = pdf_rows["001"][1]  # 対象年度 | 令和7年度 (spans 2) | 担当課 | … (spans 3)
+    assert row.cells[:3] == ("対象年度", "令和7年度", "")
+    assert all(isinstance(c, str) for r in pdf_rows["001"] for c in r.cells)
+    assert row.cell_ref(2).col == 1 and row.cell_ref(2).bbox == row.cell_ref(1).bbox
+    below = pdf_rows["001"][2]  # the 関係機関 row: 対象年度/令和7年度 continue from above (vMerge)
+    assert below.cells[:4] == ("", "", "", "関係機関")
+    assert below.cell_ref(0).row == 0 and below.cell_ref(0).col == 0  # table row 0 (the title is a paragraph)
+
+
+def test_wrapped_cell_text_is_joined(pdf_rows):
+    rows = pdf_rows["001"]
+    assert rows[3].cells[:2] == ("作成日", "目標設定")  # 「目標設\n定」
+    labels = {r.cells[0] for r in rows if r.is_table}
+    assert "実施内容に関する所見・評価" in labels  # 「実施内容に\n関する所\n見・評価」
+    assessment = next(r for r in rows if r.cells[0] == "実施内容に関する所見・評価")
+    # paragraph starts stay: 【取組1】 and each 「・」 item on a line of its own
+    assert assessment.cells[1].split("\n")[:2] == [
+        "【取組1】", "・「トレジャーハンティング(探偵ムサシ)」「七福神めぐり」などのイベントでプラチナマップを"
+        "活用し、新たな情報発信に取り組んだ。"]
+    # spaces printed in the report stay (「活用し、 周知を強化 した」), stray ones around
+    # underlined runs and CJK/Latin spacing do not become text
+    done = rows[7].cells[3]
+    assert done == "商工観光団体による既存のイベントでプラチナマップを積極的に活用し、 周知を強化 した。また、市広報媒体でイベントの特集を掲載した。"
+    assert "荷さばきルール徹底週間を2回開催し" in "".join(c for r in rows for c in r.cells)
+    assert "TOKYO INDIE GAMES SUMMITの実施支援" in "".join(c for r in rows for c in r.cells)
+
+
+def test_source_references_carry_pages(paired_tables, pdf_rows):
+    for seed in PDF_SEEDS:
+        _, tables = paired_tables[seed]
+        for name in ("measures", "notes", "dates"):
+            frame = tables[name]
+            if len(frame):
+                assert frame["src_page"].notna().all(), (seed, name)
+                assert frame["src_line_start"].isna().all()
+    notes = paired_tables["001"][1]["notes"]
+    assert set(notes["src_page"]) <= set(range(1, 25)) and notes["src_page"].nunique() > 15
+    for row in pdf_rows["001"]:
+        assert row.ref.page is not None and row.ref.bbox is not None
+        if row.is_table:
+            assert row.ref.table is not None and row.ref.row is not None
+            assert all(ref.page is not None and ref.col is not None and ref.bbox for ref in row.cell_refs)
+    # the blank last page of the 000 PDF is skipped
+    assert max(r.ref.page for r in pdf_rows["000"]) == 6
+
+
+
+def test_table_over_several_pages_with_repeated_header_is_one_table(tmp_path):
+    """Not only the fixtures: a reportlab table over 4 pages, its header row repeated on each."""
+    pytest.importorskip("reportlab")
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    data = [["No", "Name", "Value"]] + [[str(i), f"item number {i}", f"{i * 10} units"] for i in range(1, 121)]
+    table = Table(data, repeatRows=1)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    path = tmp_path / "long.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4).build([Paragraph("Long table", getSampleStyleSheet()["Title"]), table])
+    rows = PdfBackend().read(path).rows
+    assert rows[0].cells == ("Long table",) and not rows[0].is_table
+    assert [r.cells for r in rows[1:]] == [tuple(r) for r in data]
+    assert {r.ref.table for r in rows[1:]} == {0}
+    assert [r.ref.row for r in rows[1:]] == list(range(121))
+    assert rows[-1].ref.page == 4
+
+# --- (d) files that can't be read ----------------------------------------------------------
+
+@pytest.mark.parametrize("name,reason", [
+    ("corrupt.pdf", "corrupt PDF ("),
+    ("encrypted.pdf", "encrypted PDF (password required)"),
+    ("empty.pdf", "empty file (0 bytes)"),
+])
+def test_broken_pdf_is_one_failure_with_a_clear_reason(tmp_path, name, reason):
+    path = tmp_path / name
+    shutil.copy(BROKEN / name, path)
+    result = ingest([path])
+    assert result.documents == []
+    assert len(result.failures) == 1
+    failure = result.failures[0]
+    assert failure.stage == "read" and failure.reason.startswith(reason), failure.reason
+    assert "\n" not in failure.reason
+    with pytest.raises(ExtractionError) as exc:
+        PdfBackend().read(path)
+    assert str(exc.value).startswith(reason)
+
+
+def test_batch_with_broken_pdfs_still_loads_the_good_ones(tmp_path):
+    for name in ("corrupt.pdf", "encrypted.pdf", "empty.pdf"):
+        shutil.copy(BROKEN / name, tmp_path / f"a_{name}")
+    shutil.copy(pdf_path("003"), tmp_path / "b_good.pdf")
+    shutil.copy(pdf_path("000"), tmp_path / "c_good.pdf")
+    result = ingest([tmp_path])
+    assert sorted(Path(f.source_path).name for f in result.failures) == ["a_corrupt.pdf", "a_empty.pdf",
+                                                                         "a_encrypted.pdf"]
+    assert [Path(d.source_path).name for d in result.documents] == ["b_good.pdf", "c_good.pdf"]
+    assert len(result.documents[0].measures) == 14 and len(result.documents[1].notes) == 31
+
+
+def _minimal_pdf(path: Path, content: bytes, fonts: bytes = b"", extra: list[bytes] = ()) -> None:
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << " + fonts
+        + b" >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        *extra,
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for i, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    path.write_bytes(out)
+
+
+def test_font_without_tounicode_needs_ocr(tmp_path):
+    path = tmp_path / "scan_like.pdf"
+    _minimal_pdf(
+        path, b"BT /F1 12 Tf 72 700 Td <00410042> Tj ET", fonts=b"/F1 5 0 R",
+        extra=[b"<< /Type /Font /Subtype /Type0 /BaseFont /NoMap /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
+               b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /NoMap /CIDSystemInfo << /Registry (Adobe) "
+               b"/Ordering (Identity) /Supplement 0 >> /DW 1000 >>"])
+    with pytest.raises(ExtractionError) as exc:
+        PdfBackend().read(path)
+    assert str(exc.value) == "needs OCR: font without ToUnicode map ((cid:65) glyphs) on page 1"
+    result = ingest([path])
+    assert len(result.failures) == 1 and result.failures[0].reason.startswith("needs OCR")
+
+
+def test_pdf_without_text_is_a_clear_failure(tmp_path):
+    path = tmp_path / "blank.pdf"
+    _minimal_pdf(path, b"0 0 m 100 100 l S")
+    with pytest.raises(ExtractionError) as exc:
+        PdfBackend().read(path)
+    assert str(exc.value).startswith("no text layer")
+
+
+def test_settings_are_validated():
+    with pytest.raises(ValueError):
+        PdfSettings(latin_gap=-1)
+    with pytest.raises(ValueError):
+        PdfSettings(dedupe_min_pairs=0)
+    with pytest.raises(ValueError):
+        PdfSettings(table_settings={"no_such_setting": 1})
+    assert PdfBackend(PdfSettings(table_settings={"snap_tolerance": 3})).read(pdf_path("003")).rows
