@@ -5,6 +5,7 @@ Values are computed literally; a date that cannot be right keeps its literal val
 """
 
 import calendar
+import functools
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -164,6 +165,7 @@ def parse_western_date(s: str) -> tuple[int, int | None, int | None] | None:
     return None
 
 
+@functools.lru_cache(maxsize=65536)  # pure; bulk sheets repeat the same strings
 def fiscal_year(s: str) -> int | None:
     """Fiscal year of the first era or Western year/date in s: "令和7年度" → 2025, "2025年度" → 2025,
     "令和8年1月27日" → 2025. None when there is none, or when the first era date has a problem

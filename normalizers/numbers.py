@@ -1,6 +1,7 @@
 """Numbers and quantities in targets/actuals: "27,000部", "約18億円", "毎年5件以上", "相談件数 8 件／年"."""
 
 import re
+import functools
 from dataclasses import dataclass
 
 from normalizers.eras import find_era_dates
@@ -88,6 +89,7 @@ def _prepare(s: str) -> str:
     return re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", for_value(s))  # thousands separators
 
 
+@functools.lru_cache(maxsize=65536)  # pure; bulk sheets repeat the same strings
 def parse_number(s: str | None) -> float | None:
     """The first number in s: "27,000" → 27000, "約18億円" → 1.8e9, "8割" → 80 (percent), "二十" → 20.
 
@@ -133,6 +135,7 @@ def _label(prefix: str) -> str | None:
     return part if re.search(r"[\u3400-\u9fff\u30a0-\u30ffA-Za-z]", part) else None
 
 
+@functools.lru_cache(maxsize=65536)  # pure; bulk sheets repeat the same strings
 def parse_quantity(s: str | None) -> Quantity | None:
     """A target like "毎年5件以上" → Quantity(5, "件", per "年", qualifier "以上").
 

@@ -155,6 +155,7 @@ def collect_dates(doc: Document) -> None:
     report's own year (its issue date, else the year after its fiscal year starts).
     """
     reference = int(doc.issued[:4]) if doc.issued else (doc.fiscal_year + 1 if doc.fiscal_year else None)
+    scopes: dict[tuple, str | None] = {}  # a row's cells share their measure: look it up once per row
     for row in doc.source_rows:
         for col, cell in enumerate(row.cells):
             if "年" not in cell:
@@ -163,10 +164,13 @@ def collect_dates(doc: Document) -> None:
             for d in find_era_dates(text):
                 context = _sentence(text, d.start, d.end)
                 ref = row.cell_ref(col)
+                where = (ref.line_start, ref.table, ref.row)
+                if where not in scopes:
+                    scopes[where] = _scope_of(doc, ref)
                 problem = d.problem or check_era_date(d, reference)
                 after = text[d.end:d.end + 6]
                 mention = DateMention(
-                    raw=d.raw, context=context, ref=ref, scope=_scope_of(doc, ref),
+                    raw=d.raw, context=context, ref=ref, scope=scopes[where],
                     era=d.era, era_year=d.era_year, year=d.year, month=d.month, day=d.day,
                     is_fiscal=d.is_fiscal, stated_year=d.stated_year,
                     as_of=bool(re.match(r"^[末頃]?\s*(時点|現在)", after)), problem=problem,
