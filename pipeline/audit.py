@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Callable, Iterable
@@ -72,13 +72,6 @@ def stated_interval(text: str) -> tuple[float, float]:
     return value - half, value + half
 
 
-def _missing(value) -> bool:
-    try:
-        return value is None or bool(pd.isna(value))
-    except (TypeError, ValueError):  # lists and arrays
-        return False
-
-
 def _within(x: float, interval: tuple[float, float]) -> bool:
     return interval[0] - 1e-9 <= x < interval[1] + 1e-9
 
@@ -92,19 +85,14 @@ def _fmt(x: float | None) -> str:
 @dataclass
 class DocTables:
     doc: dict
-    tables: dict[str, pd.DataFrame]
+    tables: dict[str, dict[str, list[dict]]]  # table → doc_id → rows (see `_rows_by_doc`)
 
     @property
     def file(self) -> str:
         return str(self.doc["source_path"]).rsplit("/", 1)[-1]
 
     def rows(self, name: str) -> list[dict]:
-        frame = self.tables.get(name)
-        if frame is None or frame.empty or "doc_id" not in frame:
-            return []
-        rows = frame[frame["doc_id"] == self.doc["doc_id"]].to_dict("records")
-        # missing values come back from pandas as NaN/NA (truthy); make them None
-        return [{k: (None if _missing(v) else v) for k, v in r.items()} for r in rows]
+        return self.tables.get(name, {}).get(self.doc["doc_id"], [])
 
     def finding(self, **kw) -> Finding:
         return Finding(doc_id=self.doc["doc_id"], source=self.file, **kw)
@@ -495,15 +483,33 @@ def audit_tables(tables: dict[str, pd.DataFrame], rules: RuleSet | None = None) 
     docs = tables.get("documents")
     if docs is None or docs.empty:
         return findings
-    for doc in docs.to_dict("records"):
-        doc = {k: (None if _missing(v) else v) for k, v in doc.items()}
-        dt = DocTables(doc, tables)
+    by_doc = {name: _rows_by_doc(frame) for name, frame in tables.items() if name != "documents"}
+    for doc in _records(docs):
+        dt = DocTables(doc, by_doc)
         for check in CHECKS:
             findings.extend(f for f in check(dt, rules) if f is not None)
     return findings
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts, missing values (NaN/NA, truthy in pandas) as None."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def _rows_by_doc(frame: pd.DataFrame | None) -> dict[str, list[dict]]:
+    """One pass over a table, grouped by document, so that each check reads only its document's rows."""
+    out: dict[str, list[dict]] = {}
+    if frame is None or frame.empty or "doc_id" not in frame:
+        return out
+    for row in _records(frame):
+        out.setdefault(row["doc_id"], []).append(row)
+    return out
+
+
+_FINDING_FIELDS = tuple(Finding.__dataclass_fields__)
+
+
 def findings_frame(findings: list[Finding]) -> pd.DataFrame:
     if not findings:
-        return pd.DataFrame(columns=[f for f in Finding.__dataclass_fields__])
-    return pd.DataFrame([asdict(f) for f in findings])
+        return pd.DataFrame(columns=list(_FINDING_FIELDS))
+    return pd.DataFrame([{k: getattr(f, k) for k in _FINDING_FIELDS} for f in findings])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -331,15 +332,20 @@ class Document:
         return next((m for m in self.measures if m.key == key), None)
 
 
+@functools.lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def record_dict(obj: Any) -> dict[str, Any]:
     """Flatten a record into column → value, expanding its SourceRef into src_* columns."""
     out: dict[str, Any] = {}
-    for f in dataclasses.fields(obj):
-        value = getattr(obj, f.name)
+    for name in _field_names(type(obj)):
+        value = getattr(obj, name)
         if isinstance(value, SourceRef):
             out.update(value.columns())
         elif isinstance(value, enum.Enum):
-            out[f.name] = value.value
+            out[name] = value.value
         else:
-            out[f.name] = value
+            out[name] = value
     return out
