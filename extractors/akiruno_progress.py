@@ -14,7 +14,6 @@ import re
 
 from extractors._common import one_line
 from extractors.base import LayoutExtractor, Row, SourceText
-from normalizers.eras import fiscal_year
 from normalizers.labels import canonical_label
 from normalizers.places import find_municipality
 from pipeline.model import Document, IndicatorValue, Legend, Measure, Note

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from extractors._common import bullet_depth, labelled_cells, unbullet
+from extractors._common import bullet_depth, unbullet
 from extractors.base import LayoutExtractor, Row, SourceText
 from normalizers.labels import canonical_label
 from normalizers.places import find_municipality

@@ -13,10 +13,10 @@ import re
 
 from extractors._common import labelled_cells
 from extractors.base import LayoutExtractor, Row, SourceText
-from normalizers.labels import canonical_label, label_prefix
+from normalizers.labels import label_prefix
 from normalizers.places import find_municipality
 from normalizers.text import html_items, strip_html
-from pipeline.model import Action, Document, Measure, Note, SourceRef
+from pipeline.model import Action, DocError, Document, Measure, Note
 
 TITLE = re.compile(r"管理・評価シート")
 _NOTE_FIELDS = {
@@ -58,7 +58,7 @@ class MusashinoSheets(LayoutExtractor):
                 if field and value is not None:
                     head.setdefault(field, (value, row))
         if "measure_no" not in head:
-            doc.errors.append(_err("sheet without 施策番号", rows[0].ref))
+            doc.errors.append(DocError(stage="extract", message="sheet without 施策番号", ref=rows[0].ref))
             return
         sheet_ref = rows[0].ref.span(rows[-1].ref)
         if "fiscal_year" in head and doc.fiscal_year_raw is None:
@@ -156,9 +156,3 @@ def _split_sheets(rows: list[Row]) -> list[list[Row]]:
         elif sheets:
             sheets[-1].append(row)
     return sheets
-
-
-def _err(message: str, ref: SourceRef):
-    from pipeline.model import DocError
-
-    return DocError(stage="extract", message=message, ref=ref)

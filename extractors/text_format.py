@@ -21,7 +21,7 @@ def decode(data: bytes, name: str) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ExtractionError(f"not UTF-8 or Shift_JIS text")
+    raise ExtractionError("not UTF-8 or Shift_JIS text")
 
 
 class TextBackend(FormatBackend):

@@ -159,7 +159,7 @@ def audit(
     bundled presets; every finding names its rule. Exit status: 0 nothing inconsistent,
     1 something inconsistent, 2 usage or input error.
     """
-    from pipeline.audit import audit_tables, findings_frame
+    from pipeline.audit import audit_tables
     from pipeline.report import render
     from pipeline.rules import RuleSet, load_rules
 
@@ -232,7 +232,7 @@ def info() -> None:
         where = ", ".join(f"{k}={v}" for k, v in applies_to.items()) or "any document"
         console.print(f"  {rule.id} ({rule.kind}) for {where}", highlight=False)
     nlp = available()
-    console.print(f"[bold]NLP[/bold] (not used by ingest/audit): "
+    console.print("[bold]NLP[/bold] (not used by ingest/audit): "
                   + (f"{nlp[0]} (best installed of {', '.join(nlp)})" if nlp else 'none — pip install -e ".\\[nlp]"'),
                   highlight=False)
 

@@ -18,6 +18,31 @@ SEED_FILES = {
 }
 
 
+# The same reports in other formats (tests/fixtures/make_fixtures.py made them from the text).
+SEED_FORMATS = {"000": ("txt", "pdf"), "001": ("txt", "docx", "pdf"), "002": ("txt",),
+                "003": ("txt", "docx", "pdf"), "004": ("txt",)}
+
+
+def seed_path(seed: str, fmt: str = "txt") -> Path:
+    name = SEED_FILES[seed]
+    return SAMPLES / (name if fmt == "txt" else f"{Path(name).stem}.{fmt}")
+
+
+@pytest.fixture(scope="session")
+def read_seed():
+    """read_seed(seed, fmt) → that version of a sample report as a Document, each read once."""
+    from pipeline.ingest import read_document
+
+    cache = {}
+
+    def read(seed: str, fmt: str = "txt"):
+        if (seed, fmt) not in cache:
+            cache[seed, fmt] = read_document(seed_path(seed, fmt))
+        return cache[seed, fmt]
+
+    return read
+
+
 @pytest.fixture(scope="session")
 def seed_docs():
     """The five sample reports (text renderings), each read once: seed number → Document."""

@@ -5,7 +5,6 @@ next page, fake bold, source references and unreadable files."""
 from __future__ import annotations
 
 import shutil
-from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -101,29 +100,10 @@ def test_000_pdf_paragraphs_are_the_text_lines(pdf_rows):
     assert all(not r.is_table and len(r.cells) == 1 for r in pdf_rows["000"])
 
 
-# --- (b) the seed facts from the PDF -------------------------------------------------------
-
-def test_000_pdf_goal_summaries(pdf_docs):
-    doc = pdf_docs["000"]
-    assert doc.layout == "musashino_progress_summary" and doc.format == "pdf"
-    scores = doc.score_summaries
-    assert [s.scope for s in scores] == ["目標1", "目標2", "目標3", "目標4", "目標5"]
-    assert [s.total_items for s in scores] == [41, 30, 36, 11, 20]
-    assert [s.stated_score for s in scores] == [85, 84, 87, 73, 93]
-    assert [s.previous_score for s in scores] == [76, 79, 79, 76, 87]
-    assert scores[2].counts == {"○": 25, "△": 3, "□": 4, "×": 1, "◎": 3, "-": 0}
+# --- (b) the seed facts from the PDF: tests/test_seed_facts.py runs them on every format ----
 
 
-def test_000_pdf_notes_and_actor_tags(pdf_docs):
-    notes = pdf_docs["000"].notes
-    assert len(notes) == 31
-    assert Counter(n.kind for n in notes) == {"good_point": 16, "issue": 15}
-    untagged = [n for n in notes if not n.actors]
-    assert len(untagged) == 1 and untagged[0].scope == "目標4"
-    wide = [n for n in notes if n.actor_raw and "関係" in n.actor_raw]
-    assert len(wide) == 1 and wide[0].actor_raw.strip() == "(市・関係)"
-    # a note wrapped over several lines in the PDF is one note, wraps joined without spaces
-    assert notes[0].text == "市制施行75周年に合わせて、プロモーションに資する市勢要覧とWEBサイトを構築した"
+
 
 
 def test_000_pdf_fake_bold_title_is_read_once(pdf_docs, pdf_rows):
@@ -149,17 +129,6 @@ def test_000_pdf_dedupes_only_the_fake_bold_page(monkeypatch):
     assert calls == []
 
 
-def test_001_pdf_measures_actions_directions(pdf_docs):
-    doc = pdf_docs["001"]
-    assert doc.layout == "musashino_evaluation_sheets"
-    assert doc.fiscal_year == 2025
-    assert [m.id for m in doc.measures] == [str(n) for n in range(1, 21)]
-    assert len(doc.actions) == 52 and all(a.planned and a.done for a in doc.actions)
-    assert {m.id for m in doc.measures if m.direction == "拡充"} == {"1", "3", "12"}
-    assert {m.id for m in doc.measures if m.partners == []} == {"5", "9", "16", "19"}
-    assert len(doc.measure("施策19").departments) == 7
-    # a cell wrapped as 「…多文化共\n生・交流課」 is one name again
-    assert doc.measure("施策1").departments == ["産業振興課", "秘書広報課", "財政課", "多文化共生・交流課"]
 
 
 def test_001_pdf_stitched_table_keeps_the_text_across_the_page_break(pdf_docs):
@@ -186,25 +155,6 @@ def test_001_pdf_continuation_rows_sit_on_the_first_parts_grid(pdf_rows):
     assert opinion[0].ref.page == 2 and {opinion[0].ref.table} == first_part
 
 
-def test_003_pdf_hierarchy_and_values(pdf_docs):
-    doc = pdf_docs["003"]
-    assert len(doc.measures) == 14
-    assert len({m.hierarchy[1][2] for m in doc.measures}) == 7
-    assert len({m.hierarchy[0][2] for m in doc.measures}) == 3
-    yearly = [v for v in doc.indicator_values if v.row_kind == "yearly"]
-    graded = [v for v in yearly if v.fiscal_year in (2023, 2024, 2025)]
-    assert len(graded) == 42 and all(v.target is not None and v.actual is not None and v.grade for v in graded)
-    future = [v for v in yearly if v.fiscal_year == 2026]
-    assert len(future) == 14 and all(v.actual is None and v.grade is None for v in future)
-
-    def value(name, fy):
-        return next(v for v in yearly if v.measure_key == name and v.fiscal_year == fy)
-
-    v = value("事業承継相談", 2023)
-    assert (v.target, v.actual, v.unit, v.grade) == (10, 5, "人", "C")
-    v = value("地域マップの作成", 2025)
-    assert (v.target, v.actual, v.unit, v.grade) == (30000, 23000, "部", "B")
-    assert v.target_raw == "30,000部"  # printed 「30,000\n部」 in a narrow cell
 
 
 def test_003_pdf_row_broken_by_the_page_break_is_one_row(pdf_docs, pdf_rows):
