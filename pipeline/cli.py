@@ -100,7 +100,7 @@ def show(
     except ExtractionError as exc:
         err_console.print(f"hyoka: {file}: {exc}")
         raise typer.Exit(EXIT_NONE_READ)
-    root = Tree(f"[bold]{doc.title}[/bold]  ({doc.municipality}, FY{doc.fiscal_year or '?'}, {doc.kind}, "
+    root = Tree(f"[bold]{doc.title or Path(doc.source_path).name}[/bold]  ({doc.municipality}, FY{doc.fiscal_year or '?'}, {doc.kind}, "
                 f"layout {doc.layout}, doc_id {doc.doc_id})")
     groups: dict[tuple, Tree] = {}
     for m in doc.measures:
@@ -126,15 +126,16 @@ def show(
             node.add(f"取組{a.action_no or ''}: 予定 {_short(a.planned)} / 実施 {_short(a.done)}"
                      + (f" / 指標 {_short(a.indicator)}" if a.indicator else ""))
         for v in (v for v in doc.indicator_values if v.measure_key == m.key):
-            node.add(f"{v.fiscal_year_raw} ({v.row_kind}): 目標 {v.target_raw or '-'} 実績 {v.actual_raw or '-'} "
+            what = f"{v.indicator} " if v.indicator else ""
+            node.add(f"{what}{v.fiscal_year_raw} ({v.row_kind}): 目標 {v.target_raw or '-'} 実績 {v.actual_raw or '-'} "
                      f"評価 {v.grade_raw or '-'}")
         if notes:
             for n in (n for n in doc.notes if n.scope == m.key):
                 node.add(f"[dim]{n.kind}: {_short(n.text, 60)}[/dim]")
     for s in doc.score_summaries:
         counts = " ".join(f"{k}{v}" for k, v in s.counts.items())
-        root.add(f"[magenta]{s.scope}[/magenta] {s.total_items}施策中 {counts} → {s.stated_score} "
-                 f"(前回 {s.previous_score}) / {s.max_score}")
+        root.add(f"[magenta]{s.scope}[/magenta] {s.total_items}施策中 {counts} → {s.stated_score_raw} "
+                 f"(前回 {_num(s.previous_score)}) / {_num(s.max_score)}")
     if notes:
         scoped = {m.key for m in doc.measures}
         for n in (n for n in doc.notes if n.scope not in scoped):
@@ -235,6 +236,10 @@ def info() -> None:
     console.print("[bold]NLP[/bold] (not used by ingest/audit): "
                   + (f"{nlp[0]} (best installed of {', '.join(nlp)})" if nlp else 'none — pip install -e ".\\[nlp]"'),
                   highlight=False)
+
+
+def _num(x: float | None) -> str:
+    return "-" if x is None else f"{x:g}"
 
 
 def _short(text: str | None, n: int = 40) -> str:
