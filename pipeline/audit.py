@@ -73,7 +73,8 @@ def stated_interval(text: str) -> tuple[float, float]:
 
 
 def _within(x: float, interval: tuple[float, float]) -> bool:
-    return interval[0] - 1e-9 <= x < interval[1] + 1e-9
+    """x in [low, high): 85.5 rounds (half up) to 86, so it is not within "85"."""
+    return interval[0] - 1e-9 <= x < interval[1] - 1e-12
 
 
 def _fmt(x: float | None) -> str:
@@ -118,6 +119,18 @@ def rule_for(dt: DocTables, rules: RuleSet, kind: str):
     return rules.for_document(kind, dt.doc)
 
 
+def check_legends(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
+    """A legend the report prints but hyoka can't read into a rule: say so (the fallback is only a guess)."""
+    for kind in _LEGEND_PARSERS:
+        legend = _legend_items(dt, kind)
+        if legend and _LEGEND_PARSERS[kind](legend[0], "x", "x") is None:
+            fallback = rules.for_document(kind, dt.doc)
+            yield dt.finding(check="legend_unreadable", status=WARNING, location=legend[1],
+                             message=f"the report prints a {kind} legend hyoka could not read; "
+                                     + (f"falling back to {fallback.id} ({fallback.source})" if fallback else
+                                        "its scores are not recomputed"))
+
+
 # --- score checks ---------------------------------------------------------------------------
 
 def _counts(row: dict) -> dict[str, int]:
@@ -160,8 +173,22 @@ def check_scores(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
         if rule is None or s.get("stated_score_raw") is None or total is None:
             continue
         interval = stated_interval(s["stated_score_raw"])
-        exact = recompute_points(rule, counts, total)
-        status = CONSISTENT if _within(exact, interval) else INCONSISTENT
+        try:
+            exact = recompute_points(rule, counts, total)
+        except ValueError as exc:
+            yield dt.finding(check="points_exact", status=WARNING, scope=s["scope"], location=loc, rule=rule.id,
+                             rule_source=rule.source, stated=s["stated_score_raw"], inputs=[loc],
+                             message=f"{s['scope']}: can't recompute the score: {exc}")
+            continue
+        legend = None
+        if rule.mode == "share" and rule.unit_decimals is not None:
+            legend = recompute_points(rule, counts, total, legend_units=True)
+        if _within(exact, interval):
+            status, reading = CONSISTENT, None
+        elif legend is not None and _within(legend, interval):
+            status, reading = ROUNDING, "only with the legend's rounded unit values"
+        else:
+            status, reading = INCONSISTENT, None
         note = ""
         if counts.get("-") and rule.denominator == "all_items":
             other = recompute_points(rule, counts, total, denominator="excluding_dash")
@@ -169,13 +196,12 @@ def check_scores(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
                    (" (also consistent)" if _within(other, interval) else " (inconsistent)")
         yield dt.finding(
             check="points_exact", status=status, scope=s["scope"], location=loc, rule=rule.id,
-            rule_source=rule.source, stated=s["stated_score_raw"], recomputed=exact,
+            rule_source=rule.source, stated=s["stated_score_raw"], recomputed=exact, reading=reading,
             interval_low=interval[0], interval_high=interval[1], inputs=[loc],
             message=f"{s['scope']}: stated {s['stated_score_raw']}, recomputed {_fmt(exact)} from "
                     f"{' '.join(f'{k}{v}' for k, v in counts.items())} over N={total}{note}",
         )
-        if rule.mode == "share" and rule.unit_decimals is not None:
-            legend = recompute_points(rule, counts, total, legend_units=True)
+        if legend is not None:
             ok = _within(legend, interval)
             yield dt.finding(
                 check="points_legend_units", status=(CONSISTENT if ok else INCONSISTENT), scope=s["scope"],
@@ -471,7 +497,7 @@ def check_costs(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
 
 Check = Callable[[DocTables, RuleSet], Iterable[Finding]]
 CHECKS: tuple[Check, ...] = (
-    check_scores, check_legend_formula, check_grades, check_dates, check_period, check_cross_references,
+    check_legends, check_scores, check_legend_formula, check_grades, check_dates, check_period, check_cross_references,
     check_numbering, check_ended_measures, check_costs,
 )
 
@@ -487,8 +513,21 @@ def audit_tables(tables: dict[str, pd.DataFrame], rules: RuleSet | None = None) 
     for doc in _records(docs):
         dt = DocTables(doc, by_doc)
         for check in CHECKS:
-            findings.extend(f for f in check(dt, rules) if f is not None)
+            try:
+                findings.extend(_temper(f) for f in check(dt, rules) if f is not None)
+            except Exception as exc:  # one odd document must not stop the audit of the others
+                findings.append(dt.finding(check=check.__name__.removeprefix("check_"), status=WARNING,
+                                           location=dt.file, message=f"check could not run: {type(exc).__name__}: {exc}"))
     return findings
+
+
+def _temper(finding: Finding) -> Finding:
+    """A preset is our assumption, not the report's own rule: it may raise a question, never accuse."""
+    if finding.status == INCONSISTENT and (finding.rule_source or "").startswith("preset"):
+        finding.status, finding.severity = WARNING, _SEVERITY[WARNING]
+        finding.message = (f"{finding.message} — inconsistent under {finding.rule_source} ({finding.rule}); the report "
+                           f"prints no rule of its own, so this is only a question")
+    return finding
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

@@ -161,54 +161,56 @@ def _symbol_key(text: str) -> str:
 # --- printed legends ----------------------------------------------------------------------
 
 _FRACTION = re.compile(r"[×x]\s*(\d+)\s*/\s*(\d+)")
-_POINTS = re.compile(r"(-?\d+(?:\.\d+)?)\s*点")
-_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*点\s*(?:\\text\{[^}]*\})?\s*(?:÷|\\div)")
+_POINTS = re.compile(r"([−-]?\d+(?:\.\d+)?)\s*点")
+_SYM = r"(?:[○◎△□×〇◯▲✕]|-(?!\s*\d))"  # a '-' before a digit is a minus sign, not the dash symbol
+_SYMS = rf"{_SYM}(?:\s*(?:または|又は|・|、)?\s*{_SYM})*"
+_LEADER = r"(?:[.．…・]\s*)*"
+# 「○または◎ . . . 2.44点」, 「△ 2.44点 × 2 / 3」, and several on one line: 「◎5点 〇2点 △0点 ▲-1点」
+_PAIR = re.compile(rf"(?P<syms>{_SYMS})\s*{_LEADER}(?P<expr>.*?)(?=\s+{_SYMS}\s*{_LEADER}[−-]?\d[\d.]*\s*点|$)")
 
 
 def points_rule_from_legend(items: list[tuple[str, str]], rule_id: str, source: str) -> PointsRule | None:
-    """Parse a 凡例 like 武蔵野市's into a PointsRule.
+    """Parse a printed points legend (凡例) into a PointsRule, as printed.
 
-    「○または◎ . . . 2.44点」 → ○, ◎ = 1; 「△ 2.44点 × 2 / 3」 → 2/3; 「×または- . . . 0点」 → 0;
-    「100点 ÷ 41施策 ≒ 2.44点」 → max 100 shared per item, unit shown to 2 decimals. A legend
-    that gives points per symbol instead (「◎5点 〇2点 △0点 ▲-1点」) becomes mode "points".
+    With a unit line 「100点 ÷ 41施策 ≒ 2.44点」 the weights are shares of the unit:
+    「○または◎ . . . 2.44点」 → 1, 「△ 2.44点 × 2 / 3」 → 2/3, 「△ . . . 1.63点」 → 1.63 / 2.44 ≈ 2/3,
+    「×または- . . . 0点」 → 0. Without one, the printed points are points per item:
+    「◎5点 〇2点 △0点 ▲-1点」 → mode "points". A symbol whose value can't be read leaves it out
+    (and the rule incomplete) rather than guessing.
     """
-    weights: dict[str, Fraction] = {}
-    max_points = None
+    max_points = unit = None
     unit_decimals = None
-    absolute: dict[str, Fraction] = {}
+    printed: dict[str, tuple[Fraction | None, float | None]] = {}  # symbol → (fraction, points)
     for kind, text in items:
         flat = _latex_plain(text)
         if kind == "unit_formula" or "÷" in flat:
             nums = re.findall(r"\d+(?:\.\d+)?", flat)
             if nums:
-                max_points = float(nums[0])
+                max_points, unit = float(nums[0]), float(nums[-1])
                 unit_decimals = len(nums[-1].split(".")[1]) if "." in nums[-1] else 0
             continue
-        if kind != "symbol_weight":
+        if kind not in ("symbol_weight", "text"):
             continue
-        head = re.split(r"[-−]?\d|…|\s\.", flat, maxsplit=1)[0]
-        symbols = [s.value for ch in head if (s := parse_symbol(ch)) is not None]
-        if not symbols:
-            continue
-        points = _POINTS.findall(flat)
-        if points:
-            for s in symbols:
-                absolute[s] = Fraction(points[-1].replace("−", "-"))
-        if m := _FRACTION.search(flat):
-            w = Fraction(int(m.group(1)), int(m.group(2)))
-        elif points and float(points[-1]) == 0:
-            w = Fraction(0)
-        else:
-            w = Fraction(1)
-        for s in symbols:
-            weights[s] = w
-    if not weights:
+        for m in _PAIR.finditer(flat.strip()):
+            symbols = [sym.value for ch in m.group("syms") if (sym := parse_symbol(ch)) is not None]
+            expr = m.group("expr")
+            fraction = Fraction(int(f.group(1)), int(f.group(2))) if (f := _FRACTION.search(expr)) else None
+            points = [float(p.replace("−", "-")) for p in _POINTS.findall(expr)]
+            if fraction is None and not points:
+                continue
+            for sym in symbols:
+                printed[sym] = (fraction, points[-1] if points else None)
+    if not printed:
         return None
-    distinct = set(absolute.values())
-    if max_points is None and len(distinct) > 1:
-        return PointsRule(id=rule_id, source=source, weights=absolute, max_points=None, mode="points")
-    return PointsRule(id=rule_id, source=source, weights=weights, max_points=max_points or 100,
-                      unit_decimals=unit_decimals)
+    if unit:  # shares of a per-item unit
+        weights = {sym: frac if frac is not None else Fraction(pts / unit).limit_denominator(12)
+                   for sym, (frac, pts) in printed.items() if frac is not None or pts is not None}
+        return PointsRule(id=rule_id, source=source, weights=weights, max_points=max_points,
+                          unit_decimals=unit_decimals)
+    if all(frac is None and pts is not None for frac, pts in printed.values()):
+        return PointsRule(id=rule_id, source=source, max_points=None, mode="points",
+                          weights={sym: Fraction(str(pts)) for sym, (_f, pts) in printed.items()})
+    return None  # shares without the unit they are shares of: not enough to recompute
 
 
 _PERCENT_RANGE = re.compile(r"(?P<lo>\d+(?:\.\d+)?)?\s*%?\s*[~\-]\s*(?P<hi>\d+(?:\.\d+)?)?\s*%?")
@@ -232,7 +234,8 @@ def grade_rule_from_legend(items: list[tuple[str, str]], rule_id: str, source: s
         lo = hi = None
         lo_inc: bool | None = None
         hi_inc: bool | None = None
-        if m := _PERCENT_WORD.search(flat):
+        words = list(_PERCENT_WORD.finditer(flat))
+        for m in words:  # 「50%以上90%未満」 gives both ends
             n, word = float(m.group("n")), m.group("w")
             if word == "以上":
                 lo, lo_inc = n, True
@@ -242,10 +245,10 @@ def grade_rule_from_legend(items: list[tuple[str, str]], rule_id: str, source: s
                 hi, hi_inc = n, True
             else:  # 未満
                 hi, hi_inc = n, False
-        elif (m := _PERCENT_RANGE.search(flat)) and (m.group("lo") or m.group("hi")):
+        if not words and (m := _PERCENT_RANGE.search(flat)) and (m.group("lo") or m.group("hi")):
             lo = float(m.group("lo")) if m.group("lo") else None
             hi = float(m.group("hi")) if m.group("hi") else None
-        else:
+        elif not words:
             continue
         bands.append(Band(grade=grade, lower=lo, upper=hi, lower_inclusive=lo_inc, upper_inclusive=hi_inc))
     if not bands:

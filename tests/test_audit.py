@@ -228,3 +228,85 @@ def test_cli_audit_from_store(tmp_path):
     res = runner.invoke(app, ["audit", "--db", str(tmp_path / "hyoka.duckdb"), "--format", "csv"])
     assert res.exit_code == 0, res.output
     assert "商-7 is missing" in res.stdout and res.stdout.startswith("doc_id,")
+
+
+# --- legends in other wordings, odd lines, and rules hyoka only assumes -------------------------
+
+def _summary_report(tmp_path, score_line: str, legend_lines: list[str]) -> list:
+    """A 000-style report (legend + one goal) written out and audited."""
+    text = "\n\n".join(["第二期産業振興計画進捗管理まとめ", "凡例", *legend_lines,
+                        "目標 1 武蔵野市の魅力や価値を高める産業振興", "市・関係機関の主観評価", score_line,
+                        "【良い点】", "市勢要覧を構築した（市）"]) + "\n"
+    path = tmp_path / "summary.txt"
+    path.write_text(text, encoding="utf-8")
+    result = ingest([path])
+    assert not result.failures, result.failures
+    return audit_tables(result.tables(audit=False))
+
+
+LEGEND_000 = ["$$100\\text{点} \\div 41\\text{施策} \\doteq 2.44\\text{点}$$", "○または◎ . . . 2.44点",
+              "△ 2.44点 × 2 / 3", "□ 2.44点 × 1 / 3", "×または- . . . 0点"]
+
+
+def test_score_that_fits_only_the_legend_units(tmp_path):
+    # exact: 100 × (1 + 16 × 2/3) / 21 = 55.56 → 56; legend units: 4.76 + 16 × 3.17 = 55.48 → 55
+    found = _summary_report(tmp_path, "21施策中 ○1 △16 □0 ×4 ◎0 -0 → 55点 / 100点", LEGEND_000)
+    exact, = [f for f in found if f.check == "points_exact"]
+    assert exact.status == "consistent_only_with_rounding" and "legend's rounded unit" in exact.reading
+    assert not [f for f in found if f.status == "inconsistent"]
+
+
+def test_legend_printing_unit_values_instead_of_fractions(tmp_path):
+    legend = ["100点 ÷ 41施策 ≒ 2.44点", "○または◎ . . . 2.44点", "△ . . . 1.63点", "□ . . . 0.81点",
+              "×または- . . . 0点"]
+    found = _summary_report(tmp_path, "41施策中 ○30 △1 □7 ×1 ◎2 -0 → 85 (76) 点 / 100点", legend)
+    exact, = [f for f in found if f.check == "points_exact"]
+    assert exact.status == "consistent" and round(exact.recomputed, 2) == 85.37
+
+
+def test_a_line_with_no_items_does_not_stop_the_batch(tmp_path):
+    found = _summary_report(tmp_path, "0施策中 ○0 △0 □0 ×0 ◎0 -0 → 0点 / 100点", LEGEND_000)
+    exact, = [f for f in found if f.check == "points_exact"]
+    assert exact.status == "warning" and "can't recompute" in exact.message
+
+
+def test_grade_legend_with_both_ends_printed():
+    rule = grade_rule_from_legend([("A", "90%以上"), ("B", "50%以上90%未満"), ("C", "50%未満")], "x", "test")
+    from pipeline.audit import grade_status
+
+    assert grade_status(rule, 130, "B")[0] == "inconsistent"
+    assert grade_status(rule, 89.9, "B")[0] == "consistent"
+
+
+def test_a_preset_never_accuses(tmp_path):
+    # without its printed 評価指標, 003 falls back to the generic preset: the two 50 % = C grades
+    # are then questions (warnings), not inconsistencies; and the missing legend is no legend at all
+    text = (SAMPLES / SEED_FILES["003"]).read_text(encoding="utf-8").split("\n評価指標")[0] + "\n"
+    path = tmp_path / SEED_FILES["003"]
+    path.write_text(text, encoding="utf-8")
+    found = audit_tables(ingest([path]).tables(audit=False))
+    grades = [f for f in found if f.check == "grade_band"]
+    assert len(grades) == 42 and all(f.rule == "preset-grades-achievement" for f in grades)
+    assert not [f for f in found if f.status == "inconsistent"]
+    questions = [f for f in grades if f.status == "warning"]
+    assert {f.scope for f in questions} == {"事業承継相談", "デジタル化促進セミナー"}
+    assert "prints no rule of its own" in questions[0].message
+
+
+def test_unreadable_legend_is_reported(tmp_path):
+    import re
+
+    # the 評価指標 legend without its percentages: 「S 目標値以上：…」 says no band
+    text = re.sub(r"\(\d*~?\d*%~?\)", "", (SAMPLES / SEED_FILES["003"]).read_text(encoding="utf-8"))
+    assert "120%" not in text
+    path = tmp_path / SEED_FILES["003"]
+    path.write_text(text, encoding="utf-8")
+    found = audit_tables(ingest([path]).tables(audit=False))
+    assert [f.check for f in found if f.check == "legend_unreadable"] == ["legend_unreadable"]
+
+
+def test_stated_interval_is_half_open():
+    from pipeline.audit import _within
+
+    assert _within(85.49, stated_interval("85")) and not _within(85.5, stated_interval("85"))
+    assert _within(85.5, stated_interval("86"))
