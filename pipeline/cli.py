@@ -60,14 +60,17 @@ def ingest(
         result = run_ingest(files, on_file=on_file)
     tables = result.tables()
     write(tables, out, replace=replace)
+    failed = [f for f in result.failures if f.stage != "duplicate"]  # a byte-identical copy is not a failure
     if not quiet:
         _summary(result)
     console.print(
-        f"{len(result.documents)} read, {len(result.failures)} failed → {out}/ "
+        f"{len(result.documents)} read, {len(failed)} failed"
+        + (f", {len(result.failures) - len(failed)} duplicates skipped" if len(result.failures) > len(failed) else "")
+        + f" → {out}/ "
         f"({', '.join(f'{n} {len(t)}' for n, t in tables.items() if n in ('measures', 'actions', 'indicator_values', 'notes'))})",
         highlight=False, soft_wrap=True,
     )
-    if result.failures:
+    if failed:
         raise typer.Exit(EXIT_SOME_FAILED if result.documents else EXIT_NONE_READ)
 
 

@@ -52,16 +52,19 @@ class IngestResult:
 
 
 def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    """Files named directly, and supported files found under named directories (sorted)."""
+    """Files named directly, and supported files found under named directories (sorted);
+    a file reached twice (named and inside a named folder, or by two spellings) once."""
     supported = extractors.supported_extensions()
+    seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.suffix.lower() in supported and not child.name.startswith("."):
-                    yield child
-        else:
-            yield path
+        found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in supported
+                       and not p.name.startswith(".")) if path.is_dir() else [path]
+        for file in found:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield file
 
 
 def doc_id_for(data: bytes) -> str:
@@ -95,6 +98,7 @@ def ingest(
 ) -> IngestResult:
     """Read every file under `paths`; a file that fails is recorded and skipped."""
     result = IngestResult()
+    read_ids: dict[str, str] = {}  # doc_id → the path it was read from in this batch
     for path in iter_input_files(paths):
         doc, failure = None, None
         try:
@@ -103,6 +107,13 @@ def ingest(
                 failure = Failure(str(path), "extract", "; ".join(e.message for e in doc.errors) or "unreadable",
                                   doc.doc_id)
                 doc = None
+            elif doc.doc_id in read_ids:
+                # byte-identical copies are one document (doc_id is the content hash): keep the first
+                failure = Failure(str(path), "duplicate", f"same content as {read_ids[doc.doc_id]}; not loaded twice",
+                                  doc.doc_id)
+                doc = None
+            else:
+                read_ids[doc.doc_id] = str(path)
         except ExtractionError as exc:
             failure = Failure(str(path), "read", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         except Exception as exc:  # a bug or a layout we mis-detected: report it, keep going

@@ -64,9 +64,22 @@ def write(tables: dict[str, pd.DataFrame], out_dir: str | os.PathLike[str], *, r
     out.mkdir(parents=True, exist_ok=True)
     final = tables if replace else merge(load(out), tables)
     arrow = {name: _to_arrow(final[name]) for name in TABLES if name in final}
-    for name, table in arrow.items():
-        _atomic(out / f"{name}.parquet", lambda tmp, t=table: pq.write_table(t, tmp))
-    _atomic(out / DB_NAME, lambda tmp: _write_duckdb(arrow, tmp))
+    # every file is written under a temporary name first; only when all of them are complete
+    # are they moved into place, so a failure leaves the previous dataset whole
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, table in arrow.items():
+            staged.append((_staging(out, f"{name}.parquet"), out / f"{name}.parquet"))
+            pq.write_table(table, staged[-1][0])
+        staged.append((_staging(out, DB_NAME), out / DB_NAME))
+        _write_duckdb(arrow, staged[-1][0])
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _target in staged:
+            for leftover in (tmp, tmp + ".wal"):
+                if os.path.exists(leftover):
+                    os.unlink(leftover)
     return out
 
 
@@ -96,16 +109,9 @@ def _write_duckdb(tables: dict[str, pa.Table], path: str) -> None:
         con.close()
 
 
-def _atomic(target: Path, write_to) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+def _staging(out: Path, name: str) -> str:
+    """A free temporary name beside the target (duckdb wants to create the file itself)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out)
     os.close(fd)
-    os.unlink(tmp)  # duckdb wants to create the file itself
-    try:
-        write_to(tmp)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        wal = tmp + ".wal"
-        if os.path.exists(wal):
-            os.unlink(wal)
+    os.unlink(tmp)
+    return tmp

@@ -7,12 +7,16 @@ in step. Every row carries doc_id and its source reference (src_* columns).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Iterable
 
 import pandas as pd
 
 from normalizers.symbols import Symbol
-from pipeline.model import Document, record_dict
+from pipeline.model import (
+    Action, Cost, CrossRef, DateMention, Document, Flag, IndicatorValue, Legend, Measure, Note, ScoreSummary, SourceRef,
+    record_dict,
+)
 
 TABLES = (
     "documents", "measures", "actions", "indicator_values", "score_summaries", "costs", "notes",
@@ -100,6 +104,17 @@ def _legends(doc: Document) -> list[dict]:
 
 
 def build_tables(docs: list[Document], failures: list) -> dict[str, pd.DataFrame]:
+    rows = _table_rows(docs, failures)
+    frames = {}
+    for name in TABLES:
+        frame = pd.DataFrame(rows[name]) if rows[name] else pd.DataFrame(columns=_empty_columns(name))
+        for column in INT_COLUMNS.intersection(frame.columns):
+            frame[column] = frame[column].astype("Int64")  # years and counts stay integers with nulls
+        frames[name] = frame
+    return frames
+
+
+def _table_rows(docs: list[Document], failures: list) -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
     rows["documents"] = _documents(docs)
     for d in docs:
@@ -115,16 +130,30 @@ def build_tables(docs: list[Document], failures: list) -> dict[str, pd.DataFrame
         rows["flags"] += _rows(d, d.flags)
     rows["failures"] = [dataclasses.asdict(f) for f in failures]
     # audit_findings is filled by the audit stage (pipeline/audit.py), on these tables
-    frames = {}
-    for name in TABLES:
-        frame = pd.DataFrame(rows[name]) if rows[name] else pd.DataFrame(columns=_empty_columns(name))
-        for column in INT_COLUMNS.intersection(frame.columns):
-            frame[column] = frame[column].astype("Int64")  # years and counts stay integers with nulls
-        frames[name] = frame
-    return frames
+    return rows
 
 
 def _empty_columns(name: str) -> list[str]:
-    return {
-        "failures": ["source_path", "stage", "reason", "doc_id"],
-    }.get(name, ["doc_id"])
+    """The columns a table has even when a batch gives it no row, so the stored schema is stable."""
+    return _schema().get(name, ["doc_id"])
+
+
+@functools.lru_cache(maxsize=1)
+def _schema() -> dict[str, list[str]]:
+    # built the same way as real rows, from one blank record of each kind
+    ref = SourceRef(file="")
+    doc = Document(doc_id="", source_path="", format="")
+    doc.measures.append(Measure(key="", id_raw=None, name="", ref=ref))
+    doc.actions.append(Action(measure_key="", action_no=None, planned=None, done=None, indicator=None, ref=ref))
+    doc.indicator_values.append(IndicatorValue(measure_key="", indicator=None, fiscal_year_raw="", row_kind="",
+                                               target_raw=None, actual_raw=None, grade_raw=None, ref=ref))
+    doc.score_summaries.append(ScoreSummary(scope="", scope_name=None, raw="", ref=ref))
+    doc.costs.append(Cost(measure_key="", fiscal_year_raw="", ref=ref))
+    doc.notes.append(Note(scope="", kind="", text="", raw="", ref=ref))
+    doc.cross_refs.append(CrossRef(from_key="", to_id_raw="", relation="", raw="", ref=ref))
+    doc.legends.append(Legend(kind="", raw="", ref=ref, items=[("", "")]))
+    doc.dates.append(DateMention(raw="", context="", ref=ref))
+    doc.flags.append(Flag(field="", raw="", reason="", ref=ref))
+    columns = {name: list(rows[0]) for name, rows in _table_rows([doc], []).items() if rows}
+    columns["failures"] = ["source_path", "stage", "reason", "doc_id"]
+    return columns

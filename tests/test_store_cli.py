@@ -103,7 +103,8 @@ def test_write_is_atomic_on_error(tmp_path, monkeypatch):
     monkeypatch.setattr(store, "_write_duckdb", boom)
     with pytest.raises(RuntimeError):
         write(ingest([SAMPLES / SEED_FILES["003"]]).tables(), tmp_path)
-    assert (tmp_path / "hyoka.duckdb").read_bytes() == before["hyoka.duckdb"]
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert after == before  # every Parquet file and the DuckDB file as they were
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary files left
 
 
@@ -117,3 +118,29 @@ def test_show_prints_the_tree():
 def test_help_explains_itself():
     res = runner.invoke(app, ["--help"])
     assert res.exit_code == 0 and "ingest" in res.output and "audit" in res.output
+
+
+def test_the_same_file_twice_is_loaded_once(tmp_path):
+    copy = tmp_path / "copy_of_003.txt"
+    shutil.copy(SAMPLES / SEED_FILES["003"], copy)
+    out = tmp_path / "out"
+    # named twice, and once more as a byte-identical copy under another name
+    res = runner.invoke(app, ["ingest", str(SAMPLES / SEED_FILES["003"]), str(SAMPLES / SEED_FILES["003"]),
+                              str(copy), "--out", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    assert "1 read, 0 failed, 1 duplicates skipped" in res.output
+    stored = load(out)
+    assert len(stored["documents"]) == 1 and len(stored["measures"]) == 14
+    dup, = stored["failures"].itertuples()
+    assert dup.stage == "duplicate" and dup.source_path.endswith("copy_of_003.txt")
+
+
+def test_tables_keep_their_columns_when_a_batch_has_no_rows_for_them(tmp_path):
+    # 西東京市's overview has no 取組, values or costs: the tables still have their full schema
+    assert runner.invoke(app, ["ingest", str(SAMPLES / SEED_FILES["002"]), "--out", str(tmp_path), "-q"]).exit_code == 0
+    con = duckdb.connect(str(tmp_path / "hyoka.duckdb"), read_only=True)
+    for table, column in (("actions", "planned"), ("indicator_values", "target"), ("costs", "total_cost"),
+                          ("score_summaries", "n_circle"), ("failures", "reason")):
+        assert con.execute(f"select count(*) from {table}").fetchone()[0] == 0
+        assert column in [r[0] for r in con.execute(f"describe {table}").fetchall()], table
+    con.close()
