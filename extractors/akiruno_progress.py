@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from extractors._common import one_line
-from extractors.base import LayoutExtractor, Row, SourceText
+from extractors.base import ExtractionError, LayoutExtractor, Row, SourceText
 from normalizers.labels import canonical_label
 from normalizers.places import find_municipality
 from pipeline.model import Document, IndicatorValue, Legend, Measure, Note
@@ -40,7 +40,9 @@ class AkirunoProgress(LayoutExtractor):
         doc.kind = "進捗状況まとめ"
         doc.plan_name = re.split(r"\s+", doc.title)[0]
         doc.municipality = find_municipality(doc.title, text.full_text())
-        header_at = next(i for i, r in enumerate(rows) if r.cells[0].strip() == "方向性" and "個別施策" in r.cells)
+        header_at = next((i for i, r in enumerate(rows) if r.cells[0].strip() == "方向性" and "個別施策" in r.cells), None)
+        if header_at is None or header_at + 1 >= len(rows):
+            raise ExtractionError("進捗状況まとめ without its 方向性/個別施策 header row")
         top, sub = rows[header_at], rows[header_at + 1]
         columns = _columns(top, sub)
         status_label = next((c for c in top.cells if canonical_label(c) == "assessment"), "")

@@ -14,6 +14,11 @@ _ENCODINGS = ("utf-8-sig", "cp932")
 def decode(data: bytes, name: str) -> str:
     if not data.strip():
         raise ExtractionError("empty file")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its byte-order mark (Windows "Unicode" text)
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ExtractionError("broken UTF-16 text") from None
     if b"\x00" in data[:4096]:
         raise ExtractionError("binary content in a text file (NUL bytes)")
     for encoding in _ENCODINGS:

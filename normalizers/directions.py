@@ -19,6 +19,8 @@ class Direction(str, enum.Enum):
     MODIFY = "変更し実施"
     MAINTAIN = "現状維持"
     REFORM = "改革改善"
+    # a category printed as one choice (大船渡市 「３　終了・廃止・休止」): which of the three is not said
+    END_ABOLISH_SUSPEND = "終了・廃止・休止"
 
 
 _WORDS: dict[str, Direction] = {d.value: d for d in Direction} | {
@@ -33,7 +35,10 @@ _PARENTHETICAL = re.compile(r"\([^)]*\)")  # "改革改善（縮小・統合含�
 
 
 def parse_direction(s: str | None) -> Direction | None:
-    """"継続", " 拡充 ", "２　改革改善（縮小・統合含む）" → Direction; "廃止・休止" → the first; unknown → None."""
+    """"継続", " 拡充 ", "２　改革改善（縮小・統合含む）" → Direction; "廃止・休止" → the first; unknown → None.
+
+    A combined category that exists as printed (「終了・廃止・休止」) is kept whole, not narrowed.
+    """
     if s is None:
         return None
     t = _PARENTHETICAL.sub("", _LEADING_NUMBER.sub("", for_value(s)))

@@ -14,7 +14,9 @@ UNITS: list[str] = sorted(
     key=len, reverse=True,
 )
 _PLACE_UNITS = {"箇所", "ヶ所", "ケ所", "カ所", "ヵ所"}  # printed variants of か所, unified at parse
-UNIT_CANON: dict[str, str] = {"名": "人", "㎡": "m2", "千円": "円", "万円": "円", "億円": "円"} | {
+# same quantity, other spelling; 千円/万円/億円 are not here: they scale the value ("1,000 千円" is
+# 1000 in 千円, not 1000 円)
+UNIT_CANON: dict[str, str] = {"名": "人", "㎡": "m2"} | {
     u: "か所" for u in _PLACE_UNITS
 }
 
@@ -85,8 +87,13 @@ def _first_number(t: str) -> re.Match | None:
     return next((m for m in _NUM.finditer(t) if _plausible(t, m)), None)
 
 
+# Japanese accounts print a negative amount with a leading △ or ▲ (「△500」 = −500)
+_ACCOUNTING_MINUS = re.compile(r"^\s*[△▲]\s*(?=\d)")
+
+
 def _prepare(s: str) -> str:
-    return re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", for_value(s))  # thousands separators
+    t = _ACCOUNTING_MINUS.sub("-", for_value(s))
+    return re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", t)  # thousands separators
 
 
 @functools.lru_cache(maxsize=65536)  # pure; bulk sheets repeat the same strings

@@ -300,6 +300,7 @@ class Document:
     format: str  # "text", "markdown", "pdf", "docx"
     layout: str | None = None  # extractor layout name
     municipality: str | None = None
+    municipality_basis: str | None = None  # "printed in the title", or how else it was known
     plan_name: str | None = None
     kind: str | None = None  # 進捗管理まとめ, 管理・評価シート, 策定概要, 進捗状況まとめ, 報告書
     title: str | None = None

@@ -16,7 +16,7 @@ from normalizers.grades import parse_grade
 from normalizers.numbers import UNIT_CANON, parse_number, parse_quantity
 from normalizers.symbols import parse_symbol
 from normalizers.text import parse_circled_list, split_list, squeeze_cjk_spaces, strip_html
-from pipeline.model import DateMention, Document, Flag
+from pipeline.model import DateMention, DocError, Document, Flag
 
 Processor = Callable[[Document], None]
 
@@ -56,6 +56,9 @@ def normalize_measures(doc: Document) -> None:
         m.departments = split_list(m.departments_raw)
         m.partners = split_list(m.partners_raw)
         m.direction = _enum_value(parse_direction(m.direction_raw))
+        if m.direction is None and m.direction_raw and m.direction_raw.strip():
+            doc.flags.append(Flag(field="direction", raw=m.direction_raw, reason="not a known direction (方向性)",
+                                  ref=m.ref, scope=m.key))
         m.basic_goals = parse_circled_list(m.basic_goals_raw or "")
         if m.target_raw:
             q = parse_quantity(squeeze_cjk_spaces(m.target_raw))
@@ -105,7 +108,7 @@ def normalize_costs(doc: Document) -> None:
 
 _COUNT = re.compile(r"(?P<sym>\S)\s*(?P<n>\d+)")
 _TOTAL = re.compile(r"(\d+)\s*施策中")
-_AFTER_ARROW = re.compile(r"[→⇒]\s*(?P<rest>.*)$")
+_ARROW = re.compile(r"→|⇒|=>|->")
 
 
 def normalize_scores(doc: Document) -> None:
@@ -114,7 +117,9 @@ def normalize_scores(doc: Document) -> None:
         line = s.raw.replace("**", "")
         if m := _TOTAL.search(line):
             s.total_items = int(m.group(1))
-            counts_part, _, score_part = line[m.end():].partition("→")
+            rest = line[m.end():]
+            arrow = _ARROW.search(rest)
+            counts_part, score_part = (rest[:arrow.start()], rest[arrow.end():]) if arrow else (rest, "")
             for c in _COUNT.finditer(counts_part):
                 symbol = parse_symbol(c.group("sym"))
                 if symbol is None:
@@ -224,10 +229,23 @@ def _doc_ref(doc: Document):
 
 
 def finalize_status(doc: Document) -> None:
+    """PARTIAL when something could not be parsed; FAILURE when the layout was recognised
+    but nothing at all came out of it (the file then goes to the failures table)."""
     from pipeline.model import Status
 
-    if doc.status is Status.SUCCESS and doc.errors:
+    records = (doc.measures, doc.actions, doc.indicator_values, doc.score_summaries, doc.costs, doc.notes)
+    if not any(records):
+        doc.status = Status.FAILURE
+        doc.errors.append(DocError(stage="extract", message=f"layout {doc.layout} recognised, but nothing was extracted"))
+    elif doc.status is Status.SUCCESS and doc.errors:
         doc.status = Status.PARTIAL
+
+
+def municipality_basis(doc: Document) -> None:
+    """Say how the municipality was known: printed in the title, or only the place named most in the text."""
+    if doc.municipality and doc.municipality_basis is None:
+        doc.municipality_basis = ("printed in the title" if doc.title and doc.municipality in doc.title
+                                  else "not in the title: the municipality named most often in the text")
 
 
 NORMALIZE: tuple[Processor, ...] = (
@@ -238,5 +256,6 @@ NORMALIZE: tuple[Processor, ...] = (
     normalize_costs,
     normalize_text,
     collect_dates,
+    municipality_basis,
     finalize_status,
 )

@@ -94,3 +94,10 @@ def test_units():
     assert UNIT_CANON["名"] == "人" and UNIT_CANON["ヶ所"] == "か所"
     assert parse_quantity("8店舗").unit == "店舗"
     assert parse_quantity("20名").unit == "名"  # as printed; UNIT_CANON says it's 人
+
+
+def test_accounting_minus_and_scaled_yen():
+    assert parse_number("△500") == -500 and parse_number("▲1,200") == -1200
+    q = parse_quantity("1,000 千円")
+    assert (q.value, q.unit) == (1000, "千円")  # not 1000 円
+    assert "千円" not in UNIT_CANON

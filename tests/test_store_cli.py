@@ -144,3 +144,17 @@ def test_tables_keep_their_columns_when_a_batch_has_no_rows_for_them(tmp_path):
         assert con.execute(f"select count(*) from {table}").fetchone()[0] == 0
         assert column in [r[0] for r in con.execute(f"describe {table}").fetchall()], table
     con.close()
+
+
+def test_odd_inputs_are_one_clear_line_each(tmp_path):
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    text = (SAMPLES / SEED_FILES["003"]).read_text(encoding="utf-8")
+    (batch / "utf16.txt").write_bytes(text.encode("utf-16"))  # Windows "Unicode" text: read, not rejected
+    (batch / "no_header.txt").write_text(text.replace("方向性\t個別施策", "区分\t個別施策"), encoding="utf-8")
+    res = runner.invoke(app, ["ingest", str(batch), "--out", str(tmp_path / "out"), "-q"])
+    assert res.exit_code == EXIT_SOME_FAILED
+    failures = pd.read_parquet(tmp_path / "out" / "failures.parquet")
+    assert list(failures["reason"]) == ["進捗状況まとめ without its 方向性/個別施策 header row"]
+    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    assert list(docs["source_path"].str.rsplit("/", n=1).str[-1]) == ["utf16.txt"]
