@@ -44,6 +44,9 @@ def ingest(
     from pipeline.ingest import ingest as run_ingest, iter_input_files
     from pipeline.store import write
 
+    if out.exists() and not out.is_dir():
+        err_console.print(f"hyoka ingest: --out {out}: is a file, not a folder")
+        raise typer.Exit(2)
     files = list(iter_input_files(paths))
     if not files:
         err_console.print(f"hyoka: no report files found in {', '.join(map(str, paths))}")
@@ -102,6 +105,9 @@ def show(
         doc = read_document(file)
     except ExtractionError as exc:
         err_console.print(f"hyoka: {file}: {exc}")
+        raise typer.Exit(EXIT_NONE_READ)
+    except Exception as exc:  # a layout that trips on this file: one line, as ingest reports it
+        err_console.print(f"hyoka: {file}: {type(exc).__name__}: {exc}")
         raise typer.Exit(EXIT_NONE_READ)
     root = Tree(f"[bold]{doc.title or Path(doc.source_path).name}[/bold]  ({doc.municipality}, FY{doc.fiscal_year or '?'}, {doc.kind}, "
                 f"layout {doc.layout}, doc_id {doc.doc_id})")
@@ -190,14 +196,19 @@ def audit(
         failures = result.failures
         tables = result.tables(audit=False)
     findings = audit_tables(tables, ruleset)
+    if not tables["documents"].shape[0]:
+        err_console.print("hyoka audit: no report could be read, nothing to audit")
+        raise typer.Exit(2)
     text = render(findings, fmt, show_all=show_all, console=console if out is None else None)
     if out is not None:
-        out.write_text(text, encoding="utf-8")
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            err_console.print(f"hyoka audit: --out {out}: {exc.strerror or exc}")
+            raise typer.Exit(2)
         console.print(f"{len(findings)} findings → {out}", highlight=False, soft_wrap=True)
     elif text:
         sys.stdout.write(text)
-    if failures and not tables["documents"].shape[0]:
-        raise typer.Exit(2)
     if any(f.status == "inconsistent" for f in findings):
         raise typer.Exit(1)
     if failures:
@@ -207,15 +218,25 @@ def audit(
 def _tables_from_db(path: Path):
     import duckdb
 
-    if not path.exists():
-        err_console.print(f"hyoka audit: {path}: no such store")
+    if path.is_dir() and (path / "hyoka.duckdb").exists():
+        path = path / "hyoka.duckdb"  # the --out folder of `hyoka ingest`
+    if not path.is_file():
+        err_console.print(f"hyoka audit: --db {path}: no such store (give the hyoka.duckdb file)")
         raise typer.Exit(2)
-    con = duckdb.connect(str(path), read_only=True)
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        err_console.print(f"hyoka audit: --db {path}: not a DuckDB database ({str(exc).splitlines()[0]})")
+        raise typer.Exit(2)
     try:
         names = [r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()]
-        return {name: con.execute(f'select * from "{name}"').df() for name in names}
+        tables = {name: con.execute(f'select * from "{name}"').df() for name in names}
     finally:
         con.close()
+    if "documents" not in tables:
+        err_console.print(f"hyoka audit: --db {path}: not a hyoka store (no documents table)")
+        raise typer.Exit(2)
+    return tables
 
 
 @app.command()

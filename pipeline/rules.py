@@ -82,6 +82,9 @@ class GradeBandsRule:
         if not self.bands:
             raise ValueError(f"rule {self.id}: no bands")
         for band in self.bands:
+            for bound in (band.lower, band.upper):
+                if bound is not None and (isinstance(bound, bool) or not isinstance(bound, (int, float))):
+                    raise ValueError(f"rule {self.id}: band {band.grade}: bounds must be numbers, not {bound!r}")
             if band.lower is not None and band.upper is not None and band.lower >= band.upper:
                 raise ValueError(f"rule {self.id}: band {band.grade} has lower ≥ upper")
 
@@ -119,7 +122,11 @@ def load_rules(path: str | Path, source: str | None = None) -> RuleSet:
         raise ValueError(f"{path}: {exc}") from exc
     source = source or f"rules file {path.name}"
     out = RuleSet()
+    if not isinstance(data.get("rule", []), list):
+        raise ValueError(f"{path}: 'rule' must be an array of tables ([[rule]])")
     for i, raw in enumerate(data.get("rule", [])):
+        if not isinstance(raw, dict):
+            raise ValueError(f"{path}: rule #{i + 1} is not a table")
         rule_id = raw.get("id") or f"{path.stem}#{i + 1}"
         applies_to = {k: str(v) for k, v in raw.get("applies_to", {}).items()}
         try:
@@ -137,7 +144,7 @@ def load_rules(path: str | Path, source: str | None = None) -> RuleSet:
                     for b in raw["bands"]))
             else:
                 raise ValueError("kind must be 'points' or 'grade_bands'")
-        except (KeyError, ValueError, ZeroDivisionError) as exc:
+        except (KeyError, TypeError, ValueError, ZeroDivisionError, AttributeError) as exc:
             raise ValueError(f"{path}: rule {rule_id}: {exc}") from exc
         out.rules.append((rule, applies_to))
     return out

@@ -310,3 +310,26 @@ def test_stated_interval_is_half_open():
 
     assert _within(85.49, stated_interval("85")) and not _within(85.5, stated_interval("85"))
     assert _within(85.5, stated_interval("86"))
+
+
+def test_cli_usage_and_input_errors_exit_2(tmp_path):
+    runner = CliRunner()
+    seed = str(SAMPLES / SEED_FILES["003"])
+    cases = [
+        ["audit", seed, "--out", str(tmp_path / "no" / "dir" / "a.html")],
+        ["audit", "--db", str(tmp_path)],                                   # a folder without a store
+        ["audit", "--db", seed],                                            # not a DuckDB file
+        ["audit", str(tmp_path)],                                           # nothing to audit
+    ]
+    bad_rules = tmp_path / "bad.toml"
+    bad_rules.write_text('[[rule]]\nid = "b"\nkind = "grade_bands"\nbands = [{ grade = "A", min = "90" }]\n'
+                         'rule = 3\n', encoding="utf-8")
+    cases.append(["audit", seed, "--rules", str(bad_rules)])
+    for args in cases:
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2, (args, res.output)
+        assert "Traceback" not in res.output
+    not_a_folder = tmp_path / "file.txt"
+    not_a_folder.write_text("x", encoding="utf-8")
+    res = runner.invoke(app, ["ingest", seed, "--out", str(not_a_folder)])
+    assert res.exit_code == 2 and "is a file, not a folder" in res.output
