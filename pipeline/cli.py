@@ -25,8 +25,8 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)  # one line per message, however narrow the terminal
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 @app.command()
