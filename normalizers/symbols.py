@@ -1,6 +1,8 @@
 """Evaluation symbols (○ ◎ △ □ × -) and their look-alikes."""
 
 import enum
+import re
+from dataclasses import dataclass
 
 import regex
 
@@ -40,3 +42,37 @@ SYMBOL_RE = regex.compile(
 def parse_symbol(s: str) -> Symbol | None:
     """The evaluation symbol a cell holds ("〇" → Symbol.CIRCLE, " × " → CROSS); anything else → None."""
     return _BY_CHAR.get(s.strip().replace("\ufe0f", ""))
+
+
+@dataclass(frozen=True)
+class CountLine:
+    """「41施策中 ○30 △1 □7 ×1 ◎2 -0 → 85 (76) 点 / 100点」, read."""
+
+    total: int
+    counts: dict[str, int]  # Symbol value → count (a symbol printed twice adds up)
+    unknown: list[str]  # "symbol+count" pieces whose symbol isn't one (kept for a flag)
+    score_part: str  # what follows the arrow: 「85 (76) 点 / 100点」
+
+
+_TOTAL = re.compile(r"(\d+)\s*施策中")
+_ARROW = re.compile(r"→|⇒|=>|->")
+_PIECE = re.compile(r"(?P<sym>\S)\s*(?P<n>\d+)")
+
+
+def parse_count_line(text: str) -> CountLine | None:
+    """A symbol-count line → total, counts per symbol and the score part after the arrow; None if not one."""
+    m = _TOTAL.search(text)
+    if m is None:
+        return None
+    rest = text[m.end():]
+    arrow = _ARROW.search(rest)
+    counts_part, score_part = (rest[:arrow.start()], rest[arrow.end():]) if arrow else (rest, "")
+    counts: dict[str, int] = {}
+    unknown: list[str] = []
+    for piece in _PIECE.finditer(counts_part):
+        symbol = parse_symbol(piece.group("sym"))
+        if symbol is None:
+            unknown.append(piece.group(0))
+        else:
+            counts[symbol.value] = counts.get(symbol.value, 0) + int(piece.group("n"))
+    return CountLine(total=int(m.group(1)), counts=counts, unknown=unknown, score_part=score_part)

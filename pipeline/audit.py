@@ -23,7 +23,8 @@ from typing import Callable, Iterable
 import pandas as pd
 
 from normalizers.eras import fiscal_year_of, parse_era_range
-from normalizers.symbols import Symbol, parse_symbol
+from normalizers.symbols import parse_count_line
+from pipeline.tables import SYMBOL_COLUMNS
 from pipeline.rules import (
     GradeBandsRule, PointsRule, RuleSet, grade_rule_from_legend, load_presets, points_rule_from_legend, round_half_up,
 )
@@ -34,11 +35,6 @@ INCONSISTENT = "inconsistent"
 WARNING = "warning"
 _SEVERITY = {CONSISTENT: "info", ROUNDING: "info", INCONSISTENT: "error", WARNING: "warning"}
 
-_SYMBOL_COLUMN = {
-    Symbol.CIRCLE.value: "n_circle", Symbol.DOUBLE_CIRCLE.value: "n_double_circle",
-    Symbol.TRIANGLE.value: "n_triangle", Symbol.SQUARE.value: "n_square",
-    Symbol.CROSS.value: "n_cross", Symbol.DASH.value: "n_dash",
-}
 
 
 @dataclass
@@ -134,7 +130,7 @@ def check_legends(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
 # --- score checks ---------------------------------------------------------------------------
 
 def _counts(row: dict) -> dict[str, int]:
-    return {sym: int(row[col]) for sym, col in _SYMBOL_COLUMN.items() if row.get(col) is not None
+    return {sym: int(row[col]) for sym, col in SYMBOL_COLUMNS.items() if row.get(col) is not None
             and not (isinstance(row[col], float) and math.isnan(row[col]))}
 
 
@@ -238,15 +234,8 @@ def check_legend_formula(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
             message=f"凡例 formula: {what}: printed {stated}, recomputed {_fmt(recomputed)}",
         )
 
-    counts = total = None
-    if example is not None:
-        m = re.search(r"(\d+)\s*施策中(.*?)→", example["item_text"])
-        if m:
-            total = int(m.group(1))
-            counts = {}
-            for c in re.finditer(r"(\S)\s*(\d+)", m.group(2)):
-                if (sym := parse_symbol(c.group(1))) is not None:
-                    counts[sym.value] = counts.get(sym.value, 0) + int(c.group(2))
+    line = parse_count_line(example["item_text"]) if example is not None else None
+    counts, total = (line.counts, line.total) if line else (None, None)
     if total:
         unit = rule.max_points / total
         yield emit(f"unit {rule.max_points:g}点 ÷ {total}施策", terms[0][0] if terms else "", unit) if terms else None

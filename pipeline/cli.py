@@ -31,7 +31,7 @@ err_console = Console(stderr=True, soft_wrap=True)
 
 @app.command()
 def ingest(
-    paths: List[Path] = typer.Argument(..., help="Report files, or folders to search for .txt/.md/.pdf/.docx files."),
+    paths: List[Path] = typer.Argument(..., help="Report files, or folders to search for .txt/.md/.pdf/.docx/.xlsx files."),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for <table>.parquet files and hyoka.duckdb."),
     replace: bool = typer.Option(False, help="Replace the stored dataset instead of merging into it."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary table."),

@@ -214,7 +214,6 @@ class ScoreSummary:
     stated_score_raw: str | None = None
     previous_score: float | None = None
     max_score: float | None = None
-    is_legend_example: bool = False  # the 凡例 shows a copy of a real line
 
 
 @dataclass
@@ -261,7 +260,6 @@ class DateMention:
     context: str  # the surrounding sentence
     ref: SourceRef
     scope: str | None = None  # measure key or section
-    field: str | None = None  # which field it was found in
     era: str | None = None
     era_year: int | None = None
     year: int | None = None  # Gregorian year computed from the era

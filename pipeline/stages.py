@@ -14,7 +14,7 @@ from normalizers.directions import parse_direction
 from normalizers.eras import check_era_date, find_era_dates, fiscal_year, fiscal_year_of, parse_era_range
 from normalizers.grades import parse_grade
 from normalizers.numbers import UNIT_CANON, parse_number, parse_quantity
-from normalizers.symbols import parse_symbol
+from normalizers.symbols import parse_count_line
 from normalizers.text import parse_circled_list, split_list, squeeze_cjk_spaces, strip_html
 from pipeline.model import DateMention, DocError, Document, Flag
 
@@ -106,37 +106,25 @@ def normalize_costs(doc: Document) -> None:
             setattr(c, name, parse_number(raw) if raw not in (None, "") else None)
 
 
-_COUNT = re.compile(r"(?P<sym>\S)\s*(?P<n>\d+)")
-_TOTAL = re.compile(r"(\d+)\s*施策中")
-_ARROW = re.compile(r"→|⇒|=>|->")
-
-
 def normalize_scores(doc: Document) -> None:
     """「41施策中 ○30 △1 □7 ×1 ◎2 -0 → 85 (76) 点 / 100点」 → total, counts, stated, previous."""
     for s in doc.score_summaries:
-        line = s.raw.replace("**", "")
-        if m := _TOTAL.search(line):
-            s.total_items = int(m.group(1))
-            rest = line[m.end():]
-            arrow = _ARROW.search(rest)
-            counts_part, score_part = (rest[:arrow.start()], rest[arrow.end():]) if arrow else (rest, "")
-            for c in _COUNT.finditer(counts_part):
-                symbol = parse_symbol(c.group("sym"))
-                if symbol is None:
-                    doc.flags.append(Flag(field="score_counts", raw=c.group(0), reason="unknown symbol",
-                                          ref=s.ref, scope=s.scope))
-                    continue
-                s.counts[symbol.value] = s.counts.get(symbol.value, 0) + int(c.group("n"))
-            score_main, _, max_part = score_part.partition("/")
-            previous = re.search(r"[(（]\s*(\d+(?:\.\d+)?)\s*[)）]", score_main)
-            stated = re.search(r"\d+(?:\.\d+)?", re.sub(r"[(（][^)）]*[)）]", " ", score_main))
-            if stated:
-                s.stated_score_raw = stated.group(0)
-                s.stated_score = float(stated.group(0))
-            if previous:
-                s.previous_score = float(previous.group(1))
-            if mx := re.search(r"\d+(?:\.\d+)?", max_part):
-                s.max_score = float(mx.group(0))
+        line = parse_count_line(s.raw.replace("**", ""))
+        if line is None:
+            continue
+        s.total_items, s.counts = line.total, line.counts
+        for piece in line.unknown:
+            doc.flags.append(Flag(field="score_counts", raw=piece, reason="unknown symbol", ref=s.ref, scope=s.scope))
+        score_main, _, max_part = line.score_part.partition("/")
+        previous = re.search(r"[(（]\s*(\d+(?:\.\d+)?)\s*[)）]", score_main)
+        stated = re.search(r"\d+(?:\.\d+)?", re.sub(r"[(（][^)）]*[)）]", " ", score_main))
+        if stated:
+            s.stated_score_raw = stated.group(0)
+            s.stated_score = float(stated.group(0))
+        if previous:
+            s.previous_score = float(previous.group(1))
+        if mx := re.search(r"\d+(?:\.\d+)?", max_part):
+            s.max_score = float(mx.group(0))
 
 
 def normalize_text(doc: Document) -> None:

@@ -31,7 +31,7 @@ INT_COLUMNS = {
     "n_measures", "n_actions", "n_indicator_values", "n_score_summaries", "n_notes", "n_flags",
 }
 
-_SYMBOL_COLUMNS = {
+SYMBOL_COLUMNS = {
     Symbol.CIRCLE.value: "n_circle",
     Symbol.DOUBLE_CIRCLE.value: "n_double_circle",
     Symbol.TRIANGLE.value: "n_triangle",
@@ -88,7 +88,7 @@ def _scores(doc: Document) -> list[dict]:
         row = {"doc_id": doc.doc_id}
         row.update(record_dict(s))
         counts = row.pop("counts")
-        for symbol, column in _SYMBOL_COLUMNS.items():
+        for symbol, column in SYMBOL_COLUMNS.items():
             row[column] = counts.get(symbol)
         rows.append(row)
     return rows

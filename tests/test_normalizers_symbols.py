@@ -50,3 +50,14 @@ def test_symbol_re_ignores_dates_and_words():
     assert SYMBOL_RE.findall("2022-3") == []
     assert SYMBOL_RE.search("Wi-Fi") is None
     assert SYMBOL_RE.search("ユーザー5人") is None  # long-vowel mark is not a dash inside text
+
+
+def test_parse_count_line():
+    from normalizers.symbols import parse_count_line
+
+    line = parse_count_line("41施策中 ○30 △1 □7 ×1 ◎2 -0 → 85 (76) 点 / 100点")
+    assert line.total == 41 and line.counts == {"○": 30, "△": 1, "□": 7, "×": 1, "◎": 2, "-": 0}
+    assert line.score_part.strip() == "85 (76) 点 / 100点" and line.unknown == []
+    odd = parse_count_line("30施策中 〇23 ☆1 ⇒ 84点")  # 〇 U+3007 is ○; ☆ is no symbol; ⇒ as the arrow
+    assert odd.counts == {"○": 23} and odd.unknown == ["☆1"] and odd.score_part.strip() == "84点"
+    assert parse_count_line("目標 1 武蔵野市の魅力") is None

@@ -177,8 +177,8 @@ def test_003_baseline_dash_is_missing(read_seed, fmt):
     doc = read_seed("003", fmt)
     base = {v.measure_key: v for v in doc.indicator_values if v.row_kind == "baseline"}
     assert len(base) == 14
-    assert base["経営支援セミナー"].actual_raw is None or base["経営支援セミナー"].actual_raw == "-"
-    assert base["経営支援セミナー"].actual is None
+    assert base["経営支援セミナー"].actual_raw == "-"  # kept as printed …
+    assert base["経営支援セミナー"].actual is None  # … and missing, not zero
     assert base["地域マップの作成"].actual == 27000
     assert sum(v.actual is None for v in base.values()) == 4
 
