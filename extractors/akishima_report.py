@@ -48,7 +48,7 @@ class AkishimaReport(LayoutExtractor):
                 break
         for row in rows:
             if m := PERIOD.search(row.text):
-                doc.period_raw = m.group(0)
+                doc.period_raw, doc.period_ref = m.group(0), row.ref
                 break
 
         area: tuple[str, str] | None = None  # (number, name) of the later plan's area

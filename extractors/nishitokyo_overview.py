@@ -73,7 +73,7 @@ class NishitokyoOverview(LayoutExtractor):
             depth = bullet_depth(line)
             item = unbullet(line) if depth is not None else plain(line)
             if section and PERIOD_LINE.search(section) and depth == 0 and doc.period_raw is None and "年度" in item:
-                doc.period_raw = item
+                doc.period_raw, doc.period_ref = item, row.ref
             if area and not in_issues and depth == 0 and (n := NUMBERED.match(item)):
                 number = CIRCLED[n.group(1)]
                 last_measure = Measure(

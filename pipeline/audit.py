@@ -360,7 +360,7 @@ def check_period(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
         return
     length = int(end) - int(start) + 1
     yield dt.finding(check="period_length", status=CONSISTENT if length == int(stated) else WARNING, scope="計画期間",
-                     location=f"{dt.file}: 「{doc.get('period_raw')}」", stated=f"{int(stated)}年間",
+                     location=doc.get("period_ref") or dt.file, stated=f"{int(stated)}年間",
                      recomputed=float(length), inputs=[],
                      message=f"plan period {int(start)}–{int(end)} is {length} years; printed {int(stated)}年間")
 

@@ -308,6 +308,7 @@ class Document:
     issued_raw: str | None = None  # 「令和5年3月」
     issued: str | None = None  # "2023-03"
     period_raw: str | None = None
+    period_ref: SourceRef | None = None  # where the period is printed
     period_start: int | None = None
     period_end: int | None = None
     period_years_stated: int | None = None  # 「10年間」

@@ -8,6 +8,7 @@ can't be right instead of fixing it. `NORMALIZE` is the explicit order they run 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Callable
 
 from normalizers.directions import parse_direction
@@ -16,7 +17,7 @@ from normalizers.grades import parse_grade
 from normalizers.numbers import UNIT_CANON, parse_number, parse_quantity
 from normalizers.symbols import parse_count_line
 from normalizers.text import parse_circled_list, split_list, squeeze_cjk_spaces, strip_html
-from pipeline.model import DateMention, DocError, Document, Flag
+from pipeline.model import DateMention, DocError, Document, Flag, SourceRef
 
 Processor = Callable[[Document], None]
 
@@ -43,8 +44,8 @@ def normalize_document(doc: Document) -> None:
             start, end, problem = span
             doc.period_start, doc.period_end = start.year, end.year
             if problem:
-                doc.flags.append(Flag(field="period", raw=doc.period_raw, reason=problem, ref=doc.measures[0].ref
-                                      if doc.measures else _doc_ref(doc)))
+                doc.flags.append(Flag(field="period", raw=doc.period_raw, reason=problem,
+                                      ref=doc.period_ref or SourceRef(file=Path(doc.source_path).name)))
         if m := _YEARS.search(doc.period_raw.replace(" ", "")):
             doc.period_years_stated = int(m.group(1))
 
@@ -208,12 +209,6 @@ def _canonical_id(id_raw: str | None, key: str | None) -> str | None:
 
 def _enum_value(value):
     return None if value is None else value.value
-
-
-def _doc_ref(doc: Document):
-    from pipeline.model import SourceRef
-
-    return SourceRef(file=doc.source_path.rsplit("/", 1)[-1])
 
 
 def finalize_status(doc: Document) -> None:

@@ -57,6 +57,7 @@ def _documents(docs: list[Document]) -> list[dict]:
     rows = []
     for d in docs:
         row = {k: getattr(d, k) for k in keep}
+        row["period_ref"] = d.period_ref.label() if d.period_ref else None
         row["status"] = d.status.value
         row["errors"] = [e.message for e in d.errors]
         row.update({
