@@ -69,7 +69,8 @@ class AkirunoProgress(LayoutExtractor):
                 Legend(kind="grade_bands", raw="\n".join(r.text for r in legend_rows),
                        ref=legend_rows[0].ref.span(legend_rows[-1].ref),
                        items=[(r.cells[0].strip(), "\t".join(r.cells[1:]).strip() if len(r.cells) > 1 else "")
-                              for r in legend_rows])
+                              for r in legend_rows],
+                       item_refs=[r.ref for r in legend_rows])
             )
 
     @staticmethod

@@ -84,7 +84,8 @@ class MusashinoSummary(LayoutExtractor):
 def _legend(rows: list[Row]) -> Legend:
     ref = rows[0].ref.span(rows[-1].ref)
     items = [(_legend_item_kind(plain(r.text)), plain(r.text)) for r in rows]
-    return Legend(kind="points", raw="\n".join(r.text for r in rows), ref=ref, items=items)
+    return Legend(kind="points", raw="\n".join(r.text for r in rows), ref=ref, items=items,
+                  item_refs=[r.ref for r in rows])
 
 
 def _legend_item_kind(line: str) -> str:

@@ -99,7 +99,9 @@ def _legend_items(dt: DocTables, kind: str) -> tuple[list[tuple[str, str]], str]
     rows = [r for r in dt.rows("legends") if r["legend_kind"] == kind]
     if not rows:
         return None
-    return [(r["item_label"], r["item_text"]) for r in rows], rows[0]["src"]
+    first, last = rows[0]["src"], rows[-1]["src"]
+    where = first if first == last else f"{first} – {last.split(':', 1)[1]}"  # "file:L24 – L28"
+    return [(r["item_label"], r["item_text"]) for r in rows], where
 
 
 _LEGEND_PARSERS = {"points": points_rule_from_legend, "grade_bands": grade_rule_from_legend}
@@ -216,7 +218,7 @@ _FINAL = re.compile(r"(?:≒|\\doteq)\s*(\d+(?:\.\d+)?)")
 def check_legend_formula(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
     """A worked formula in the legend, term by term: unit values, products, sum, final score."""
     rows = [r for r in dt.rows("legends") if r["legend_kind"] == "points"]
-    formula = next((r for r in rows if r["item_label"] == "worked_formula"), None)
+    formula = next((r for r in rows if r["item_label"] == "worked_formula"), None)  # its own line now
     example = next((r for r in rows if r["item_label"] == "example_line"), None)
     rule = rule_for(dt, rules, "points")
     if formula is None or rule is None or rule.mode != "share":

@@ -250,6 +250,7 @@ class Legend:
     raw: str
     ref: SourceRef
     items: list[tuple[str, str]] = field(default_factory=list)  # (symbol/grade, its text)
+    item_refs: list[SourceRef] = field(default_factory=list)  # where each item is printed (same order)
 
 
 @dataclass

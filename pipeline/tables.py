@@ -99,8 +99,9 @@ def _legends(doc: Document) -> list[dict]:
     rows = []
     for i, legend in enumerate(doc.legends):
         for j, (label, text) in enumerate(legend.items):
+            ref = legend.item_refs[j] if j < len(legend.item_refs) else legend.ref
             rows.append({"doc_id": doc.doc_id, "legend_no": i, "legend_kind": legend.kind, "item_no": j,
-                         "item_label": label, "item_text": text, **legend.ref.columns()})
+                         "item_label": label, "item_text": text, **ref.columns()})
     return rows
 
 
