@@ -113,6 +113,32 @@ class LayoutExtractor(abc.ABC):
         """Fill `doc` (metadata and raw records) from `text`."""
 
 
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls, and password-protected Office files
+
+
+def check_office_zip(path: Path, required_part: str, what: str, legacy: str) -> None:
+    """ExtractionError("not a {what} ({reason})") unless `path` is a zip holding `required_part`.
+
+    Office Open XML files are zip archives; an OLE compound file instead is a legacy format
+    (`legacy`, e.g. ".doc") or a password-protected file.
+    """
+    import zipfile
+
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    if magic == _OLE_MAGIC:
+        raise ExtractionError(f"not {what} (an OLE compound file: a legacy {legacy} or a password-protected file)")
+    if not zipfile.is_zipfile(path):
+        raise ExtractionError(f"not {what} (not a zip archive)")
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ExtractionError(f"not {what} (unreadable zip archive: {exc})") from None
+    if required_part not in names:
+        raise ExtractionError(f"not {what} (no {required_part} in the zip archive)")
+
+
 def find_first(text: SourceText, pattern: str | re.Pattern[str]) -> tuple[re.Match[str], Row] | None:
     """The first row whose text matches `pattern`, with the match."""
     rx = re.compile(pattern) if isinstance(pattern, str) else pattern

@@ -27,11 +27,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from extractors.base import ExtractionError, FormatBackend, Row, SourceText
+from extractors.base import ExtractionError, FormatBackend, Row, SourceText, check_office_zip
 from pipeline.model import SourceRef
-
-
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a legacy .doc, or an encrypted DOCX
 
 
 def _open(path: Path):
@@ -40,19 +37,7 @@ def _open(path: Path):
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import XMLSyntaxError
 
-    with path.open("rb") as fh:
-        magic = fh.read(8)
-    if magic == _OLE_MAGIC:
-        raise ExtractionError("not a DOCX file (an OLE compound file: a legacy .doc or a password-protected DOCX)")
-    if not zipfile.is_zipfile(path):
-        raise ExtractionError("not a DOCX file (not a zip archive)")
-    try:
-        with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ExtractionError(f"not a DOCX file (unreadable zip archive: {exc})") from None
-    if "word/document.xml" not in names:
-        raise ExtractionError("not a DOCX file (no word/document.xml in the zip archive)")
+    check_office_zip(path, "word/document.xml", "a DOCX file", ".doc")
     try:
         return docx.Document(str(path))
     except PackageNotFoundError as exc:

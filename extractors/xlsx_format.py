@@ -42,10 +42,9 @@ from collections.abc import Sequence
 from typing import Any, Iterator
 from xml.etree import ElementTree as ET
 
-from extractors.base import ExtractionError, FormatBackend, Row, SourceText
+from extractors.base import ExtractionError, FormatBackend, Row, SourceText, check_office_zip
 from pipeline.model import SourceRef
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a legacy .xls, or a password-protected workbook
 
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -59,29 +58,11 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _check_container(path: Path) -> None:
-    """ExtractionError("not an Excel workbook (reason)") unless `path` is a zip with a workbook part."""
-    with path.open("rb") as fh:
-        magic = fh.read(8)
-    if magic == _OLE_MAGIC:
-        raise ExtractionError("not an Excel workbook (an OLE compound file: a legacy .xls or a password-protected "
-                              "workbook)")
-    if not zipfile.is_zipfile(path):
-        raise ExtractionError("not an Excel workbook (not a zip archive)")
-    try:
-        with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ExtractionError(f"not an Excel workbook (unreadable zip archive: {exc})") from None
-    if "xl/workbook.xml" not in names:
-        raise ExtractionError("not an Excel workbook (no xl/workbook.xml in the zip archive)")
-
-
 def _open(path: Path):
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    _check_container(path)
+    check_office_zip(path, "xl/workbook.xml", "an Excel workbook", ".xls")
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except InvalidFileException as exc:
