@@ -23,7 +23,14 @@ from pipeline.model import Document, SourceRef
 
 
 class ExtractionError(Exception):
-    """The file can't be read at all; the message is one line naming the reason."""
+    """The file can't be read at all; the message is one line naming the reason.
+
+    Whitespace runs (including line breaks from a library's multi-line message) collapse to
+    one space here, so no backend has to remember to do it.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(" ".join(str(reason).split()))
 
 
 @dataclass(frozen=True)

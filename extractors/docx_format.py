@@ -50,10 +50,6 @@ def _open(path: Path):
         raise ExtractionError(f"corrupt DOCX file ({type(exc).__name__}: {exc})") from None
 
 
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
 def _w(tag: str) -> str:
     from docx.oxml.ns import qn
 
@@ -81,10 +77,7 @@ class DocxBackend(FormatBackend):
     extensions = (".docx",)
 
     def read(self, path: Path) -> SourceText:
-        try:
-            document = _open(path)
-        except ExtractionError as exc:  # the reason must stay one line
-            raise ExtractionError(_one_line(str(exc))) from None
+        document = _open(path)
         rows: list[Row] = []
         warnings: list[str] = []
         n_paragraph = n_table = 0

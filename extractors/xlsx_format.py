@@ -42,6 +42,7 @@ from collections.abc import Sequence
 from typing import Any, Iterator
 from xml.etree import ElementTree as ET
 
+from extractors._common import one_line
 from extractors.base import ExtractionError, FormatBackend, Row, SourceText, check_office_zip
 from pipeline.model import SourceRef
 
@@ -52,10 +53,6 @@ _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS_XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 _NS_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _REL_DRAWING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
 
 
 def _open(path: Path):
@@ -97,10 +94,7 @@ class XlsxBackend(FormatBackend):
     extensions = (".xlsx", ".xlsm")
 
     def read(self, path: Path) -> SourceText:
-        try:
-            wb = _open(path)
-        except ExtractionError as exc:  # the reason must stay one line
-            raise ExtractionError(_one_line(str(exc))) from None
+        wb = _open(path)
         rows: list[Row] = []
         warnings: list[str] = []
         try:
@@ -109,8 +103,8 @@ class XlsxBackend(FormatBackend):
                 try:
                     values = list(_value_rows(wb, ws))
                 except (ET.ParseError, KeyError, ValueError, TypeError) as exc:
-                    raise ExtractionError(_one_line(f"corrupt Excel workbook (sheet {ws.title!r}: "
-                                                    f"{type(exc).__name__}: {exc})")) from None
+                    raise ExtractionError(f"corrupt Excel workbook (sheet {ws.title!r}: "
+                                          f"{type(exc).__name__}: {exc})") from None
                 rows.extend(_sheet_rows(path.name, index, values, boxes.get(ws.title, [])))
         finally:
             wb.close()
@@ -237,7 +231,7 @@ def _text_boxes(path: Path, warnings: list[str]) -> dict[str, list[tuple[int, in
                 for drawing in _related(z, names, sheet_part, _REL_DRAWING):
                     out.setdefault(title, []).extend(_shapes(ET.fromstring(z.read(drawing))))
     except (ET.ParseError, KeyError, zipfile.BadZipFile) as exc:
-        warnings.append(_one_line(f"text boxes not read ({type(exc).__name__}: {exc})"))
+        warnings.append(one_line(f"text boxes not read ({type(exc).__name__}: {exc})"))
     return out
 
 

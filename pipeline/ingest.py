@@ -115,7 +115,7 @@ def ingest(
             else:
                 read_ids[doc.doc_id] = str(path)
         except ExtractionError as exc:
-            failure = Failure(str(path), "read", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            failure = Failure(str(path), "read", str(exc) or type(exc).__name__)  # already one line
         except Exception as exc:  # a bug or a layout we mis-detected: report it, keep going
             last = traceback.extract_tb(exc.__traceback__)[-1]
             failure = Failure(str(path), "extract",
