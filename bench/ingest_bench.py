@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
@@ -28,8 +27,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
 
-    from pipeline.ingest import iter_input_files
-    from pipeline.store import write
+    from hyoka.pipeline.ingest import iter_input_files
+    from hyoka.pipeline.store import write
 
     files = list(iter_input_files([args.folder]))
     print(f"input: {len(files)} files in {args.folder}")
@@ -38,14 +37,14 @@ def main() -> None:
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as out:
             t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "pipeline.cli", "ingest", args.folder, "--out", out, "-q"],
+            subprocess.run([sys.executable, "-m", "hyoka", "ingest", args.folder, "--out", out, "-q"],
                            check=False, capture_output=True, cwd=ROOT)
             walls.append(time.perf_counter() - t0)
     peak_child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"hyoka ingest (fresh process): median {statistics.median(walls):.2f} s wall, "
           f"peak RSS {peak_child_mb:.0f} MB (over {args.repeat} runs)")
 
-    from pipeline.ingest import read_document
+    from hyoka.pipeline.ingest import read_document
 
     per_file = {f.name: [] for f in files}
     t_tables, t_store = [], []
@@ -55,7 +54,7 @@ def main() -> None:
             t0 = time.perf_counter()
             docs.append(read_document(f))
             per_file[f.name].append(time.perf_counter() - t0)
-        from pipeline.ingest import IngestResult
+        from hyoka.pipeline.ingest import IngestResult
 
         t0 = time.perf_counter()
         tables = IngestResult(documents=docs).tables()  # tables + audit

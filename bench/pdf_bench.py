@@ -4,7 +4,7 @@
 
 For each PDF (default: the PDF fixtures in sample_docs/), in one process:
 
-* hyoka: ``pipeline.ingest.read_document`` end to end — PdfBackend read (tables, cells,
+* hyoka: ``hyoka.pipeline.ingest.read_document`` end to end — PdfBackend read (tables, cells,
   paragraphs, stitching) + layout extraction + the normalize stages;
 * bare: ``pdfplumber.open`` + ``page.extract_tables()`` on every page, nothing else.
 
@@ -26,11 +26,10 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 
 def hyoka_read(path: Path) -> None:
-    from pipeline.ingest import read_document
+    from hyoka.pipeline.ingest import read_document
 
     read_document(path)
 

@@ -12,7 +12,7 @@ import pkgutil
 from functools import lru_cache
 from pathlib import Path
 
-from extractors.base import ExtractionError, FormatBackend, LayoutExtractor, Row, SourceText
+from hyoka.extractors.base import ExtractionError, FormatBackend, LayoutExtractor, Row, SourceText
 
 __all__ = [
     "ExtractionError",

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from extractors.base import Row
-from normalizers.labels import canonical_label
-from normalizers.text import tex_math_to_text
+from hyoka.extractors.base import Row
+from hyoka.normalizers.labels import canonical_label
+from hyoka.normalizers.text import tex_math_to_text
 
 _MD_EMPHASIS = re.compile(r"\*\*|__")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")

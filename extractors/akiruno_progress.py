@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 
-from extractors._common import one_line
-from extractors.base import ExtractionError, LayoutExtractor, Row, SourceText
-from normalizers.labels import canonical_label
-from normalizers.places import find_municipality
-from pipeline.model import Document, IndicatorValue, Legend, Measure, Note
+from hyoka.extractors._common import one_line
+from hyoka.extractors.base import ExtractionError, LayoutExtractor, Row, SourceText
+from hyoka.normalizers.labels import canonical_label
+from hyoka.normalizers.places import find_municipality
+from hyoka.pipeline.model import Document, IndicatorValue, Legend, Measure, Note
 
 YEAR = re.compile(r"(令和|平成)\s*(\d+|元)\s*年度")
 # 「事業承継セミナー(参加者数) P.33」, 「経営支援セミナー【新規事業】(参加者数) P.35」

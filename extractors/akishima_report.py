@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 
-from extractors._common import bullet_depth, unbullet
-from extractors.base import LayoutExtractor, Row, SourceText
-from normalizers.labels import canonical_label
-from normalizers.places import find_municipality
-from normalizers.text import CIRCLED, strip_html
-from pipeline.model import CrossRef, Document, Measure, Note
+from hyoka.extractors._common import bullet_depth, unbullet
+from hyoka.extractors.base import LayoutExtractor, Row, SourceText
+from hyoka.normalizers.labels import canonical_label
+from hyoka.normalizers.places import find_municipality
+from hyoka.normalizers.text import CIRCLED, strip_html
+from hyoka.pipeline.model import CrossRef, Document, Measure, Note
 
 # 【工 - 1】, 【商 - 2】 ※【工 - 7】と連携（再掲）, 【観 - 9】※新規
 MEASURE_HEAD = re.compile(r"^【\s*(?P<area>[^\s\-－―】]+)\s*[-－―]\s*(?P<no>\d+)\s*】\s*(?P<marks>.*)$")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Iterator
 
-from pipeline.model import Document, SourceRef
+from hyoka.pipeline.model import Document, SourceRef
 
 
 class ExtractionError(Exception):

@@ -27,8 +27,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from extractors.base import ExtractionError, FormatBackend, Row, SourceText, check_office_zip
-from pipeline.model import SourceRef
+from hyoka.extractors.base import ExtractionError, FormatBackend, Row, SourceText, check_office_zip
+from hyoka.pipeline.model import SourceRef
 
 
 def _open(path: Path):

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 
-from extractors._common import labelled_cells
-from extractors.base import LayoutExtractor, Row, SourceText
-from normalizers.labels import label_prefix
-from normalizers.places import find_municipality
-from normalizers.text import html_items, strip_html
-from pipeline.model import Action, DocError, Document, Measure, Note
+from hyoka.extractors._common import labelled_cells
+from hyoka.extractors.base import LayoutExtractor, Row, SourceText
+from hyoka.normalizers.labels import label_prefix
+from hyoka.normalizers.places import find_municipality
+from hyoka.normalizers.text import html_items, strip_html
+from hyoka.pipeline.model import Action, DocError, Document, Measure, Note
 
 TITLE = re.compile(r"管理・評価シート")
 _NOTE_FIELDS = {

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 
-from extractors._common import plain
-from extractors.base import LayoutExtractor, Row, SourceText
-from normalizers.actors import split_actor_tag
-from normalizers.eras import fiscal_year
-from normalizers.places import find_municipality
-from pipeline.model import Document, Legend, Measure, Note, ScoreSummary
+from hyoka.extractors._common import plain
+from hyoka.extractors.base import LayoutExtractor, Row, SourceText
+from hyoka.normalizers.actors import split_actor_tag
+from hyoka.normalizers.eras import fiscal_year
+from hyoka.normalizers.places import find_municipality
+from hyoka.pipeline.model import Document, Legend, Measure, Note, ScoreSummary
 
 SCORE_LINE = re.compile(r"(\d+)\s*施策中")
 GOAL = re.compile(r"^目標\s*(\d+)\s*(.+)$")

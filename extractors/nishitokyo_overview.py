@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
-from extractors._common import bullet_depth, plain, unbullet
-from extractors.base import LayoutExtractor, SourceText
-from normalizers.places import find_municipality
-from normalizers.text import CIRCLED
-from pipeline.model import Document, Measure, Note
+from hyoka.extractors._common import bullet_depth, plain, unbullet
+from hyoka.extractors.base import LayoutExtractor, SourceText
+from hyoka.normalizers.places import find_municipality
+from hyoka.normalizers.text import CIRCLED
+from hyoka.pipeline.model import Document, Measure, Note
 
 SECTION = re.compile(r"^##\s*《(.+?)》")
 AREA = re.compile(r"^#{3,6}\s*[(（](\d+)[)）]\s*「(.+?)」(.*)$")

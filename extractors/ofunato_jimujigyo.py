@@ -22,13 +22,13 @@ import re
 import unicodedata
 from collections import Counter
 
-from extractors._common import one_line
-from extractors.base import LayoutExtractor, Row, SourceText
-from normalizers.directions import parse_direction
-from normalizers.eras import fiscal_year
-from normalizers.labels import canonical_label
-from normalizers.places import find_municipality
-from pipeline.model import Cost, DocError, Document, Flag, IndicatorValue, Measure, Note
+from hyoka.extractors._common import one_line
+from hyoka.extractors.base import LayoutExtractor, Row, SourceText
+from hyoka.normalizers.directions import parse_direction
+from hyoka.normalizers.eras import fiscal_year
+from hyoka.normalizers.labels import canonical_label
+from hyoka.normalizers.places import find_municipality
+from hyoka.pipeline.model import Cost, DocError, Document, Flag, IndicatorValue, Measure, Note
 
 YEAR_LABEL = re.compile(r"(令和|平成)\s*([0-9]+|元)\s*年度")
 _LEVELS = ("政策", "施策", "基本事業")

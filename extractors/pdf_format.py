@@ -45,8 +45,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from extractors.base import ExtractionError, FormatBackend, Row, SourceText
-from pipeline.model import SourceRef
+from hyoka.extractors.base import ExtractionError, FormatBackend, Row, SourceText
+from hyoka.pipeline.model import SourceRef
 
 # ---------------------------------------------------------------- settings
 

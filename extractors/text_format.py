@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extractors.base import ExtractionError, FormatBackend, Row, SourceText
-from pipeline.model import SourceRef
+from hyoka.extractors.base import ExtractionError, FormatBackend, Row, SourceText
+from hyoka.pipeline.model import SourceRef
 
 # Municipal text exports are UTF-8 today, Shift_JIS in older years.
 _ENCODINGS = ("utf-8-sig", "cp932")

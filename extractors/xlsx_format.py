@@ -42,9 +42,9 @@ from collections.abc import Sequence
 from typing import Any, Iterator
 from xml.etree import ElementTree as ET
 
-from extractors._common import one_line
-from extractors.base import ExtractionError, FormatBackend, Row, SourceText, check_office_zip
-from pipeline.model import SourceRef
+from hyoka.extractors._common import one_line
+from hyoka.extractors.base import ExtractionError, FormatBackend, Row, SourceText, check_office_zip
+from hyoka.pipeline.model import SourceRef
 
 
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -1,15 +1,15 @@
 """Pure functions that turn printed values into canonical ones (keeping the raw text)."""
 
-from normalizers.actors import ACTOR_CANON, split_actor_tag
-from normalizers.directions import Direction, parse_direction
-from normalizers.eras import (
+from hyoka.normalizers.actors import ACTOR_CANON, split_actor_tag
+from hyoka.normalizers.directions import Direction, parse_direction
+from hyoka.normalizers.eras import (
     ERAS, EraDate, check_era_date, era_to_year, find_era_dates, fiscal_year, fiscal_year_of,
     parse_era_date, parse_era_range, parse_western_date,
 )
-from normalizers.grades import parse_grade
-from normalizers.numbers import UNIT_CANON, UNITS, Quantity, parse_number, parse_quantity
-from normalizers.symbols import SYMBOL_RE, Symbol, parse_symbol
-from normalizers.text import (
+from hyoka.normalizers.grades import parse_grade
+from hyoka.normalizers.numbers import UNIT_CANON, UNITS, Quantity, parse_number, parse_quantity
+from hyoka.normalizers.symbols import SYMBOL_RE, Symbol, parse_symbol
+from hyoka.normalizers.text import (
     CIRCLED, circled_to_int, for_value, html_items, parse_circled_list, split_list, squeeze_cjk_spaces,
     strip_html,
 )

@@ -3,7 +3,7 @@
 import enum
 import re
 
-from normalizers.text import for_value
+from hyoka.normalizers.text import for_value
 
 
 class Direction(str, enum.Enum):

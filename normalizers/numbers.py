@@ -4,8 +4,8 @@ import re
 import functools
 from dataclasses import dataclass
 
-from normalizers.eras import find_era_dates
-from normalizers.text import for_value, squeeze_cjk_spaces
+from hyoka.normalizers.eras import find_era_dates
+from hyoka.normalizers.text import for_value, squeeze_cjk_spaces
 
 # longest first so "店舗" wins over "店" and "事業所" over nothing
 UNITS: list[str] = sorted(

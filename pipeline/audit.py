@@ -22,10 +22,10 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
-from normalizers.eras import fiscal_year_of, parse_era_range
-from normalizers.symbols import parse_count_line
-from pipeline.tables import SYMBOL_COLUMNS
-from pipeline.rules import (
+from hyoka.normalizers.eras import fiscal_year_of, parse_era_range
+from hyoka.normalizers.symbols import parse_count_line
+from hyoka.pipeline.tables import SYMBOL_COLUMNS
+from hyoka.pipeline.rules import (
     GradeBandsRule, PointsRule, RuleSet, grade_rule_from_legend, load_presets, points_rule_from_legend, round_half_up,
 )
 

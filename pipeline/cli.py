@@ -41,8 +41,8 @@ def ingest(
     Exit status: 0 every file was read; 3 some files could not be read (each is named on
     stderr and listed in the failures table, the rest were stored); 4 no file was read.
     """
-    from pipeline.ingest import ingest as run_ingest, iter_input_files
-    from pipeline.store import write
+    from hyoka.pipeline.ingest import ingest as run_ingest, iter_input_files
+    from hyoka.pipeline.store import write
 
     if out.exists() and not out.is_dir():
         err_console.print(f"hyoka ingest: --out {out}: is a file, not a folder")
@@ -98,8 +98,8 @@ def show(
     notes: bool = typer.Option(False, help="Also list the notes (良い点, 課題, 所見 …)."),
 ) -> None:
     """Print one report's parsed tree: document, hierarchy › measures › actions/values, scores, flags."""
-    from extractors.base import ExtractionError
-    from pipeline.ingest import read_document
+    from hyoka.extractors.base import ExtractionError
+    from hyoka.pipeline.ingest import read_document
 
     try:
         doc = read_document(file)
@@ -169,9 +169,9 @@ def audit(
     bundled presets; every finding names its rule. Exit status: 0 nothing inconsistent,
     1 something inconsistent, 2 usage or input error.
     """
-    from pipeline.audit import audit_tables
-    from pipeline.report import render
-    from pipeline.rules import RuleSet, load_rules
+    from hyoka.pipeline.audit import audit_tables
+    from hyoka.pipeline.report import render
+    from hyoka.pipeline.rules import RuleSet, load_rules
 
     if fmt not in ("table", "json", "csv", "html"):
         err_console.print(f"hyoka audit: --format must be table, json, csv or html (got {fmt!r})")
@@ -188,7 +188,7 @@ def audit(
     if db:
         tables = _tables_from_db(db)
     else:
-        from pipeline.ingest import ingest as run_ingest
+        from hyoka.pipeline.ingest import ingest as run_ingest
 
         result = run_ingest(paths)
         for f in result.failures:
@@ -242,9 +242,9 @@ def _tables_from_db(path: Path):
 @app.command()
 def info() -> None:
     """What this hyoka can read: file formats, report layouts, rule presets, NLP pipeline."""
-    import extractors
-    from pipeline.nlp import available
-    from pipeline.rules import load_presets
+    from hyoka import extractors
+    from hyoka.pipeline.nlp import available
+    from hyoka.pipeline.rules import load_presets
 
     console.print("[bold]formats[/bold]")
     for b in extractors.backends():

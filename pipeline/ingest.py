@@ -18,10 +18,10 @@ from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
-import extractors
-from extractors.base import ExtractionError
-from pipeline.model import DocError, Document, Status
-from pipeline.stages import NORMALIZE, Processor
+from hyoka import extractors
+from hyoka.extractors.base import ExtractionError
+from hyoka.pipeline.model import DocError, Document, Status
+from hyoka.pipeline.stages import NORMALIZE, Processor
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,8 @@ class IngestResult:
 
     def tables(self, rules=None, audit: bool = True) -> dict[str, pd.DataFrame]:
         """The canonical tables; with `audit`, also audit_findings under printed legends, `rules`, presets."""
-        from pipeline.audit import audit_tables, findings_frame
-        from pipeline.tables import build_tables
+        from hyoka.pipeline.audit import audit_tables, findings_frame
+        from hyoka.pipeline.tables import build_tables
 
         frames = build_tables(self.documents, self.failures)
         if audit:

@@ -8,7 +8,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import asdict
 
-from pipeline.audit import CONSISTENT, INCONSISTENT, ROUNDING, WARNING, Finding
+from hyoka.pipeline.audit import CONSISTENT, INCONSISTENT, ROUNDING, WARNING, Finding
 
 _ORDER = {INCONSISTENT: 0, WARNING: 1, ROUNDING: 2, CONSISTENT: 3}
 _MARK = {INCONSISTENT: "✗", WARNING: "!", ROUNDING: "≈", CONSISTENT: "✓"}
@@ -37,7 +37,7 @@ def render(findings: list[Finding], fmt: str, *, show_all: bool = False, console
     if fmt == "json":
         return json.dumps([asdict(f) for f in findings], ensure_ascii=False, indent=2, default=str) + "\n"
     if fmt == "csv":
-        from pipeline.audit import findings_frame
+        from hyoka.pipeline.audit import findings_frame
 
         buf = io.StringIO()
         findings_frame(findings).to_csv(buf, index=False)

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from normalizers.grades import parse_grade
-from normalizers.symbols import parse_symbol
+from hyoka.normalizers.grades import parse_grade
+from hyoka.normalizers.symbols import parse_symbol
 
 PRESETS = Path(__file__).with_name("presets")
 

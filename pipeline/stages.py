@@ -11,13 +11,13 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from normalizers.directions import parse_direction
-from normalizers.eras import check_era_date, find_era_dates, fiscal_year, fiscal_year_of, parse_era_range
-from normalizers.grades import parse_grade
-from normalizers.numbers import UNIT_CANON, parse_number, parse_quantity
-from normalizers.symbols import parse_count_line
-from normalizers.text import parse_circled_list, split_list, squeeze_cjk_spaces, strip_html
-from pipeline.model import DateMention, DocError, Document, Flag, SourceRef
+from hyoka.normalizers.directions import parse_direction
+from hyoka.normalizers.eras import check_era_date, find_era_dates, fiscal_year, fiscal_year_of, parse_era_range
+from hyoka.normalizers.grades import parse_grade
+from hyoka.normalizers.numbers import UNIT_CANON, parse_number, parse_quantity
+from hyoka.normalizers.symbols import parse_count_line
+from hyoka.normalizers.text import parse_circled_list, split_list, squeeze_cjk_spaces, strip_html
+from hyoka.pipeline.model import DateMention, DocError, Document, Flag, SourceRef
 
 Processor = Callable[[Document], None]
 
@@ -214,7 +214,7 @@ def _enum_value(value):
 def finalize_status(doc: Document) -> None:
     """PARTIAL when something could not be parsed; FAILURE when the layout was recognised
     but nothing at all came out of it (the file then goes to the failures table)."""
-    from pipeline.model import Status
+    from hyoka.pipeline.model import Status
 
     records = (doc.measures, doc.actions, doc.indicator_values, doc.score_summaries, doc.costs, doc.notes)
     if not any(records):

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.tables import TABLES
+from hyoka.pipeline.tables import TABLES
 
 DB_NAME = "hyoka.duckdb"
 

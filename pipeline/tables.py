@@ -12,8 +12,8 @@ from typing import Iterable
 
 import pandas as pd
 
-from normalizers.symbols import Symbol
-from pipeline.model import (
+from hyoka.normalizers.symbols import Symbol
+from hyoka.pipeline.model import (
     Action, Cost, CrossRef, DateMention, Document, Flag, IndicatorValue, Legend, Measure, Note, ScoreSummary, SourceRef,
     record_dict,
 )

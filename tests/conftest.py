@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_docs"
-sys.path.insert(0, str(ROOT))
+# The code is imported as the installed `hyoka` package (pip install -e ".[dev]"); this file does
+# not put the repository root on sys.path (pipeline/, extractors/, normalizers/ are hyoka.* only).
 
 SEED_FILES = {
     "000": "musashino_2ki_progress_summary.txt",
@@ -31,7 +31,7 @@ def seed_path(seed: str, fmt: str = "txt") -> Path:
 @pytest.fixture(scope="session")
 def read_seed():
     """read_seed(seed, fmt) → that version of a sample report as a Document, each read once."""
-    from pipeline.ingest import read_document
+    from hyoka.pipeline.ingest import read_document
 
     cache = {}
 
@@ -46,7 +46,7 @@ def read_seed():
 @pytest.fixture(scope="session")
 def seed_docs():
     """The five sample reports (text renderings), each read once: seed number → Document."""
-    from pipeline.ingest import read_document
+    from hyoka.pipeline.ingest import read_document
 
     return {n: read_document(SAMPLES / name) for n, name in SEED_FILES.items()}
 
@@ -54,7 +54,7 @@ def seed_docs():
 @pytest.fixture(scope="session")
 def seed_tables():
     """The canonical tables for the five text renderings."""
-    from pipeline.ingest import ingest
+    from hyoka.pipeline.ingest import ingest
 
     result = ingest([SAMPLES / name for name in SEED_FILES.values()])
     assert not result.failures, result.failures

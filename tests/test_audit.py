@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SAMPLES, SEED_FILES
-from pipeline.audit import audit_tables, recompute_points, stated_interval
-from pipeline.cli import app
-from pipeline.ingest import ingest
-from pipeline.rules import GradeBandsRule, grade_rule_from_legend, load_rules, points_rule_from_legend
+from hyoka.pipeline.audit import audit_tables, recompute_points, stated_interval
+from hyoka.pipeline.cli import app
+from hyoka.pipeline.ingest import ingest
+from hyoka.pipeline.rules import GradeBandsRule, grade_rule_from_legend, load_rules, points_rule_from_legend
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +113,7 @@ def test_grade_legend_of_another_city_applied_as_printed():
     rule = grade_rule_from_legend(
         [("A", "110%以上"), ("B", "80%~110%"), ("C", "50%~80%"), ("D", "50%未満")], "x", "test")
     assert isinstance(rule, GradeBandsRule)
-    from pipeline.audit import grade_status
+    from hyoka.pipeline.audit import grade_status
 
     assert grade_status(rule, 115, "A")[0] == "consistent"
     assert grade_status(rule, 95, "B")[0] == "consistent"
@@ -272,7 +272,7 @@ def test_a_line_with_no_items_does_not_stop_the_batch(tmp_path):
 
 def test_grade_legend_with_both_ends_printed():
     rule = grade_rule_from_legend([("A", "90%以上"), ("B", "50%以上90%未満"), ("C", "50%未満")], "x", "test")
-    from pipeline.audit import grade_status
+    from hyoka.pipeline.audit import grade_status
 
     assert grade_status(rule, 130, "B")[0] == "inconsistent"
     assert grade_status(rule, 89.9, "B")[0] == "consistent"
@@ -306,7 +306,7 @@ def test_unreadable_legend_is_reported(tmp_path):
 
 
 def test_stated_interval_is_half_open():
-    from pipeline.audit import _within
+    from hyoka.pipeline.audit import _within
 
     assert _within(85.49, stated_interval("85")) and not _within(85.5, stated_interval("85"))
     assert _within(85.5, stated_interval("86"))

@@ -12,12 +12,12 @@ import pytest
 
 from conftest import SAMPLES, SEED_FILES, comparable
 
-from extractors import backend_for
-from extractors.base import ExtractionError
-from extractors.docx_format import DocxBackend
-from normalizers.text import strip_html
-from pipeline.ingest import ingest, read_document
-from pipeline.tables import TABLES
+from hyoka.extractors import backend_for
+from hyoka.extractors.base import ExtractionError
+from hyoka.extractors.docx_format import DocxBackend
+from hyoka.normalizers.text import strip_html
+from hyoka.pipeline.ingest import ingest, read_document
+from hyoka.pipeline.tables import TABLES
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 DOCX_SEEDS = ("001", "003")

@@ -12,13 +12,13 @@ import pytest
 
 from conftest import SAMPLES, SEED_FILES, comparable
 
-from extractors import backend_for
-from extractors._common import plain
-from extractors.base import ExtractionError
-from extractors.pdf_format import PdfBackend, PdfSettings
-from normalizers.text import strip_html
-from pipeline.ingest import ingest
-from pipeline.tables import TABLES
+from hyoka.extractors import backend_for
+from hyoka.extractors._common import plain
+from hyoka.extractors.base import ExtractionError
+from hyoka.extractors.pdf_format import PdfBackend, PdfSettings
+from hyoka.normalizers.text import strip_html
+from hyoka.pipeline.ingest import ingest
+from hyoka.pipeline.tables import TABLES
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 PDF_SEEDS = ("000", "001", "003")

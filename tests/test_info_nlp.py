@@ -7,8 +7,8 @@ import importlib.util
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import nlp
-from pipeline.cli import app
+from hyoka.pipeline import nlp
+from hyoka.pipeline.cli import app
 
 
 def test_info_lists_layouts_formats_and_presets():

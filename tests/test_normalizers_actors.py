@@ -1,6 +1,6 @@
 import pytest
 
-from normalizers.actors import ACTOR_CANON, split_actor_tag
+from hyoka.normalizers.actors import ACTOR_CANON, split_actor_tag
 
 
 @pytest.mark.parametrize("s,text,actors,tag", [

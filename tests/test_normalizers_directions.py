@@ -1,6 +1,6 @@
 import pytest
 
-from normalizers.directions import Direction, parse_direction
+from hyoka.normalizers.directions import Direction, parse_direction
 
 
 @pytest.mark.parametrize("s,expected", [

@@ -1,6 +1,6 @@
 import pytest
 
-from normalizers.eras import (
+from hyoka.normalizers.eras import (
     ERAS, EraDate, check_era_date, era_to_year, find_era_dates, fiscal_year, fiscal_year_of, parse_era_date,
     parse_era_range, parse_western_date,
 )

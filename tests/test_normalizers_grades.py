@@ -1,6 +1,6 @@
 import pytest
 
-from normalizers.grades import parse_grade
+from hyoka.normalizers.grades import parse_grade
 
 
 @pytest.mark.parametrize("s,expected", [

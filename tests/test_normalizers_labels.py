@@ -1,6 +1,6 @@
 import pytest
 
-from normalizers.labels import LABEL_SYNONYMS, canonical_label, label_prefix
+from hyoka.normalizers.labels import LABEL_SYNONYMS, canonical_label, label_prefix
 
 
 @pytest.mark.parametrize("label,field", [

@@ -1,6 +1,6 @@
 import pytest
 
-from normalizers.numbers import UNIT_CANON, UNITS, Quantity, parse_number, parse_quantity
+from hyoka.normalizers.numbers import UNIT_CANON, UNITS, Quantity, parse_number, parse_quantity
 
 
 @pytest.mark.parametrize("s,expected", [

@@ -1,6 +1,6 @@
 import pytest
 
-from normalizers.symbols import SYMBOL_RE, Symbol, parse_symbol
+from hyoka.normalizers.symbols import SYMBOL_RE, Symbol, parse_symbol
 
 
 @pytest.mark.parametrize("s,expected", [
@@ -53,7 +53,7 @@ def test_symbol_re_ignores_dates_and_words():
 
 
 def test_parse_count_line():
-    from normalizers.symbols import parse_count_line
+    from hyoka.normalizers.symbols import parse_count_line
 
     line = parse_count_line("41施策中 ○30 △1 □7 ×1 ◎2 -0 → 85 (76) 点 / 100点")
     assert line.total == 41 and line.counts == {"○": 30, "△": 1, "□": 7, "×": 1, "◎": 2, "-": 0}

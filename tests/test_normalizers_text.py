@@ -1,6 +1,6 @@
 import pytest
 
-from normalizers.text import (
+from hyoka.normalizers.text import (
     CIRCLED, circled_to_int, for_value, html_items, parse_circled_list, split_list, squeeze_cjk_spaces,
     strip_html,
 )
@@ -167,6 +167,6 @@ def test_split_list(s, expected):
     ("no math: 100円 $ 5", "no math: 100円 $ 5"),
 ])
 def test_tex_math_to_text(s, expected):
-    from normalizers.text import tex_math_to_text
+    from hyoka.normalizers.text import tex_math_to_text
 
     assert tex_math_to_text(s) == expected

@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SAMPLES, SEED_FILES
-from pipeline.cli import EXIT_NONE_READ, EXIT_SOME_FAILED, app
-from pipeline.ingest import ingest
-from pipeline.store import load, write
-from pipeline.tables import TABLES
+from hyoka.pipeline.cli import EXIT_NONE_READ, EXIT_SOME_FAILED, app
+from hyoka.pipeline.ingest import ingest
+from hyoka.pipeline.store import load, write
+from hyoka.pipeline.tables import TABLES
 
 runner = CliRunner()
 TEXT_SEEDS = [str(SAMPLES / name) for name in SEED_FILES.values()]  # the text renderings only
@@ -95,7 +95,7 @@ def test_write_is_atomic_on_error(tmp_path, monkeypatch):
     write(tables, tmp_path)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
 
-    import pipeline.store as store
+    import hyoka.pipeline.store as store
 
     def boom(*a, **k):
         raise RuntimeError("disk full")

@@ -13,10 +13,10 @@ import pytest
 
 from conftest import SAMPLES
 
-from extractors import backend_for, detect_layout
-from extractors.base import ExtractionError
-from extractors.xlsx_format import XlsxBackend, cell_text
-from pipeline.ingest import ingest, read_document
+from hyoka.extractors import backend_for, detect_layout
+from hyoka.extractors.base import ExtractionError
+from hyoka.extractors.xlsx_format import XlsxBackend, cell_text
+from hyoka.pipeline.ingest import ingest, read_document
 
 XLSX = SAMPLES / "ofunato_jimujigyo_hyoka_r7.xlsx"
 YEARS = ["１年目（令和２年度実績）", "２年目（令和３年度実績）", "３年目（令和４年度実績）",
