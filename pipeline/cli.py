@@ -216,27 +216,15 @@ def audit(
 
 
 def _tables_from_db(path: Path):
-    import duckdb
+    from hyoka.pipeline.store import DB_NAME, StoreError, load_duckdb
 
-    if path.is_dir() and (path / "hyoka.duckdb").exists():
-        path = path / "hyoka.duckdb"  # the --out folder of `hyoka ingest`
-    if not path.is_file():
-        err_console.print(f"hyoka audit: --db {path}: no such store (give the hyoka.duckdb file)")
-        raise typer.Exit(2)
+    if path.is_dir() and (path / DB_NAME).exists():
+        path = path / DB_NAME  # the --out folder of `hyoka ingest`
     try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        err_console.print(f"hyoka audit: --db {path}: not a DuckDB database ({str(exc).splitlines()[0]})")
+        return load_duckdb(path)
+    except StoreError as exc:
+        err_console.print(f"hyoka audit: --db {path}: {exc}", markup=False, highlight=False)
         raise typer.Exit(2)
-    try:
-        names = [r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()]
-        tables = {name: con.execute(f'select * from "{name}"').df() for name in names}
-    finally:
-        con.close()
-    if "documents" not in tables:
-        err_console.print(f"hyoka audit: --db {path}: not a hyoka store (no documents table)")
-        raise typer.Exit(2)
-    return tables
 
 
 @app.command()

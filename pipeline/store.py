@@ -27,6 +27,49 @@ def load(out_dir: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
     return {p.stem: pd.read_parquet(p) for p in sorted(out.glob("*.parquet"))}
 
 
+class StoreError(ValueError):
+    """A path that is not a readable hyoka store; the message is one line."""
+
+
+def load_duckdb(path: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
+    """Every table in the hyoka.duckdb file `path`. StoreError if it isn't one."""
+    import duckdb
+
+    path = Path(path)
+    if not path.is_file():
+        raise StoreError("no such store (give the hyoka.duckdb file)")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise StoreError(f"not a DuckDB database ({str(exc).splitlines()[0]})") from None
+    try:
+        names = [r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()]
+        tables = {name: con.execute(f'select * from "{name}"').df() for name in names}
+    finally:
+        con.close()
+    if "documents" not in tables:
+        raise StoreError("not a hyoka store (no documents table)")
+    return tables
+
+
+def open_store(path: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
+    """The tables of a stored dataset: an `ingest --out` folder (its Parquet files, else its
+    hyoka.duckdb) or a hyoka.duckdb file. FileNotFoundError / StoreError otherwise."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file or folder")
+    if path.is_dir():
+        if (path / "documents.parquet").is_file():
+            return load(path)
+        if (path / DB_NAME).is_file():
+            return load_duckdb(path / DB_NAME)
+        raise StoreError(f"{path}: not a hyoka store (no documents.parquet or {DB_NAME} in it)")
+    try:
+        return load_duckdb(path)
+    except StoreError as exc:
+        raise StoreError(f"{path}: {exc}") from None
+
+
 def merge(existing: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """New rows replace stored rows of the same documents; everything else is kept."""
     new_ids = set(new["documents"]["doc_id"]) if "doc_id" in new["documents"] else set()
