@@ -67,6 +67,13 @@ def backend_for(path: Path) -> FormatBackend:
     raise ExtractionError(f"unsupported file type '{suffix or '(none)'}'")
 
 
+def generic_layout() -> type[LayoutExtractor]:
+    """The label-driven reader that takes every file no specific layout claims."""
+    from hyoka.extractors.generic import GenericLayout
+
+    return GenericLayout
+
+
 def detect_layout(text: SourceText) -> type[LayoutExtractor] | None:
     """The layout that claims `text` most confidently (score > 0.5), or None."""
     scored = [(cls.detect(text), cls.name, cls) for cls in layouts()]

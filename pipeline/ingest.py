@@ -80,9 +80,8 @@ def read_document(path: Path, stages: tuple[Processor, ...] = NORMALIZE) -> Docu
     backend = extractors.backend_for(path)
     data = path.read_bytes()
     text = backend.read(path)
-    layout = extractors.detect_layout(text)
-    if layout is None:
-        raise ExtractionError(f"no known report layout recognised ({len(text.rows)} {text.format} rows read)")
+    # a specific layout that claims the file wins; every other file is read by its labels
+    layout = extractors.detect_layout(text) or extractors.generic_layout()
     doc = Document(doc_id=doc_id_for(data), source_path=str(path), format=text.format, layout=layout.name,
                    source_rows=text.rows)
     layout().extract(text, doc)

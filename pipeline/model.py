@@ -159,12 +159,23 @@ class IndicatorValue:
     actual_raw: str | None
     grade_raw: str | None
     ref: SourceRef
-    # normalized
+    baseline_raw: str | None = None  # 基準値 / 当初値 printed for the indicator
+    rate_raw: str | None = None  # 達成率 / 進捗率 as printed
+    projection_raw: str | None = None  # 見込 as printed
+    unit_raw: str | None = None  # a unit printed in its own column or header (単位, (千円))
+    header_raw: str | None = None  # the column or row header(s) the year and value kind were read from
+    as_of: str | None = None  # 「平成15年9月30日現在」 → "2003-09-30"
+    is_total: bool = False  # a 計 / 合計 / 小計 row, kept and marked
+    # normalized (the reader may set fiscal_year itself when the era came from context; basis says so)
     fiscal_year: int | None = None
+    fiscal_year_basis: str | None = None
     target: float | None = None
     actual: float | None = None
     unit: str | None = None
     grade: str | None = None
+    baseline: float | None = None
+    rate: float | None = None  # percent as printed: 「104.3%」 → 104.3
+    projection: float | None = None
 
 
 @dataclass
@@ -214,6 +225,39 @@ class ScoreSummary:
     stated_score_raw: str | None = None
     previous_score: float | None = None
     max_score: float | None = None
+    key: str | None = None  # unique within the document; links summary_counts rows ("S1", "S2" …)
+    items: list["SummaryCount"] = field(default_factory=list)  # label × count as printed (any label set)
+    stated_share_raw: str | None = None  # 「92.2%」, 「9割以上」 printed for the summary as a whole
+    reader: str | None = None  # "count_line" (symbol line), "table", "prose"
+    # do the items cover every category of the total? (a table with its 合計, a symbol line: yes;
+    # 「77項目中12項目で上昇」: no — only then must the counts add up to the total)
+    complete: bool = True
+
+
+@dataclass
+class SummaryCount:
+    """One label × count of a count summary, in any label set: 「A … 49指標(60.5%)」, 「拡充 | 17件」."""
+
+    summary_key: str  # the ScoreSummary.key it belongs to
+    label_raw: str  # as printed: 「a 拡充」, 「合 計」, 「○」
+    count_raw: str | None
+    ref: SourceRef
+    share_raw: str | None = None  # 「60.5%」, 「49.3」 (a 割合(%) row), 「約78%」
+    is_total: bool = False  # 合計 / 計: the total, not a category
+    # normalized
+    label: str | None = None  # canonical (symbol, grade letter, direction) or the squeezed label
+    count: int | None = None
+    share: float | None = None  # percent
+
+
+@dataclass
+class Unmapped:
+    """A table or line that looks like data but was not read into any table, and why."""
+
+    kind: str  # "table", "row", "line"
+    reason: str
+    raw: str  # the printed text (first 300 characters)
+    ref: SourceRef
 
 
 @dataclass
@@ -323,14 +367,27 @@ class Document:
     legends: list[Legend] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
+    unmapped: list[Unmapped] = field(default_factory=list)
     errors: list[DocError] = field(default_factory=list)
     status: Status = Status.SUCCESS
+    # coverage: tables and data rows seen in the file vs read into a table (None: not measured)
+    tables_seen: int | None = None
+    tables_mapped: int | None = None
+    data_rows_seen: int | None = None
+    data_rows_mapped: int | None = None
     # the extracted rows (extractors.base.Row), for stages that scan all printed text;
     # not written to the store
     source_rows: list[Any] = field(default_factory=list, repr=False)
 
     def measure(self, key: str) -> Measure | None:
         return next((m for m in self.measures if m.key == key), None)
+
+    def unique_measure_key(self, key: str) -> str:
+        """`key`, or `key'`, `key''` … when a measure already has it."""
+        taken = {m.key for m in self.measures}
+        while key in taken:
+            key += "'"
+        return key
 
 
 @functools.lru_cache(maxsize=None)

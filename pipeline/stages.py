@@ -8,6 +8,7 @@ can't be right instead of fixing it. `NORMALIZE` is the explicit order they run 
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Callable
 
@@ -15,9 +16,9 @@ from hyoka.normalizers.directions import parse_direction
 from hyoka.normalizers.eras import check_era_date, find_era_dates, fiscal_year, fiscal_year_of, parse_era_range
 from hyoka.normalizers.grades import parse_grade
 from hyoka.normalizers.numbers import UNIT_CANON, parse_number, parse_quantity
-from hyoka.normalizers.symbols import parse_count_line
+from hyoka.normalizers.symbols import parse_count_line, parse_symbol
 from hyoka.normalizers.text import parse_circled_list, split_list, squeeze_cjk_spaces, strip_html
-from hyoka.pipeline.model import DateMention, DocError, Document, Flag, SourceRef
+from hyoka.pipeline.model import DateMention, DocError, Document, Flag, SourceRef, SummaryCount
 
 Processor = Callable[[Document], None]
 
@@ -73,7 +74,12 @@ def normalize_measures(doc: Document) -> None:
 
 def normalize_indicator_values(doc: Document) -> None:
     for v in doc.indicator_values:
-        v.fiscal_year = fiscal_year(v.fiscal_year_raw)
+        if v.fiscal_year is None:  # a reader that knew the era from context set it already (basis says so)
+            v.fiscal_year = fiscal_year(v.fiscal_year_raw)
+        for raw_attr, attr in (("baseline_raw", "baseline"), ("rate_raw", "rate"), ("projection_raw", "projection")):
+            raw = getattr(v, raw_attr)
+            if raw:
+                setattr(v, attr, parse_number(raw))
         units = set()
         for raw_attr, attr in (("target_raw", "target"), ("actual_raw", "actual")):
             raw = getattr(v, raw_attr)
@@ -84,6 +90,8 @@ def normalize_indicator_values(doc: Document) -> None:
         # a unit printed beside the numbers wins; with none there, a unit the extractor read from
         # a column of its own (大船渡's 単位 columns) stays
         v.unit = units.pop() if len(units) == 1 else None if units else v.unit
+        if v.unit is None and v.unit_raw:
+            v.unit = _unit_from_label(v.unit_raw)
         if len(units) > 1:
             doc.flags.append(Flag(field="unit", raw=f"{v.target_raw} / {v.actual_raw}",
                                   reason="target and actual are printed in different units", ref=v.ref,
@@ -93,6 +101,13 @@ def normalize_indicator_values(doc: Document) -> None:
             if v.grade is None:
                 doc.flags.append(Flag(field="grade", raw=v.grade_raw, reason="not a grade", ref=v.ref,
                                       scope=v.measure_key))
+
+
+def _unit_from_label(raw: str) -> str | None:
+    """A unit printed on its own or in a header: 「万人」, 「(千円)」, 「単位：人」, 「558.7 万人」 → 万人."""
+    t = re.sub(r"^.*?単位\s*[:：]?\s*", "", raw.strip())
+    t = re.sub(r"^[△▲\-−]?[0-9０-９,，.．\s]+", "", t).strip("()（）[] 　")
+    return t or None if len(t) <= 8 else None
 
 
 _COST_FIELDS = ("national", "prefectural", "bonds", "other", "general", "project_total", "staff", "hours",
@@ -108,24 +123,119 @@ def normalize_costs(doc: Document) -> None:
 
 
 def normalize_scores(doc: Document) -> None:
-    """「41施策中 ○30 △1 □7 ×1 ◎2 -0 → 85 (76) 点 / 100点」 → total, counts, stated, previous."""
+    """A symbol-count line 「41施策中 ○30 △1 □7 ×1 ◎2 -0 → 85 (76) 点 / 100点」 → total, counts, stated,
+    previous, and one item per printed symbol+count (in `items`, for the summary_counts table).
+
+    Only summaries the extractor left as a line (no items, reader unset or "count_line"); a table
+    or prose summary comes with its items and is normalized by `normalize_summary_counts`.
+    """
     for s in doc.score_summaries:
+        if s.items or s.reader not in (None, "count_line"):
+            continue
         line = parse_count_line(s.raw.replace("**", ""))
         if line is None:
             continue
+        s.reader = s.reader or "count_line"
         s.total_items, s.counts = line.total, line.counts
+        s.items = [SummaryCount(summary_key=s.key or "", label_raw=sym, count_raw=n, ref=s.ref)
+                   for sym, n in line.pieces]
         for piece in line.unknown:
             doc.flags.append(Flag(field="score_counts", raw=piece, reason="unknown symbol", ref=s.ref, scope=s.scope))
         score_main, _, max_part = line.score_part.partition("/")
         previous = re.search(r"[(（]\s*(\d+(?:\.\d+)?)\s*[)）]", score_main)
-        stated = re.search(r"\d+(?:\.\d+)?", re.sub(r"[(（][^)）]*[)）]", " ", score_main))
+        stated = re.search(r"[−-]?\d+(?:\.\d+)?", re.sub(r"[(（][^)）]*[)）]", " ", score_main))
         if stated:
-            s.stated_score_raw = stated.group(0)
-            s.stated_score = float(stated.group(0))
+            s.stated_score_raw = stated.group(0).replace("−", "-")
+            s.stated_score = float(s.stated_score_raw)
         if previous:
             s.previous_score = float(previous.group(1))
         if mx := re.search(r"\d+(?:\.\d+)?", max_part):
             s.max_score = float(mx.group(0))
+
+
+# labels that name the whole, not a category (after spaces are squeezed: 「合 計」 → 合計)
+_TOTAL_LABELS = {"合計", "計", "総計", "総数", "全体"}
+_SHARE = re.compile(r"(?:約|およそ)?\s*(\d+(?:\.\d+)?)\s*(%|割)?")
+_COUNT = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)\s*([^\d\s.,%~〜～\-−()（）約]{0,8})")
+
+
+def parse_count(raw: str | None) -> int | None:
+    """「45事務事業」 → 45, 「109件」 → 109, 「３０」 → 30; 「約40件」, 「-」, 「30～40」, 「4.5」 → None."""
+    if raw is None:
+        return None
+    m = _COUNT.fullmatch(unicodedata.normalize("NFKC", raw).strip())
+    return int(m.group(1).replace(",", "")) if m else None
+
+
+def share_parts(raw: str | None) -> tuple[str, int] | None:
+    """The number of a printed share as printed and what it is in (100 for %, 10 for 割):
+    「約78%」 → ("78", 100), 「96.0%」 → ("96.0", 100), 「49.3」 → ("49.3", 100), 「9割」 → ("9", 10)."""
+    text = unicodedata.normalize("NFKC", raw or "").strip().strip("()（）[]").strip()
+    m = _SHARE.fullmatch(text)
+    if m is None:
+        return None
+    return m.group(1), 10 if m.group(2) == "割" else 100
+
+
+def parse_share(raw: str | None) -> float | None:
+    """A share as printed, in percent: 「96%」 → 96.0, 「 4%」 → 4.0, 「49.3」 → 49.3 (a 割合(%) row),
+    「約78%」 → 78.0, 「(60.5%)」 → 60.5, 「9割」 → 90.0; anything else → None."""
+    parts = share_parts(raw)
+    return None if parts is None else float(parts[0]) * (100 // parts[1])
+
+
+def canonical_label(raw: str) -> str:
+    """A symbol (「〇」 → 「○」), a grade letter (「Ａ」 → 「A」), else the label with its spaces squeezed
+    (「合 計」 → 「合計」, 「民 間」 → 「民間」)."""
+    if (symbol := parse_symbol(raw)) is not None:
+        return symbol.value
+    if (grade := parse_grade(raw)) is not None:
+        return grade
+    return squeeze_cjk_spaces(unicodedata.normalize("NFKC", raw)) or raw.strip()
+
+
+def normalize_summary_counts(doc: Document) -> None:
+    """Every count summary gets a key and its label × count items, normalized.
+
+    - `key`: "S1", "S2" … in document order when the extractor left it None;
+    - a summary with `counts` but no items (a symbol line an extractor read itself) gets one item per
+      symbol; items printed by the extractor (label_raw, count_raw, share_raw) get `label`, `count`,
+      `share` (a count or share that can't be read stays null, with a flag — never a guess);
+    - `counts` (label → count, totals left out) and `total_items` (from a 合計 item) are filled from
+      the items when the extractor left them empty, so code that reads `counts` keeps working.
+    """
+    taken = {s.key for s in doc.score_summaries if s.key}
+    n = 0
+    for s in doc.score_summaries:
+        if not s.key:
+            n += 1
+            while f"S{n}" in taken:
+                n += 1
+            s.key = f"S{n}"
+            taken.add(s.key)
+        if not s.items and s.counts:
+            s.items = [SummaryCount(summary_key=s.key, label_raw=label, count_raw=str(count), ref=s.ref)
+                       for label, count in s.counts.items()]
+        for item in s.items:
+            item.summary_key = s.key
+            item.label = item.label or canonical_label(item.label_raw)
+            item.is_total = item.is_total or item.label in _TOTAL_LABELS
+            if item.count is None and item.count_raw not in (None, ""):
+                item.count = parse_count(item.count_raw)
+                if item.count is None:
+                    doc.flags.append(Flag(field="summary_count", raw=item.count_raw, scope=s.scope, ref=item.ref,
+                                          reason=f"not a count (label 「{item.label_raw}」); kept as printed"))
+            if item.share is None and item.share_raw not in (None, ""):
+                item.share = parse_share(item.share_raw)
+                if item.share is None:
+                    doc.flags.append(Flag(field="summary_share", raw=item.share_raw, scope=s.scope, ref=item.ref,
+                                          reason=f"not a percentage (label 「{item.label_raw}」); kept as printed"))
+        if not s.counts:
+            for item in s.items:
+                if not item.is_total and item.count is not None:
+                    s.counts[item.label] = s.counts.get(item.label, 0) + item.count
+        if s.total_items is None:
+            s.total_items = next((i.count for i in s.items if i.is_total and i.count is not None), None)
 
 
 def normalize_text(doc: Document) -> None:
@@ -216,7 +326,8 @@ def finalize_status(doc: Document) -> None:
     but nothing at all came out of it (the file then goes to the failures table)."""
     from hyoka.pipeline.model import Status
 
-    records = (doc.measures, doc.actions, doc.indicator_values, doc.score_summaries, doc.costs, doc.notes)
+    records = (doc.measures, doc.actions, doc.indicator_values, doc.score_summaries, doc.costs, doc.notes,
+               doc.legends)
     if not any(records):
         doc.status = Status.FAILURE
         doc.errors.append(DocError(stage="extract", message=f"layout {doc.layout} recognised, but nothing was extracted"))
@@ -236,6 +347,7 @@ NORMALIZE: tuple[Processor, ...] = (
     normalize_measures,
     normalize_indicator_values,
     normalize_scores,
+    normalize_summary_counts,
     normalize_costs,
     normalize_text,
     collect_dates,

@@ -62,14 +62,16 @@ def test_bad_files_fail_alone(tmp_path):
     res = runner.invoke(app, ["ingest", str(batch), "--out", str(out), "-q"])
     assert res.exit_code == EXIT_SOME_FAILED
     failures = pd.read_parquet(out / "failures.parquet").set_index("source_path")["reason"]
-    assert len(failures) == 3
+    assert len(failures) == 2
     reasons = {k.rsplit("/", 1)[-1]: v for k, v in failures.items()}
     assert reasons["empty.txt"] == "empty file (0 bytes)"
-    assert reasons["unknown_layout.txt"].startswith("no known report layout recognised")
     assert "binary" in reasons["binary.txt"]
     assert "empty.txt: empty file (0 bytes)" in res.output  # one line naming the file and the reason
-    docs = pd.read_parquet(out / "documents.parquet")
-    assert list(docs["municipality"]) == ["あきる野市"]
+    # a text in no known layout is read by the generic reader: loaded, and it says nothing was recognised
+    docs = pd.read_parquet(out / "documents.parquet").set_index("layout")
+    assert docs.loc["akiruno_progress_summary", "municipality"] == "あきる野市"
+    assert docs.loc["generic", "status"] == "partial"
+    assert "no indicator table, count summary or legend was recognised" in docs.loc["generic", "errors"][0]
 
 
 def test_a_failed_file_does_not_erase_what_was_loaded(tmp_path):

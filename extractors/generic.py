@@ -1,0 +1,773 @@
+"""The generic reader: any report, read by its labels, never by its city.
+
+It runs on the rows every backend yields and recognises content by what is printed:
+
+- **indicator tables** — a name column (指標/成果指標/KPI/項目 … or simply the text column) and value
+  columns labelled 目標値/実績値/基準値/見込/達成率/評価/単位 …, fiscal years as columns or rows in
+  any spelling (令和5年度, R5, H25末, 2018(実績), 「平成(年度)」 over 18/19/20), value kinds in the
+  header, in a 区分 column or in the row labels, stacked rows (目標値(上段)・実績値(下段));
+- **count tables** — label × count (合計 columns/rows marked as totals, 割合 rows as shares);
+- **legend tables** and legend lines — grade/symbol/word scales, points, bands;
+- **prose counts** — 「46項目を「順調」」「77項目中12項目で上昇」「評価対象 394事業(96%)」;
+- **progress lines** — 「H24年12月・15ha→H25年12月・30ha」.
+
+Every table is either mapped or recorded in `doc.unmapped` with the reason, and the
+document's coverage (tables and data rows seen vs mapped) is recorded, so nothing is
+dropped without a word. Specific layouts (extractors/<city>_*.py) still win when they
+claim a file; this reader takes everything else.
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+from dataclasses import dataclass, field
+
+from hyoka.extractors._common import plain
+from hyoka.extractors._grid import Block, TRow, blocks
+from hyoka.extractors.base import LayoutExtractor, Row, SourceText
+from hyoka.normalizers import counts as C
+from hyoka.normalizers import legends as L
+from hyoka.normalizers.eras import find_era_dates
+from hyoka.normalizers.headers import (
+    KIND_COLUMN_LABELS, Header, header_era, is_name_label, is_total_label, key, parse_header, value_kind,
+)
+from hyoka.normalizers.numbers import parse_number
+from hyoka.normalizers.places import find_municipality
+from hyoka.pipeline.model import (
+    DocError, Document, Flag, IndicatorValue, Legend, Measure, Note, ScoreSummary, SourceRef, SummaryCount, Unmapped,
+)
+
+# value kinds that fill an IndicatorValue field
+_FIELD = {"target": "target_raw", "actual": "actual_raw", "grade": "grade_raw", "baseline": "baseline_raw",
+          "rate": "rate_raw", "projection": "projection_raw", "reference": "actual_raw", "diff": None}
+_NONE_CELLS = {"-", "−", "―", "—", "ー", "‐", "－", "未確定", "なし", "無し", "該当なし", "―――", "…", "*", "＊"}
+_NUMBER_CELL = re.compile(
+    r"^[△▲\-−]?\s*[約]?\s*[0-9０-９][0-9０-９,，.．]*\s*(?:[万億千]?[^\s\d]{0,5})?\s*(?:[(（][^)）]*[)）])?$")
+_NUMBERED_NAME = re.compile(r"^\s*[0-9０-９]{1,3}\s*[.．、)）]\s*\D")  # 「1.観光地点等入込」 is a name
+_KIND_ROW_KINDS = ("target", "actual", "rate", "grade", "diff", "baseline", "projection", "reference")
+_PROGRESS = re.compile(
+    r"(?P<name>[^:：・\s]{1,20})[:：]\s*(?P<a_when>[^・→]{2,14})・\s*(?P<a>[0-9０-９][^→]{0,12}?)\s*→\s*"
+    r"(?P<b_when>[^・→]{2,14})・\s*(?P<b>[0-9０-９][^\s]{0,12})")
+
+
+class GenericLayout(LayoutExtractor):
+    """Not claimed by detection: ingest falls back to it when no specific layout claims a file."""
+
+    name = "generic"
+    description = "any report: tables and lines recognised by their labels (目標値/実績値/評価, legends, counts)"
+
+    @classmethod
+    def detect(cls, text: SourceText) -> float:
+        return 0.0
+
+    def extract(self, text: SourceText, doc: Document) -> None:
+        read_generic(text, doc)
+
+
+# ---------------------------------------------------------------------------------------------
+# the document
+
+
+@dataclass
+class _Ctx:
+    text: SourceText
+    doc: Document
+    era: str | None  # the era bare years are in (the one the document names most)
+    n_summaries: int = 0
+    measures: dict[str, Measure] = field(default_factory=dict)
+
+    def measure(self, name: str, ref: SourceRef, hierarchy: list[tuple[str, str | None, str]], kind: str) -> Measure:
+        k = f"{kind}:{name}"
+        if k not in self.measures:
+            m = Measure(key=self.doc.unique_measure_key(name[:80] or "(名称なし)"), id_raw=None, name=name, ref=ref,
+                        hierarchy=hierarchy)
+            m.kind = kind
+            self.doc.measures.append(m)
+            self.measures[k] = m
+        return self.measures[k]
+
+    def summary(self, scope: str, raw: str, ref: SourceRef, reader: str, total: int | None = None) -> ScoreSummary:
+        self.n_summaries += 1
+        s = ScoreSummary(scope=scope[:120], scope_name=None, raw=raw[:500], ref=ref, total_items=total,
+                         key=f"G{self.n_summaries}", reader=reader)
+        self.doc.score_summaries.append(s)
+        return s
+
+
+def read_generic(text: SourceText, doc: Document) -> None:
+    lines = [(i, r) for i, r in text.nonblank()]
+    first = plain(lines[0][1].text) if lines else ""
+    doc.title = doc.title or first[:200] or None
+    doc.kind = doc.kind or _kind_of(text.head(1500))
+    doc.municipality = doc.municipality or find_municipality(doc.title or "", text.head(5000))
+    _fiscal_year(text, doc)
+    ctx = _Ctx(text=text, doc=doc, era=_document_era(text))
+    found, prose = blocks(text)
+    seen = mapped = rows_seen = rows_mapped = 0
+    for block in found:
+        data_rows = [r for r in block.rows if not r.header and _has_number(r)]
+        seen += 1
+        rows_seen += len(data_rows)
+        n = _read_block(ctx, block)
+        if n:
+            mapped += 1
+            rows_mapped += min(n, len(data_rows)) if data_rows else 0
+        elif data_rows or block.width >= 2:
+            doc.unmapped.append(Unmapped(kind="table", reason=_why_unmapped(block), raw=_block_text(block)[:300],
+                                         ref=block.ref))
+    _read_prose(ctx, prose)
+    doc.tables_seen, doc.tables_mapped = seen, mapped
+    doc.data_rows_seen, doc.data_rows_mapped = rows_seen, rows_mapped
+    if not (doc.indicator_values or doc.score_summaries or doc.legends or doc.actions or doc.measures):
+        # keep the document (it was read), say that nothing in it was recognised
+        doc.notes.append(Note(scope="計画全体", kind="unrecognised",
+                              text="no indicator table, count summary or legend recognised", raw="",
+                              ref=SourceRef(file=text.file)))
+        doc.errors.append(DocError(stage="extract", message=(
+            f"read by the generic reader, but no indicator table, count summary or legend was recognised "
+            f"({len(doc.unmapped)} tables or rows unmapped)")))
+
+
+def _kind_of(head: str) -> str | None:
+    for word in ("事務事業評価", "施策評価", "行政評価", "進捗管理", "進捗状況", "進行管理", "検証", "評価", "報告"):
+        if word in head:
+            return word
+    return None
+
+
+def _document_era(text: SourceText) -> str | None:
+    eras = collections.Counter(d.era for r in text.rows[:400] for d in find_era_dates(r.text) if d.era)
+    return eras.most_common(1)[0][0] if eras else None
+
+
+def _fiscal_year(text: SourceText, doc: Document) -> None:
+    """The evaluated fiscal year when the head prints one next to 評価/実績/検証 (「平成27年度事務事業評価」)."""
+    if doc.fiscal_year_raw:
+        return
+    for _i, row in list(text.nonblank())[:12]:
+        t = row.text
+        for d in find_era_dates(t):
+            if d.is_fiscal and d.year and re.search(r"(評価|実績|検証|進捗|報告|結果)", t):
+                doc.fiscal_year_raw = d.raw
+                doc.fiscal_year_basis = f"printed: 「{plain(t)[:60]}」"
+                return
+        if m := re.search(r"(?<!\d)((?:19|20)\d{2})\s*年度", t):
+            if re.search(r"(評価|実績|検証|進捗|報告|結果)", t):
+                doc.fiscal_year_raw = m.group(0)
+                doc.fiscal_year_basis = f"printed: 「{plain(t)[:60]}」"
+                return
+
+
+# ---------------------------------------------------------------------------------------------
+# tables
+
+
+def _cell_is_number(text: str) -> bool:
+    t = text.strip()
+    return (bool(t) and bool(_NUMBER_CELL.match(t)) and not _NUMBERED_NAME.match(t)
+            and parse_number(t) is not None)
+
+
+def _cell_is_value(text: str) -> bool:
+    t = text.strip()
+    return _cell_is_number(t) or t in _NONE_CELLS
+
+
+def _is_year_like(text: str, era: str | None) -> bool:
+    t = text.strip()
+    if re.fullmatch(r"[(（]?\s*(?:19|20)\d{2}\s*[)）]?", t):
+        return True
+    h = parse_header(t, era)
+    return h.year is not None and len(re.sub(r"[\d\s()（）年度末RHS令和平成昭和.]", "", t)) <= 8
+
+
+def _has_number(r: TRow) -> bool:
+    return any(_cell_is_number(c) for c in r.cells)
+
+
+def _header_rows(block: Block, era: str | None) -> int:
+    """How many rows at the top are header rows."""
+    if any(r.header for r in block.rows):
+        return sum(1 for r in block.rows if r.header)
+    n = 0
+    for r in block.rows[:4]:
+        cells = [c.strip() for c in r.cells if c and c.strip()]
+        if not cells:
+            n += 1
+            continue
+        plain_numbers = [c for c in cells if _cell_is_number(c) and not _is_year_like(c, era)]
+        if plain_numbers:
+            break
+        n += 1
+        if r.inner:
+            break
+    return n if n < len(block.rows) else 0
+
+
+def _read_block(ctx: _Ctx, block: Block) -> int:
+    """Read one table; returns the number of rows it gave (0: not recognised)."""
+    for reader in (_legend_table, _indicator_table, _count_table):
+        n = reader(ctx, block)
+        if n:
+            return n
+    return 0
+
+
+@dataclass
+class _Col:
+    index: int
+    header: Header
+    role: str  # "value", "unit", "kind", "label", "total"
+
+
+def _column_headers(block: Block, n_header: int, era: str | None) -> list[Header]:
+    width = block.width
+    rows = block.rows[:n_header]
+    texts: list[list[str]] = [[""] * width for _ in rows]
+    for ri, r in enumerate(rows):
+        last = ""
+        row_era = next((header_era(c) for c in r.cells if header_era(c)), None) or era
+        for c in range(width):
+            cell = (r.cells[c] if c < len(r.cells) else "").strip()
+            below = any((rows[k].cells[c] if c < len(rows[k].cells) else "").strip() for k in range(ri + 1, len(rows)))
+            if cell:
+                last = cell
+                texts[ri][c] = cell
+            elif last and below and (value_kind(last) or parse_header(last).upper) and not is_name_label(last):
+                texts[ri][c] = last  # a spanning label over a year row: 「目標値(上段)・実績値(下段)」
+        rows[ri]._era = row_era  # type: ignore[attr-defined]
+    headers = []
+    for c in range(width):
+        parts = [texts[ri][c] for ri in range(len(rows)) if texts[ri][c]]
+        raw = " ".join(parts)
+        year = kind = basis = as_of = period = upper = lower = None
+        for ri, p in enumerate(texts):
+            if not p[c]:
+                continue
+            h = parse_header(p[c], getattr(rows[ri], "_era", era))
+            if h.year is not None and year is None:
+                year, basis, as_of = h.year, h.year_basis, h.as_of
+            kind = kind or h.kind
+            period = period or h.period
+            upper, lower = upper or h.upper, lower or h.lower
+        headers.append(Header(raw=raw, kind=kind, year=year, year_basis=basis, as_of=as_of, period=period,
+                              upper=upper, lower=lower))
+    return headers
+
+
+def _indicator_table(ctx: _Ctx, block: Block) -> int:
+    era = ctx.era
+    n_header = _header_rows(block, era)
+    if n_header == 0:
+        return 0
+    headers = _column_headers(block, n_header, era)
+    data = [r for r in block.rows[n_header:]]
+    if not any(_has_number(r) for r in data):
+        return 0
+    width = block.width
+    cols: list[_Col] = []
+    for c, h in enumerate(headers):
+        kv = [r.cells[c].strip() for r in data if c < len(r.cells) and r.cells[c].strip()]
+        row_kinds = [value_kind(v) for v in kv if len(v) <= 12]
+        if key(h.raw) in KIND_COLUMN_LABELS or (h.year is None and sum(k in _KIND_ROW_KINDS for k in row_kinds) >= 2
+                                               and sum(k is not None for k in row_kinds) >= len(kv) / 2):
+            cols.append(_Col(c, h, "kind"))
+        elif h.kind == "unit":
+            cols.append(_Col(c, h, "unit"))
+        elif (h.year is not None or (h.kind and h.kind != "unit")) and not is_name_label(h.raw):
+            cols.append(_Col(c, h, "value"))
+        elif h.raw and is_total_label(h.raw):
+            cols.append(_Col(c, h, "total"))
+        else:
+            cols.append(_Col(c, h, "label"))
+    value_cols = [c for c in cols if c.role == "value"]
+    kind_cols = [c for c in cols if c.role == "kind"]
+    # a value column must hold values, not names (「目標値」 over the names in a flattened PDF header)
+    value_cols = [c for c in value_cols
+                  if sum(_cell_is_value(r.cells[c.index]) for r in data if r.cells[c.index].strip())
+                  >= max(1, sum(1 for r in data if r.cells[c.index].strip()) // 2)]
+    for c in cols:
+        if c.role == "value" and c not in value_cols:
+            c.role = "label"
+    if not value_cols:
+        return _year_rows_table(ctx, block, n_header, headers, cols)
+    years_in_cols = any(c.header.year is not None for c in value_cols)
+    if not years_in_cols and not kind_cols and not any(c.header.kind in ("target", "actual") for c in value_cols):
+        return 0
+    unit_col = next((c.index for c in cols if c.role == "unit"), None)
+    label_cols = [c.index for c in cols if c.role == "label"]
+    stacked = next(((c.header.upper, c.header.lower) for c in value_cols if c.header.upper and c.header.lower), None)
+    if stacked:
+        ctx.doc.legends.append(Legend(kind="layout", raw=next(c.header.raw for c in value_cols if c.header.upper),
+                                      ref=block.rows[0].ref, items=[("上段", stacked[0]), ("下段", stacked[1])],
+                                      item_refs=[block.rows[0].ref, block.rows[0].ref]))
+    _infer_unlabelled_targets(value_cols)
+    base_hierarchy = [("見出し", None, h) for h in block.headings[-2:]]
+    caption = _caption_name(block)
+    names: dict[int, str] = {}
+    prev_name: str | None = None
+    carry: list[str | None] = [None] * width
+    values: dict[tuple[str, int | None, str], IndicatorValue] = {}
+    used_rows = 0
+    upper_row: TRow | None = None
+    for r in data:
+        if r.inner:
+            if _NOTE_LINE.match(r.cells[0]):
+                ctx.doc.notes.append(Note(scope=prev_name or "計画全体", kind="table_note", text=r.cells[0].strip(),
+                                          raw=r.cells[0], ref=r.ref))
+            else:
+                carry = [None] * width
+                carry[0] = r.cells[0].strip()
+            continue
+        labels = [(c, r.cells[c].strip()) for c in label_cols if r.cells[c].strip()]
+        text_labels = [(c, t) for c, t in labels if not _cell_is_number(t)]
+        row_kind = next((value_kind(r.cells[c.index]) for c in kind_cols if value_kind(r.cells[c.index])), None)
+        has_values = any(r.cells[c.index].strip() for c in value_cols)
+        if not has_values and not row_kind:
+            if text_labels:  # a group label row (「財源」) — a hierarchy level for the rows below
+                for c, t in text_labels:
+                    carry[c] = t
+            continue
+        # a stacked pair (目標値(上段)・実績値(下段)): the lower line follows its upper line and prints
+        # no unit; its values are the 下段 kind and a name fragment in it completes the name
+        is_lower = bool(stacked) and upper_row is not None and prev_name is not None and not (
+            unit_col is not None and r.cells[unit_col].strip())
+        if is_lower:
+            lane, upper_row, name = "lower", None, prev_name
+            frag = "".join(t for _c, t in text_labels)
+            if frag:
+                full = prev_name + frag
+                for k in [k for k in values if k[0] == prev_name]:
+                    values[k].indicator = full
+                    values[(full,) + k[1:]] = values.pop(k)
+                if (m := ctx.measures.pop(f"indicator:{prev_name}", None)) is not None:
+                    m.name = full
+                    ctx.measures[f"indicator:{full}"] = m
+                name = prev_name = full
+        else:
+            lane = "upper" if stacked else None
+            upper_row = r if stacked else None
+            if text_labels:
+                for c, t in text_labels:
+                    carry[c] = t
+                for c in label_cols:
+                    if c > text_labels[-1][0]:
+                        carry[c] = None
+                name = text_labels[-1][1]
+            elif prev_name and (kind_cols or row_kind):
+                name = prev_name  # 目標値/実績値/達成率 rows under one name
+            else:
+                name = caption or prev_name or "(名称なし)"
+            prev_name = name
+        hierarchy = base_hierarchy + [("区分", None, t) for c, t in enumerate(carry)
+                                      if t and c in label_cols and t != name and c < (text_labels[-1][0] if text_labels else width)]
+        unit = r.cells[unit_col].strip() if unit_col is not None and r.cells[unit_col].strip() else None
+        code = next((t for c, t in labels if _cell_is_number(t) and re.fullmatch(r"[0-9０-９\-]+", t)), None)
+        measure = ctx.measure(name, r.ref, hierarchy, "indicator")
+        if code and not measure.id_raw:
+            measure.id_raw = code
+        is_total = bool(text_labels) and is_total_label(text_labels[-1][1])
+        got = False
+        for c in value_cols:
+            cell = r.cells[c.index].strip()
+            if not cell:
+                continue
+            kind = (stacked[0] if lane == "upper" else stacked[1]) if stacked and c.header.upper else (
+                c.header.kind or row_kind or "actual")
+            if row_kind and not c.header.kind:
+                kind = row_kind
+            attr = _FIELD.get(kind)
+            if kind == "diff":
+                ctx.doc.notes.append(Note(scope=measure.key, kind="stated_difference", text=cell, raw=cell,
+                                          ref=r.cell_ref(c.index)))
+                got = True
+                continue
+            if attr is None:
+                continue
+            row_kind_name = {"baseline": "baseline", "reference": "reference"}.get(kind, "yearly")
+            if c.header.year is None and kind in ("baseline", "grade", "rate", "projection") and years_in_cols:
+                # a value without a year beside year columns: keep it on every row of the indicator later
+                for iv in [v for k, v in values.items() if k[0] == name]:
+                    if getattr(iv, attr) is None:
+                        setattr(iv, attr, cell)
+                _pending_extra(values, name, attr, cell)
+                got = True
+                continue
+            year = c.header.year if c.header.year is not None else (
+                ctx.doc.fiscal_year if not years_in_cols and kind in ("target", "actual", "grade", "rate") else None)
+            k = (name, year, row_kind_name if c.header.year is not None or not years_in_cols else f"{row_kind_name}:{c.index}")
+            iv = values.get(k)
+            if iv is None or getattr(iv, attr) is not None:
+                if iv is not None:
+                    k = k + (c.index,)
+                iv = IndicatorValue(measure_key=measure.key, indicator=name, fiscal_year_raw=c.header.raw or "",
+                                    row_kind=row_kind_name, target_raw=None, actual_raw=None, grade_raw=None,
+                                    ref=r.cell_ref(c.index), header_raw=c.header.raw, as_of=c.header.as_of,
+                                    is_total=is_total)
+                iv.fiscal_year = year
+                iv.fiscal_year_basis = c.header.year_basis if c.header.year is not None else (
+                    "document's fiscal year" if year is not None else None)
+                for extra_attr, extra in _EXTRAS.get(name, {}).items():
+                    setattr(iv, extra_attr, extra)
+                values[k] = iv
+            else:
+                iv.ref = iv.ref.span(r.cell_ref(c.index))
+                if c.header.raw and c.header.raw not in (iv.header_raw or ""):
+                    iv.header_raw = f"{iv.header_raw} / {c.header.raw}" if iv.header_raw else c.header.raw
+            setattr(iv, attr, cell)
+            if kind == "reference" and c.header.kind == "reference":
+                iv.row_kind = "reference"
+            if unit and not iv.unit_raw:
+                iv.unit_raw = unit
+            if c.header.as_of and not iv.as_of:
+                iv.as_of = c.header.as_of
+            got = True
+        if got:
+            used_rows += 1
+        else:
+            ctx.doc.unmapped.append(Unmapped(kind="row", reason="a row of an indicator table with no value read",
+                                             raw=r.text[:300], ref=r.ref))
+    _EXTRAS.clear()
+    # unit printed once per indicator (in the 基準値 cell 「558.7 万人」, or the first row of a block)
+    by_name: dict[str, list[IndicatorValue]] = collections.defaultdict(list)
+    for iv in values.values():
+        by_name[iv.indicator or ""].append(iv)
+    for ivs in by_name.values():
+        unit = next((iv.unit_raw for iv in ivs if iv.unit_raw), None) or _unit_of(ivs)
+        for iv in ivs:
+            iv.unit_raw = iv.unit_raw or unit
+    ctx.doc.indicator_values.extend(values.values())
+    return used_rows
+
+
+_EXTRAS: dict[str, dict[str, str]] = {}
+_NOTE_LINE = re.compile(r"^\s*(?:[（(]\s*注|注\s*[)）:：]|※|\*)")
+
+
+def _pending_extra(values, name: str, attr: str, cell: str) -> None:
+    _EXTRAS.setdefault(name, {})[attr] = cell
+
+
+def _unit_of(ivs: list[IndicatorValue]) -> str | None:
+    for iv in ivs:
+        for raw in (iv.baseline_raw, iv.target_raw, iv.actual_raw):
+            if raw and (m := re.search(r"[0-9０-９.,]\s*([^\s\d.,()（）]{1,6})\s*$", raw.strip())):
+                unit = m.group(1)
+                if unit not in ("%",) and not re.search(r"[年度月日]", unit):
+                    return unit
+    return None
+
+
+def _infer_unlabelled_targets(value_cols: list[_Col]) -> None:
+    """Year columns with no value kind are actuals, except a last year printed after a gap
+    (「2014 … 2018 | 2020」): the plan's target year. The header says which reading was taken."""
+    bare = [c for c in value_cols if c.header.year is not None and c.header.kind is None]
+    if len(bare) < 3 or len(bare) != len(value_cols):
+        return
+    years = [c.header.year for c in bare]
+    if years[-1] - years[-2] >= 2 and all(b - a == 1 for a, b in zip(years[:-1], years[1:-1])):
+        last = bare[-1]
+        last.header = Header(raw=last.header.raw, kind="target", year=last.header.year,
+                             year_basis=(last.header.year_basis or "") + "; target: the last year, printed after a gap",
+                             as_of=last.header.as_of)
+
+
+def _caption_name(block: Block) -> str | None:
+    """The name of a table that has no name column: its caption (「成果指標 水田経営所得安定対策の加入面積」)."""
+    if not block.caption:
+        return None
+    t = plain(block.caption)
+    if len(t) > 60 or t.endswith(("。", ":", "：")):
+        return None
+    return t
+
+
+def _year_rows_table(ctx: _Ctx, block: Block, n_header: int, headers: list[Header], cols: list[_Col]) -> int:
+    """Fiscal years as rows (「年度 | 目標 | 実績」): one value row per year, the caption as the name."""
+    data = block.rows[n_header:]
+    kinds = {c: h.kind for c, h in enumerate(headers) if h.kind in ("target", "actual", "grade", "rate", "baseline")}
+    if not kinds or not {"target", "actual"} & set(kinds.values()):
+        return 0
+    year_col = next((c for c in range(block.width) if c not in kinds and sum(
+        parse_header(r.cells[c], ctx.era).year is not None for r in data) >= max(1, len(data) // 2)), None)
+    if year_col is None:
+        return 0
+    name = _caption_name(block) or "(名称なし)"
+    measure = ctx.measure(name, block.ref, [("見出し", None, h) for h in block.headings[-2:]], "indicator")
+    n = 0
+    for r in data:
+        h = parse_header(r.cells[year_col], ctx.era)
+        if h.year is None:
+            continue
+        iv = IndicatorValue(measure_key=measure.key, indicator=name, fiscal_year_raw=r.cells[year_col].strip(),
+                            row_kind="yearly", target_raw=None, actual_raw=None, grade_raw=None, ref=r.ref,
+                            header_raw=r.cells[year_col].strip())
+        iv.fiscal_year, iv.fiscal_year_basis = h.year, h.year_basis
+        for c, kind in kinds.items():
+            if r.cells[c].strip() and _FIELD.get(kind):
+                setattr(iv, _FIELD[kind], r.cells[c].strip())
+        ctx.doc.indicator_values.append(iv)
+        n += 1
+    return n
+
+
+def _count_table(ctx: _Ctx, block: Block) -> int:
+    """Label × count: categories across (with 合計/割合) or down (「a 拡充 | 45事務事業」), one summary per
+    count row (or per fiscal-year row)."""
+    rows = [r for r in block.rows if not r.inner]
+    if len(rows) < 2 or block.width < 2:
+        return 0
+    header, data = rows[0], rows[1:]
+    # down: two columns, a label and a count with its unit
+    if block.width == 2 and all(C.is_count_cell(r.cells[1]) for r in data if r.cells[1].strip()) and \
+            sum(bool(r.cells[1].strip()) for r in data) >= 2 and any(
+            re.search(r"[^\d,\s]", r.cells[1]) for r in data):
+        s = ctx.summary(scope=plain(block.caption or header.text), raw=_block_text(block), ref=block.ref,
+                        reader="table")
+        for r in data:
+            if r.cells[1].strip():
+                s.items.append(SummaryCount(summary_key=s.key, label_raw=r.cells[0].strip(), count_raw=r.cells[1].strip(),
+                                            ref=r.cell_ref(1), is_total=is_total_label(r.cells[0])))
+        return len(data)
+    # across: header = labels; each data row = a label (or a fiscal year) then counts
+    labels = [c.strip() for c in header.cells]
+    if sum(1 for t in labels[1:] if t and not _cell_is_number(t)) < 2:
+        return 0
+    n = 0
+    last: ScoreSummary | None = None
+    for r in data:
+        first = r.cells[0].strip()
+        cells = r.cells[1:]
+        if not any(c.strip() for c in cells):
+            continue
+        if re.search(r"(割合|構成比|比率|%|％)", first) and last is not None:
+            for c, cell in enumerate(cells, start=1):
+                item = next((i for i in last.items if i.ref == r.cell_ref(c) or i.label_raw == labels[c]), None)
+                if item is not None and cell.strip():
+                    item.share_raw = cell.strip()
+            n += 1
+            continue
+        if not all(C.is_count_cell(c) for c in cells if c.strip()):
+            return n
+        year = parse_header(first, ctx.era).year if first else None
+        scope = f"{first} {plain(block.caption or '')}".strip() if first else plain(block.caption or "表")
+        s = ctx.summary(scope=scope, raw=r.text, ref=r.ref, reader="table")
+        for c, cell in enumerate(cells, start=1):
+            if cell.strip():
+                s.items.append(SummaryCount(summary_key=s.key, label_raw=labels[c], count_raw=cell.strip(),
+                                            ref=r.cell_ref(c), is_total=is_total_label(labels[c])))
+        if year is not None:
+            s.scope_name = f"fiscal year {year}"
+        last = s
+        n += 1
+    return n
+
+
+def _legend_table(ctx: _Ctx, block: Block) -> int:
+    """A table of labels and their meanings (評価区分 | 評価基準; 「A:数値目標を達成 | 110%以上」;
+    「有効性 | ◎:… △:… ×:…」)."""
+    rows = [r for r in block.rows if not r.inner]
+    if len(rows) < 2 or block.width > 4:
+        return 0
+    head = " ".join([*rows[0].cells, block.caption or "", *block.headings[-1:]])
+    first_is_item = _legend_row(rows[0]) and (_grade_label(rows[0].cells[0]) or bool(
+        L.inline_items(" ".join(rows[0].cells[1:]))))
+    data = rows if first_is_item else rows[1:]
+    items, refs = [], []
+    for r in data:
+        if not r.cells[0].strip():
+            continue
+        inline = L.inline_items(" ".join(c for c in r.cells[1:] if c.strip()))
+        if inline and len(r.cells[0].strip()) <= 40:  # one cell holds a whole scale: 「◎:… △:… ×:…」
+            items += [(f"{r.cells[0].strip()}: {i.label}", i.text) for i in inline]
+            refs += [r.cell_ref(1)] * len(inline)
+            continue
+        if not _legend_row(r):
+            return 0 if not items else len(items) if _finish_legend(ctx, block, items, refs, head) else 0
+        items.append((r.cells[0].strip(), " / ".join(c.strip() for c in r.cells[1:] if c.strip())))
+        refs.append(r.ref)
+    return len(items) if _finish_legend(ctx, block, items, refs, head) else 0
+
+
+def _finish_legend(ctx: _Ctx, block: Block, items, refs, head: str) -> bool:
+    header_says = bool(re.search(r"(区分|基準|説明|判定|方向性|凡例|見方|意味|定義|評価)", head))
+    graded = all(_grade_label(a) for a, _b in items)
+    long_texts = sum(len(b) for _a, b in items) / max(1, len(items)) >= 10
+    if len(items) < 2 or not (graded or (header_says and long_texts)):
+        return False
+    kind = L.legend_kind([L.Item(a, b) for a, b in items])
+    ctx.doc.legends.append(Legend(kind=kind, raw=_block_text(block)[:2000], ref=block.ref, items=items,
+                                  item_refs=refs))
+    return True
+
+
+def _grade_label(text: str) -> bool:
+    """「A」「A:数値目標を…」「◎」「有効性: ◎」 — a cell that starts with (or is) a legend label."""
+    t = text.strip()
+    return bool(re.match(rf"^{L._LABEL}(?:$|\s*[:：=＝\s])", t)) or ": " in t
+
+
+def _legend_row(r: TRow) -> bool:
+    cells = [c.strip() for c in r.cells if c.strip()]
+    if len(cells) < 2:
+        return False
+    label, rest = cells[0], " ".join(cells[1:])
+    return (len(label) <= 40 and not _cell_is_number(label) and not C.is_count_cell(rest)
+            and (len(rest) >= 6 or bool(re.search(r"[%％]", rest))))
+
+
+def _why_unmapped(block: Block) -> str:
+    if block.width == 2:
+        return "a two-column table (label | text) with no indicator, count or legend labels"
+    return "a table whose headers name no fiscal year or value kind (目標/実績/評価 …) and whose cells are not counts"
+
+
+def _block_text(block: Block) -> str:
+    return "\n".join(r.text for r in block.rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# prose
+
+
+def _read_prose(ctx: _Ctx, prose: list[tuple[int, Row]]) -> None:
+    doc = ctx.doc
+    group: list[tuple[Row, C.CountPhrase]] = []  # consecutive list lines 「評価対象 394事業(96%)」
+    legend_run: list[tuple[Row, L.Item]] = []
+    points_run: list[tuple[Row, L.Item]] = []
+
+    def flush_group() -> None:
+        if len(group) >= 2 or (group and group[0][1].share_raw):
+            ref = group[0][0].ref.span(group[-1][0].ref)
+            s = ctx.summary(scope=_scope_before(prose, group[0][0]), raw="\n".join(r.text for r, _p in group), ref=ref,
+                            reader="prose")
+            s.complete = False
+            for r, p in group:
+                s.items.append(SummaryCount(summary_key=s.key, label_raw=p.label, count_raw=p.count_raw, ref=r.ref,
+                                            share_raw=p.share_raw))
+        group.clear()
+
+    def flush_legend(run: list, kind_hint: str | None = None) -> None:
+        labelled = [(r, i) for r, i in run if i.label or len(run) > 2]
+        if len(labelled) >= 2:
+            items = [(i.label, i.text) for _r, i in labelled]
+            kind = kind_hint or L.legend_kind([i for _r, i in labelled])
+            doc.legends.append(Legend(kind=kind, raw="\n".join(r.text for r, _i in labelled),
+                                      ref=labelled[0][0].ref.span(labelled[-1][0].ref), items=items,
+                                      item_refs=[r.ref for r, _i in labelled]))
+            for r, i in labelled:
+                if not i.label:
+                    doc.flags.append(Flag(field="legend", raw=r.text, reason="a legend item printed without its label",
+                                          ref=r.ref))
+        run.clear()
+
+    for _idx, row in prose:
+        line = plain(row.text.replace("\t", " "))
+        if not line:
+            continue
+        # legends, one item per line
+        item = L.legend_line(line) if len(line) <= 200 else None
+        if item is not None and not C.count_phrases(line):
+            legend_run.append((row, item))
+        else:
+            flush_legend(legend_run)
+        single_points = re.fullmatch(r"\s*(?:[-*・]\s*)?(?P<label>[^\s].{0,24}?)\s+(?P<p>[-−▲]?\d+(?:\.\d+)?)\s*(?:点|ポイント)\s*",
+                                     line)
+        if single_points and item is None:
+            points_run.append((row, L.Item(single_points.group("label"), single_points.group("p") + "ポイント")))
+        else:
+            flush_legend(points_run, "points_bands")
+        if item is None:
+            _legend_in_line(ctx, row, line)
+        # counts
+        phrases = C.count_phrases(line)
+        list_line = len(phrases) == 1 and phrases[0].share_raw and len(line) <= 60
+        if list_line:
+            group.append((row, phrases[0]))
+            continue
+        flush_group()
+        for sentence, offset in _sentences(line):
+            ps = [p for p in C.count_phrases(sentence)]
+            if not ps:
+                continue
+            total = next((p.total for p in ps if p.total), None)
+            s = ctx.summary(scope=sentence[:80], raw=sentence, ref=row.ref, reader="prose", total=total)
+            s.complete = False  # a sentence names some categories, rarely all of them
+            for p in ps:
+                s.items.append(SummaryCount(summary_key=s.key, label_raw=p.label, count_raw=p.count_raw, ref=row.ref,
+                                            share_raw=p.share_raw))
+        _progress_values(ctx, row, line)
+    flush_group()
+    flush_legend(legend_run)
+    flush_legend(points_run, "points_bands")
+
+
+def _legend_in_line(ctx: _Ctx, row: Row, line: str) -> None:
+    for reader, kind in ((L.quoted_scale, "words"), (L.quoted_symbols, "words"), (L.marker_legend, "words"),
+                         (L.inline_items, None), (L.points_items, "points")):
+        items = reader(line)
+        if len(items) >= 2:
+            ctx.doc.legends.append(Legend(kind=kind or L.legend_kind(items), raw=line[:2000], ref=row.ref,
+                                          items=[(i.label, i.text) for i in items], item_refs=[row.ref] * len(items)))
+            return
+
+
+def _sentences(line: str) -> list[tuple[str, int]]:
+    out, start = [], 0
+    for m in re.finditer(r"[。]", line):
+        out.append((line[start:m.end()], start))
+        start = m.end()
+    if start < len(line):
+        out.append((line[start:], start))
+    return out
+
+
+def _scope_before(prose: list[tuple[int, Row]], row: Row) -> str:
+    idx = next((k for k, (_i, r) in enumerate(prose) if r is row), 0)
+    for _i, r in reversed(prose[max(0, idx - 3):idx]):
+        t = plain(r.text)
+        if t:
+            return t[:80]
+    return "本文"
+
+
+def _progress_values(ctx: _Ctx, row: Row, line: str) -> None:
+    """「野菜:H24年12月・15ha→H25年12月・30ha」: two dated values of one indicator, read as actuals."""
+    if "→" not in line:
+        return
+    for m in _PROGRESS.finditer(line):
+        name = m.group("name")
+        heading = _last_heading(ctx, row)
+        full = f"{heading} {name}".strip() if heading else name
+        measure = ctx.measure(full, row.ref, [], "indicator")
+        for when, value in ((m.group("a_when"), m.group("a")), (m.group("b_when"), m.group("b"))):
+            h = parse_header(when.strip(), ctx.era)
+            if h.year is None:
+                continue
+            iv = IndicatorValue(measure_key=measure.key, indicator=full, fiscal_year_raw=when.strip(), row_kind="yearly",
+                                target_raw=None, actual_raw=value.strip(), grade_raw=None, ref=row.ref,
+                                header_raw=when.strip(), as_of=h.as_of)
+            iv.fiscal_year, iv.fiscal_year_basis = _calendar_year(when, h), "printed (calendar date of the value)"
+            ctx.doc.indicator_values.append(iv)
+
+
+def _calendar_year(when: str, h: Header) -> int | None:
+    d = find_era_dates(when)
+    return d[0].year if d and d[0].year else h.year
+
+
+def _last_heading(ctx: _Ctx, row: Row) -> str | None:
+    """The nearest line above starting with ◆ (a 成果 heading) — the indicator the values belong to."""
+    rows = ctx.text.rows
+    idx = next((i for i, r in enumerate(rows) if r is row), None)
+    if idx is None:
+        return None
+    for r in reversed(rows[max(0, idx - 5):idx]):
+        t = r.text.strip()
+        if t.startswith(("◆", "■", "●")):
+            return t.lstrip("◆■● ")
+        if "→" not in t:
+            break
+    return None
+

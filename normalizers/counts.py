@@ -1,0 +1,86 @@
+"""Counts printed in prose: 「46項目を「順調」」「77項目中12項目で上昇」「評価対象 394事業(96%)」.
+
+Reports summarise their grades in sentences as often as in tables. `count_phrases` finds
+each label × count a sentence states, with the share and the total where printed, as
+spans of the text as printed. Only phrases whose label is tied to the count by the
+sentence's own grammar are read (a quoted label, 「N中M」, 「…したN指標」); a bare number
+next to a noun (「85項目を評価し」) is not a count of a grade and is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# what is counted: 事業, 施策, 指標, 項目 … (longest first)
+COUNT_UNITS = ("事務事業", "事業", "施策", "指標", "項目", "件", "本", "団体", "取組", "KPI")
+_U = "(?:" + "|".join(COUNT_UNITS) + ")"
+_N = r"[0-9０-９][0-9０-９,，]*"
+_DIGITS = str.maketrans("０１２３４５６７８９，", "0123456789,")
+
+
+@dataclass(frozen=True)
+class CountPhrase:
+    label: str  # as printed
+    count_raw: str  # 「46項目」
+    count: int
+    start: int
+    end: int
+    share_raw: str | None = None  # 「96%」
+    total: int | None = None  # 「77項目中」 → 77
+
+
+def _int(s: str) -> int:
+    return int(s.translate(_DIGITS).replace(",", ""))
+
+
+_PATTERNS = [
+    # 46項目を「順調」 / 4項目を「おおむね順調」とした
+    re.compile(rf"(?P<count>(?P<n>{_N})\s*(?:つの)?{_U})を\s*「(?P<label>[^」]{{1,20}})」"),
+    # 「努力を要する」も35項目 / 「A」が12事業
+    re.compile(rf"「(?P<label>[^」]{{1,20}})」\s*(?:評価)?(?:も|が|は)\s*(?P<count>(?P<n>{_N})\s*(?:つの)?{_U})"),
+    # 77項目中12項目で上昇 / 全20事業中8事業が達成
+    re.compile(rf"(?P<total>{_N})\s*{_U}中\s*(?P<count>(?P<n>{_N})\s*{_U}?)\s*(?:で|が|は|に)\s*"
+               rf"「?(?P<label>[^\s、。,，」]{{1,15}}?)」?(?=し|と|、|。|,|$)"),
+    # 4つの項目で目標値を達成しました / 30項目が「目標値以上」
+    re.compile(rf"(?<![0-9０-９中])(?P<count>(?P<n>{_N})\s*(?:つの)?{_U})\s*(?:で(?!す)|が)\s*"
+               rf"「?(?P<label>[^、。,，」「]{{1,20}}?)」?(?=しました|した|している|しています|となり|となって|となった|。|、|$)"),
+    # 目標値を達成した指標は、「…」と「…」の2指標
+    re.compile(rf"(?P<label>[^\s、。,，の]{{1,12}}?)した(?P<u>{_U})は[、,，]?.{{0,120}}?の(?P<count>(?P<n>{_N})\s*(?P=u))"),
+    # 評価対象 394事業(96%) / A … 49指標(60.5%) / 達成済み 8事業, 36%
+    re.compile(rf"(?P<label>[^\s\d０-９、。,，:：()（）…・]{{1,15}})\s*[:：…・.\s]*\s*(?P<count>(?P<n>{_N})\s*{_U})\s*"
+               rf"(?:[(（]\s*(?:約)?(?P<share>[0-9０-９.．]+\s*[%％])\s*[)）]|[,，、]\s*(?:約)?(?P<share2>[0-9０-９.．]+\s*[%％]))"),
+]
+
+
+def count_phrases(text: str) -> list[CountPhrase]:
+    """Every label × count the text states, in order; overlapping readings keep the first pattern's."""
+    found: list[CountPhrase] = []
+    taken: list[tuple[int, int]] = []
+    for rx in _PATTERNS:
+        for m in rx.finditer(text):
+            span = m.span("count")
+            if any(a < span[1] and span[0] < b for a, b in taken):
+                continue
+            label = m.group("label").strip()
+            if not label or re.fullmatch(r"[0-9０-９,.%％\s]+", label):
+                continue
+            share = m.groupdict().get("share") or m.groupdict().get("share2")
+            total = m.groupdict().get("total")
+            found.append(CountPhrase(label=label, count_raw=m.group("count").strip(), count=_int(m.group("n")),
+                                     start=m.start(), end=m.end(), share_raw=share.strip() if share else None,
+                                     total=_int(total) if total else None))
+            taken.append(span)
+    return sorted(found, key=lambda p: p.start)
+
+
+def is_count_cell(text: str) -> bool:
+    """「45事務事業」「109件」「71」 — a cell that is a whole count (with a count unit or none)."""
+    t = text.strip().translate(_DIGITS)
+    return bool(re.fullmatch(rf"\d[\d,]*\s*(?:{'|'.join(COUNT_UNITS)})?", t))
+
+
+def count_of(text: str) -> int | None:
+    t = text.strip().translate(_DIGITS)
+    m = re.match(r"(\d[\d,]*)", t)
+    return int(m.group(1).replace(",", "")) if m else None

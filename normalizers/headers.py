@@ -1,0 +1,170 @@
+"""Table header cells as printed → what a column (or a row label) holds.
+
+A generic reader finds its columns by what their headers say, never by position:
+「目標値」「H24予算」「平成13年実績」「2021(目標)」「現状(2019)」「5ヵ年目標」「最終実績値(平成29年度末)」.
+`parse_header` splits such a cell into a value kind (target, actual, baseline …) and a
+fiscal year, keeping the printed text. Pure functions; no document state except the era
+a caller passes in for bare years like 「18」 under 「平成(年度)」.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from hyoka.normalizers.eras import ERAS, ERA_ALIASES, era_to_year, fiscal_year_of
+
+# value kind → spellings, longest matched first. Order inside a header cell does not matter.
+VALUE_KINDS: dict[str, tuple[str, ...]] = {
+    "target": ("目標値", "目標", "年間目標", "今年度目標値", "長期的目標値", "計画値", "予算", "期待値", "目標水準"),
+    "actual": ("実績値", "実績", "決算", "今年度実績値", "現状値", "現況値", "現状", "現在", "実測値"),
+    "baseline": ("基準値", "当初値", "年度当初値", "策定時", "初期値", "基準年", "基準", "計画策定時"),
+    "projection": ("見込み", "見込値", "見込", "見通し"),
+    "rate": ("達成率", "進捗率", "達成度", "進捗度", "目標達成率"),
+    "grade": ("評価", "判定", "自己評価", "達成状況", "評価結果", "総合評価", "達成区分"),
+    "diff": ("目標と実績の比較", "差", "増減", "前年比", "差異", "比較"),
+    "reference": ("参考値", "参考"),
+    "unit": ("単位",),
+}
+NAME_LABELS = ("指標名", "指標", "成果指標", "活動指標", "KPI", "重要業績評価指標", "項目", "事業名", "事務事業名",
+               "指標名称", "評価指標", "施策名", "取組名", "数値目標", "目標項目", "指標項目")
+KIND_COLUMN_LABELS = ("区分", "種別", "値の種類")
+TOTAL_LABELS = ("合計", "計", "総計", "総数", "小計", "全体", "累計")
+
+_KIND_LOOKUP = sorted(((s, k) for k, ss in VALUE_KINDS.items() for s in ss), key=lambda p: -len(p[0]))
+
+_ERA_CHARS = "".join(sorted({a for a in ERA_ALIASES} | {e[0] for e in ERAS}))
+# 「令和5年度」「R5」「R5年度末」「H25末」「平成13年」「平成15年9月30日」
+_ERA_YEAR = re.compile(
+    r"(?P<era>令和|平成|昭和|[RHS])\s*(?P<n>\d{1,2}|元)(?!\d)\s*(?:年\s*(?P<do>度)?)?"
+    r"(?:\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?)?(?P<end>\s*末)?"
+)
+_WEST_YEAR = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?!\d)\s*(?:年\s*(?P<do>度)?)?(?:\s*(?P<m>\d{1,2})\s*月)?")
+_BARE_YEAR = re.compile(r"^\s*(?P<n>\d{1,2}|元)\s*(?:年\s*(?P<do>度)?)?\s*(?P<end>末)?\s*$")
+_EMBEDDED_YEAR = re.compile(r"(?<![\d.])(?P<n>\d{1,2}|元)\s*年\s*(?P<do>度)?(?P<end>末)?")
+_PERIOD = re.compile(r"(\d+)\s*[ヵカケヶか箇]?\s*年(?:間)?\s*(?:目標|後)")
+
+
+def key(text: str) -> str:
+    """NFKC, no spaces, no brackets or trailing colon: the form labels are compared in."""
+    t = unicodedata.normalize("NFKC", text or "")
+    t = re.sub(r"[\s\u3000]+", "", t)
+    return t.strip("【】[]<>《》:：・*")
+
+
+@dataclass(frozen=True)
+class Header:
+    """One header cell (or row label) read: value kind and fiscal year, with the text kept."""
+
+    raw: str
+    kind: str | None = None  # a VALUE_KINDS key
+    year: int | None = None  # fiscal year, when one is printed (or inferred from the era given)
+    year_basis: str | None = None  # "printed" or "era from context: 平成"
+    as_of: str | None = None  # "2003-09-30" for 「平成15年9月30日現在」
+    period: str | None = None  # 「5ヵ年目標」 → "5年"
+    lower: str | None = None  # a stacked cell 「目標値(上段)・実績値(下段)」: kind of each line
+    upper: str | None = None
+
+    @property
+    def is_year(self) -> bool:
+        return self.year is not None
+
+
+_KIND_PREFIXES = ("今年度", "本年度", "前年度", "年度", "最終", "年間", "単年度", "計画", "長期的", "中間", "当該年度", "各年度")
+
+
+def value_kind(text: str) -> str | None:
+    """The value kind a label names: 「実績値」 → "actual", 「H24予算」 → "target", 「達成率」 → "rate".
+
+    The label must *be* the kind word (with a short prefix such as 今年度/最終, a 値, or a note in
+    parentheses), not merely contain it: 「現状維持」 is a direction, not 現状, and 「評価指標」 a name.
+    """
+    t = key(text)
+    t = re.sub(r"[(（][^()（）]*[)）]", "", t)  # 「実績(下段)」「最終実績値(平成29年度末)」
+    t = _ERA_YEAR.sub("", t)
+    t = _WEST_YEAR.sub("", t)
+    t = re.sub(r"^\d{1,2}年度?", "", t).strip("・/ ")
+    if not t:
+        return None
+    for spelling, kind in _KIND_LOOKUP:
+        if t == spelling or t == spelling + "値":
+            return kind
+        if t.endswith(spelling) and t[: -len(spelling)] in _KIND_PREFIXES:
+            return kind
+        if t.endswith(spelling + "値") and t[: -len(spelling) - 1] in _KIND_PREFIXES:
+            return kind
+    return None
+
+
+def is_name_label(text: str) -> bool:
+    t = key(text)
+    return bool(t) and any(t == n or (t.endswith(n) and len(t) <= len(n) + 4) for n in NAME_LABELS)
+
+
+def is_total_label(text: str) -> bool:
+    """「合計」「合 計」「計」「総数」「評価事業数」 … — a cell that names a total, not a category."""
+    t = key(text)
+    t = re.sub(r"[(（].*?[)）]", "", t)
+    return t in TOTAL_LABELS or t.endswith(("合計", "総数", "小計")) or bool(re.fullmatch(r".{0,6}(事業|施策|項目|指標|件)数", t))
+
+
+def _era_of_text(text: str) -> str | None:
+    m = re.search(r"(令和|平成|昭和)", text)
+    return m.group(1) if m else None
+
+
+@functools.lru_cache(maxsize=65536)
+def parse_header(text: str, era: str | None = None) -> Header:
+    """「H24予算」 → Header(kind target, year 2012); 「2018(実績)」 → actual 2018; 「18」 with era 平成 → 2006.
+
+    `era` is the era of bare numbers (from a header cell such as 「平成(年度)」 or the document);
+    without it a bare 1–2 digit number is not a year.
+    """
+    raw = text
+    t = unicodedata.normalize("NFKC", text or "").replace("\u3000", " ").strip()
+    if not t:
+        return Header(raw=raw)
+    upper = lower = None
+    if "上段" in t and "下段" in t:
+        up = re.search(r"([^()()・/]+?)\s*\(?上段", t)
+        lo = re.search(r"([^()()・/]+?)\s*\(?下段", t)
+        upper = value_kind(up.group(1)) if up else None
+        lower = value_kind(lo.group(1)) if lo else None
+    year = basis = as_of = None
+    rest = t
+    if m := _ERA_YEAR.search(t):
+        n = 1 if m.group("n") == "元" else int(m.group("n"))
+        y = era_to_year(m.group("era"), n)
+        month = int(m.group("m")) if m.group("m") else None
+        year = y if m.group("do") or m.group("end") or month is None else fiscal_year_of(y, month)
+        if month and m.group("d"):
+            as_of = f"{y:04d}-{month:02d}-{int(m.group('d')):02d}"
+        basis = "printed"
+        rest = t[:m.start()] + " " + t[m.end():]
+    elif m := _WEST_YEAR.search(t):
+        y = int(m.group("y"))
+        month = int(m.group("m")) if m.group("m") else None
+        year = y if m.group("do") or month is None else fiscal_year_of(y, month)
+        basis = "printed"
+        rest = t[:m.start()] + " " + t[m.end():]
+    elif era and ((m := _BARE_YEAR.match(re.sub(r"[()]", "", t))) or (m := _EMBEDDED_YEAR.search(t))):
+        n = 1 if m.group("n") == "元" else int(m.group("n"))
+        if 1 <= n <= 64:
+            year, basis = era_to_year(era, n), f"era from context: {era}"
+            rest = t[:m.start()] + " " + t[m.end():] if m.re is _EMBEDDED_YEAR else ""
+    kind = value_kind(rest) if rest.strip() else None
+    period = None
+    if pm := _PERIOD.search(t):
+        period = f"{pm.group(1)}年"
+        kind = kind or "target"
+    return Header(raw=raw, kind=kind, year=year, year_basis=basis, as_of=as_of, period=period,
+                  upper=upper, lower=lower)
+
+
+def header_era(text: str) -> str | None:
+    """The era a header cell sets for the bare numbers beside it: 「平成(年度)」 → "平成"."""
+    t = key(text)
+    m = re.fullmatch(r"(令和|平成|昭和)(?:\(?年度?\)?)?", t)
+    return m.group(1) if m else None

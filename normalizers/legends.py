@@ -1,0 +1,131 @@
+"""Legend lines as printed → (label, text) items, in any symbol, grade or word set.
+
+Reports print their scale in many shapes; each function reads one shape and returns the
+items with their spans, or nothing:
+
+- `legend_line`: one item per line — 「A:対策や事業が…」「- ◎ : 目標を大幅に…」「◎5点」;
+- `inline_items`: several in one cell or sentence — 「◎:… △:… ×:…」「(1)順調=…(2)おおむね順調=…」,
+  「a 目標値に… b 目標値の… c 初期値…」 (labels in alphabetical order);
+- `quoted_scale`: 「「順調」,「概ね順調」,「やや遅れ」,「遅れ」の4段階」;
+- `quoted_symbols`: 「「⇧」は目標値を上回ることが望ましい指標、「⇩」は…」;
+- `marker_legend`: 「< ・取組 ◆成果 >」.
+
+`legend_kind` says what the items define: points per label, bands of a ratio, or words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SYMBOLS = "◎〇○◯△▲×□■☆★◆●⇧⇩↑↓→"
+# a legend label: a symbol, a grade letter (S, A, B+, Ａ), a lower-case letter, katakana ア–オ, a roman numeral
+_LABEL = rf"(?:[{SYMBOLS}]|[SABCDEＳＡＢＣＤＥ][+＋]?|[a-e]|[ア-オ]|[ⅠⅡⅢⅣⅤ])"
+_SEP = r"\s*[:：=＝]\s*"
+_LINE = re.compile(rf"^\s*(?:[-*・]\s+)?(?P<label>{_LABEL})(?:{_SEP}|\s+(?=\S))(?P<text>\S.{{1,200}})$")
+_MISSING_LABEL = re.compile(r"^\s*(?:[-*・]\s+)?[:：]\s*(?P<text>\S.{1,200})$")
+_POINTS = re.compile(r"(?P<label>.{1,30}?)\s*(?P<points>[-−▲]?\d+(?:\.\d+)?)\s*(?:点|ポイント|pt)")
+_NUMBERED = re.compile(r"(?:[(（]\s*\d\s*[)）]|[①-⑩])\s*(?P<label>[^=＝:：()（）\s]{1,12})\s*[=＝:：]\s*(?P<text>[^(（①-⑩]+)")
+_QUOTED_SCALE = re.compile(r"((?:「[^」]{1,12}」\s*[,，、・]?\s*){2,})の\s*(?P<n>\d+)\s*段階")
+_QUOTED_SYMBOL = re.compile(rf"「(?P<label>[{SYMBOLS}]|[^」]{{1,3}})」\s*は\s*(?P<text>[^、。「]+)")
+_MARKERS = re.compile(rf"[<＜〈]\s*((?:[{SYMBOLS}・]\s*[^\s<>＜＞〈〉{SYMBOLS}・]{{1,10}}\s*){{2,}})[>＞〉]")
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str
+    text: str
+    start: int = 0
+    end: int = 0
+
+
+def legend_line(line: str) -> Item | None:
+    """「A:対策や事業が…」 → Item("A", "対策や事業が…"); 「: 目標達成に…」 (label lost) → Item("", …)."""
+    if m := _LINE.match(line):
+        text = m.group("text").strip()
+        # 「A 数値目標」 is a legend; 「A4-1 長崎独自の…」 or 「B 2,000円」 is not
+        if re.match(r"^[\d,.\-]", text) and not re.search(r"(点|ポイント|%|％)", text):
+            return None
+        return Item(m.group("label"), text, m.start("label"), m.end())
+    if m := _MISSING_LABEL.match(line):
+        return Item("", m.group("text").strip(), m.start(), m.end())
+    return None
+
+
+def inline_items(text: str) -> list[Item]:
+    """Several items in one cell or sentence, or [] (fewer than two found)."""
+    numbered = [Item(m.group("label"), m.group("text").strip(" 、,-—"), m.start(), m.end())
+                for m in _NUMBERED.finditer(text)]
+    if len(numbered) >= 2:
+        return numbered
+    # symbol or letter labels followed by a colon: 「◎:… △:… ×:…」「ア:… イ:…」
+    marks = list(re.finditer(rf"(?:(?<=\s)|^)(?P<label>{_LABEL})\s*[:：]", text))
+    if len(marks) < 2:
+        marks = _sequence(text)
+    items = []
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        body = text[m.end():end].strip()
+        if body:
+            items.append(Item(m.group("label"), body, m.start(), end))
+    return items if len(items) >= 2 else []
+
+
+def _sequence(text: str) -> list[re.Match]:
+    """Letters in order, each after a space: 「a 目標… b 目標… c 初期値…」「A 順調 B 概ね順調 C …」."""
+    for alphabet in ("abcde", "ABCDE", "アイウエオ"):
+        found, pos = [], 0
+        for ch in alphabet:
+            m = re.compile(rf"(?:(?<=[\s。])|^)(?P<label>{ch})\s+(?=\S)").search(text, pos)
+            if m is None:
+                break
+            found.append(m)
+            pos = m.end()
+        if len(found) >= 3:
+            return found
+    return []
+
+
+def quoted_scale(text: str) -> list[Item]:
+    """「「順調」,「概ね順調」,「やや遅れ」,「遅れ」の4段階」 → four labelled items (no texts)."""
+    m = _QUOTED_SCALE.search(text)
+    if not m:
+        return []
+    labels = re.findall(r"「([^」]+)」", m.group(1))
+    return [Item(label, f"{m.group('n')}段階の{i + 1}", m.start(), m.end()) for i, label in enumerate(labels)]
+
+
+def quoted_symbols(text: str) -> list[Item]:
+    items = [Item(m.group("label"), m.group("text").strip(), m.start(), m.end()) for m in _QUOTED_SYMBOL.finditer(text)]
+    return items if len(items) >= 2 else []
+
+
+def marker_legend(text: str) -> list[Item]:
+    """「< ・取組 ◆成果 >」 → [Item("・", "取組"), Item("◆", "成果")]."""
+    m = _MARKERS.search(text)
+    if not m:
+        return []
+    return [Item(sym, word, m.start(), m.end())
+            for sym, word in re.findall(rf"([{SYMBOLS}・])\s*([^\s<>＜＞〈〉{SYMBOLS}・]+)", m.group(1))]
+
+
+def points_items(text: str) -> list[Item]:
+    """「◎5点 〇2点 △0点 ▲-1点」 → one item per label; [] unless at least two."""
+    items = [Item(m.group("label").strip(" 、,・"), f"{m.group('points')}{text[m.end('points'):m.end()].strip()}",
+                  m.start(), m.end()) for m in _POINTS.finditer(text)]
+    return items if len(items) >= 2 else []
+
+
+def legend_kind(items: list[Item]) -> str:
+    """"points" (a score per symbol), "points_bands" (a score per band of a ratio), "grade_bands"
+    (a ratio band per grade) or "words"."""
+    texts = " ".join(f"{i.label} {i.text}" for i in items)
+    has_points = bool(re.search(r"\d\s*(点|ポイント)", texts))
+    has_band = bool(re.search(r"\d\s*[%％割]", texts))
+    if has_points and has_band:
+        return "points_bands"
+    if has_points:
+        return "points" if all(re.fullmatch(rf"{_LABEL}", i.label) for i in items) else "points_bands"
+    if has_band:
+        return "grade_bands"
+    return "words"
