@@ -1,19 +1,32 @@
-"""The `hyoka` command line: ingest reports into a dataset, show one parsed report."""
+"""The `hyoka` command line: ingest reports into a dataset, show one parsed report, audit, info.
+
+Every message naming a file or a failure reason is printed with Rich markup off (or escaped),
+so a file called `[x].txt` is printed as it is and can't break the output.
+"""
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 from rich.tree import Tree
 
 EXIT_OK = 0
+EXIT_INCONSISTENT = 1  # audit: some published value is inconsistent with its rule
+EXIT_USAGE = 2  # usage or input error (bad option, --out is a file, not a store, bad rules file …)
 EXIT_SOME_FAILED = 3  # some files could not be read; the others were stored
 EXIT_NONE_READ = 4  # no file could be read (or none was found)
+
+NLP_INSTALL = 'pip install "hyoka[nlp]"'
 
 app = typer.Typer(
     help=(
@@ -21,12 +34,82 @@ app = typer.Typer(
         "reports (産業振興計画 進捗管理・評価シート, 進捗状況まとめ, 報告書) into one dataset "
         "(Parquet + DuckDB), every value traceable to the line, page or cell it was printed in."
     ),
+    epilog=(
+        "Exit status: 0 success; "
+        f"{EXIT_INCONSISTENT} audit found an inconsistent value; "
+        f"{EXIT_USAGE} usage or input error (bad option, --out is a file, --db is not a store, "
+        "bad rules file; audit: some files could not be read); "
+        f"{EXIT_SOME_FAILED} ingest: some files could not be read (the others were stored); "
+        f"{EXIT_NONE_READ} ingest/show: no file could be read, or none was found."
+    ),
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
 )
 console = Console(soft_wrap=True)  # one line per message, however narrow the terminal
 err_console = Console(stderr=True, soft_wrap=True)
+log = logging.getLogger("hyoka")
+_options = {"quiet": False}  # the global -q, for the commands that have their own -q too
+
+
+class _ConsoleHandler(logging.Handler):
+    """Log records as one plain line on stderr (via err_console, so they don't break a progress bar)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            err_console.print(f"hyoka: {record.levelname.lower()}: {record.getMessage()}",
+                              markup=False, highlight=False, soft_wrap=True)
+        except Exception:  # pragma: no cover - logging must never raise
+            self.handleError(record)
+
+
+_handler = _ConsoleHandler()
+
+
+def _setup_logging(quiet: bool, verbose: int) -> None:
+    if quiet:
+        level = logging.ERROR
+    else:
+        level = logging.DEBUG if verbose >= 2 else logging.INFO if verbose == 1 else logging.WARNING
+    log.setLevel(level)
+    if _handler not in log.handlers:
+        log.addHandler(_handler)
+    log.propagate = False  # printed once, here
+
+
+def _version(value: bool) -> None:
+    if value:
+        from hyoka import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version (hyoka.__version__) and exit."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Errors only: no progress bar, summary or log messages."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True,
+                                help="Log what is being done on stderr (-v), and every file (-vv)."),
+) -> None:
+    _options["quiet"] = quiet
+    _setup_logging(quiet, verbose)
+
+
+def _err(message: str, code: int) -> typer.Exit:
+    """Print one plain line on stderr; the Exit to raise."""
+    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _mark(mark: str, style: str, text: str) -> Text:
+    """A coloured mark and a plain text (no markup in `text` is interpreted)."""
+    return Text.assemble((mark, style), " ", text)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 @app.command()
@@ -34,36 +117,62 @@ def ingest(
     paths: List[Path] = typer.Argument(..., help="Report files, or folders to search for .txt/.md/.pdf/.docx/.xlsx files."),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for <table>.parquet files and hyoka.duckdb."),
     replace: bool = typer.Option(False, help="Replace the stored dataset instead of merging into it."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary table."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary (as hyoka -q)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout instead of the progress "
+                                 "bar and summary: per file its path, status, doc_id, rows per table and reason."),
 ) -> None:
     """Read reports into the dataset in OUT (re-running on the same files gives the same dataset).
 
-    Exit status: 0 every file was read; 3 some files could not be read (each is named on
-    stderr and listed in the failures table, the rest were stored); 4 no file was read.
+    Each file that can't be read is named once, with the reason, on stderr (with --json: in the
+    JSON, status "failure") and listed in the failures table; the others are stored.
+    Exit status: 0 every file was read; 3 some files could not be read; 4 no file was read.
     """
+    from hyoka import __version__
     from hyoka.pipeline.ingest import ingest as run_ingest, iter_input_files
     from hyoka.pipeline.store import write
 
+    quiet = quiet or _options["quiet"]
     if out.exists() and not out.is_dir():
-        err_console.print(f"hyoka ingest: --out {out}: is a file, not a folder")
-        raise typer.Exit(2)
+        raise _err(f"hyoka ingest: --out {out}: is a file, not a folder", EXIT_USAGE)
     files = list(iter_input_files(paths))
     if not files:
-        err_console.print(f"hyoka: no report files found in {', '.join(map(str, paths))}")
-        raise typer.Exit(EXIT_NONE_READ)
-    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-                  TimeElapsedColumn(), console=err_console, disable=quiet, transient=True) as progress:
+        message = f"no report files found in {', '.join(map(str, paths))}"
+        if as_json:
+            _print_json({"hyoka": __version__, "out": str(out), "exit_code": EXIT_NONE_READ, "error": message,
+                         "read": 0, "failed": 0, "duplicates": 0, "files": []})
+        raise _err(f"hyoka: {message}", EXIT_NONE_READ)
+    log.info("ingest: %d files → %s", len(files), out)
+    outcomes = []
+    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}", markup=False), TimeElapsedColumn(),
+                  console=err_console, disable=quiet or as_json, transient=True) as progress:
         task = progress.add_task("", total=len(files))
 
         def on_file(path, doc, failure):
-            if failure is not None:
-                progress.console.print(f"[red]✗[/red] {failure.line()}", highlight=False, soft_wrap=True)
+            outcomes.append((path, doc, failure))
+            if failure is not None and not as_json:  # named here, once; not again in the summary
+                dup = failure.stage == "duplicate"
+                progress.console.print(_mark("=" if dup else "✗", "dim" if dup else "red", failure.line()),
+                                       highlight=False, soft_wrap=True)
+            if doc is not None:
+                log.debug("read %s: %s layout %s, %d measures", path, doc.format, doc.layout, len(doc.measures))
             progress.update(task, advance=1, description=path.name)
 
         result = run_ingest(files, on_file=on_file)
     tables = result.tables()
-    write(tables, out, replace=replace)
+    try:
+        write(tables, out, replace=replace)
+    except OSError as exc:
+        raise _err(f"hyoka ingest: --out {out}: {exc.strerror or exc}", EXIT_USAGE)
+    log.info("stored in %s: %s", out, ", ".join(f"{n} {len(t)}" for n, t in tables.items()))
     failed = [f for f in result.failures if f.stage != "duplicate"]  # a byte-identical copy is not a failure
+    code = (EXIT_SOME_FAILED if result.documents else EXIT_NONE_READ) if failed else EXIT_OK
+    if as_json:
+        _print_json({"hyoka": __version__, "out": str(out), "exit_code": code, "read": len(result.documents),
+                     "failed": len(failed), "duplicates": len(result.failures) - len(failed),
+                     "files": _file_entries(outcomes, tables),
+                     "tables": {name: len(frame) for name, frame in tables.items()}})
+        raise typer.Exit(code)
     if not quiet:
         _summary(result)
     console.print(
@@ -71,25 +180,40 @@ def ingest(
         + (f", {len(result.failures) - len(failed)} duplicates skipped" if len(result.failures) > len(failed) else "")
         + f" → {out}/ "
         f"({', '.join(f'{n} {len(t)}' for n, t in tables.items() if n in ('measures', 'actions', 'indicator_values', 'notes'))})",
-        highlight=False, soft_wrap=True,
+        markup=False, highlight=False, soft_wrap=True,
     )
-    if failed:
-        raise typer.Exit(EXIT_SOME_FAILED if result.documents else EXIT_NONE_READ)
+    raise typer.Exit(code)
+
+
+def _file_entries(outcomes, tables) -> list[dict]:
+    """One JSON-ready entry per input file: path, status, doc_id, format, layout, rows per table, reason."""
+    per_doc = {name: frame["doc_id"].value_counts().to_dict() for name, frame in tables.items()
+               if name not in ("documents", "failures") and "doc_id" in frame.columns}
+    entries = []
+    for path, doc, failure in outcomes:
+        if doc is not None:
+            reason = "; ".join(e.message for e in doc.errors) or None
+            entries.append({"path": str(path), "status": doc.status.value, "doc_id": doc.doc_id,
+                            "format": doc.format, "layout": doc.layout, "stage": None, "reason": reason,
+                            "counts": {name: int(counts.get(doc.doc_id, 0)) for name, counts in per_doc.items()}})
+        else:
+            entries.append({"path": str(path), "status": "duplicate" if failure.stage == "duplicate" else "failure",
+                            "doc_id": failure.doc_id, "format": None, "layout": None, "stage": failure.stage,
+                            "reason": failure.reason, "counts": {}})
+    return entries
 
 
 def _summary(result) -> None:
-    """One line per document: what was read from it, and one per file that failed."""
+    """One line per document read: what was read from it (the failures were named during the run)."""
     for d in result.documents:
         counts = [(len(d.measures), "measures"), (len(d.actions), "actions"), (len(d.indicator_values), "values"),
                   (len(d.score_summaries), "scores"), (len(d.notes), "notes"), (len(d.flags), "flags")]
-        mark = "[green]✓[/green]" if d.status.value == "success" else "[yellow]~[/yellow]"
-        console.print(
-            f"{mark} {Path(d.source_path).name}  {d.municipality or '?'} FY{d.fiscal_year or '?'} [dim]{d.layout}[/dim]  "
-            + " · ".join(f"{n} {label}" for n, label in counts if n),
-            highlight=False, soft_wrap=True,
-        )
-    for f in result.failures:
-        console.print(f"[red]✗[/red] {f.line()}", highlight=False, soft_wrap=True)
+        ok = d.status.value == "success"
+        line = _mark("✓" if ok else "~", "green" if ok else "yellow",
+                     f"{Path(d.source_path).name}  {d.municipality or '?'} FY{d.fiscal_year or '?'} ")
+        line.append(d.layout or "", style="dim")
+        line.append("  " + " · ".join(f"{n} {label}" for n, label in counts if n))
+        console.print(line, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -104,13 +228,12 @@ def show(
     try:
         doc = read_document(file)
     except ExtractionError as exc:
-        err_console.print(f"hyoka: {file}: {exc}")
-        raise typer.Exit(EXIT_NONE_READ)
+        raise _err(f"hyoka: {file}: {exc}", EXIT_NONE_READ)
     except Exception as exc:  # a layout that trips on this file: one line, as ingest reports it
-        err_console.print(f"hyoka: {file}: {type(exc).__name__}: {exc}")
-        raise typer.Exit(EXIT_NONE_READ)
-    root = Tree(f"[bold]{doc.title or Path(doc.source_path).name}[/bold]  ({doc.municipality}, FY{doc.fiscal_year or '?'}, {doc.kind}, "
-                f"layout {doc.layout}, doc_id {doc.doc_id})")
+        raise _err(f"hyoka: {file}: {type(exc).__name__}: {exc}", EXIT_NONE_READ)
+    e = escape  # every label below is markup; the report's own text is escaped
+    root = Tree(f"[bold]{e(doc.title or Path(doc.source_path).name)}[/bold]  ({e(str(doc.municipality))}, "
+                f"FY{doc.fiscal_year or '?'}, {e(str(doc.kind))}, layout {e(str(doc.layout))}, doc_id {doc.doc_id})")
     groups: dict[tuple, Tree] = {}
     for m in doc.measures:
         parent = root
@@ -118,7 +241,7 @@ def show(
             key = tuple(m.hierarchy[: m.hierarchy.index(level) + 1])
             if key not in groups:
                 label, id_, name = level
-                groups[key] = parent.add(f"{label}{id_ or ''} {name}")
+                groups[key] = parent.add(e(f"{label}{id_ or ''} {name}"))
             parent = groups[key]
         extras = []
         if m.direction:
@@ -129,29 +252,39 @@ def show(
             extras.append(f"関係機関 {'、'.join(m.partners) or 'なし'}")
         if m.target_raw:
             extras.append(f"目標 {m.target_raw}")
-        label = m.name if m.key == m.name else f"[cyan]{m.key}[/cyan] {m.name}"
-        node = parent.add(f"{label}  [dim]{' | '.join(extras)}  ({m.ref.label()})[/dim]")
+        label = e(m.name) if m.key == m.name else f"[cyan]{e(m.key)}[/cyan] {e(m.name)}"
+        node = parent.add(f"{label}  [dim]{e(' | '.join(extras))}  ({e(m.ref.label())})[/dim]")
         for a in (a for a in doc.actions if a.measure_key == m.key):
-            node.add(f"取組{a.action_no or ''}: 予定 {_short(a.planned)} / 実施 {_short(a.done)}"
-                     + (f" / 指標 {_short(a.indicator)}" if a.indicator else ""))
+            node.add(e(f"取組{a.action_no or ''}: 予定 {_short(a.planned)} / 実施 {_short(a.done)}"
+                       + (f" / 指標 {_short(a.indicator)}" if a.indicator else "")))
         for v in (v for v in doc.indicator_values if v.measure_key == m.key):
             what = f"{v.indicator} " if v.indicator else ""
-            node.add(f"{what}{v.fiscal_year_raw} ({v.row_kind}): 目標 {v.target_raw or '-'} 実績 {v.actual_raw or '-'} "
-                     f"評価 {v.grade_raw or '-'}")
+            node.add(e(f"{what}{v.fiscal_year_raw} ({v.row_kind}): 目標 {v.target_raw or '-'} 実績 {v.actual_raw or '-'} "
+                       f"評価 {v.grade_raw or '-'}"))
         if notes:
             for n in (n for n in doc.notes if n.scope == m.key):
-                node.add(f"[dim]{n.kind}: {_short(n.text, 60)}[/dim]")
+                node.add(f"[dim]{e(f'{n.kind}: {_short(n.text, 60)}')}[/dim]")
     for s in doc.score_summaries:
         counts = " ".join(f"{k}{v}" for k, v in s.counts.items())
-        root.add(f"[magenta]{s.scope}[/magenta] {s.total_items}施策中 {counts} → {s.stated_score_raw} "
-                 f"(前回 {_num(s.previous_score)}) / {_num(s.max_score)}")
+        root.add(f"[magenta]{e(str(s.scope))}[/magenta] "
+                 + e(f"{s.total_items}施策中 {counts} → {s.stated_score_raw} (前回 {_num(s.previous_score)}) / {_num(s.max_score)}"))
     if notes:
         scoped = {m.key for m in doc.measures}
         for n in (n for n in doc.notes if n.scope not in scoped):
-            root.add(f"[dim]{n.scope} {n.kind}: {_short(n.text, 60)} {' '.join(n.actors)}[/dim]")
+            root.add(f"[dim]{e(f'{n.scope} {n.kind}: {_short(n.text, 60)} {chr(32).join(n.actors)}')}[/dim]")
     for f in doc.flags:
-        root.add(f"[yellow]flag[/yellow] {f.field} 「{f.raw}」: {f.reason} ({f.ref.label()})")
-    console.print(root)
+        root.add("[yellow]flag[/yellow] " + e(f"{f.field} 「{f.raw}」: {f.reason} ({f.ref.label()})"))
+    _print_whole(root)
+
+
+def _print_whole(renderable) -> None:
+    """On a terminal as usual; piped or redirected, every line whole (no cropping at 80 columns)."""
+    if console.is_terminal:
+        console.print(renderable)
+        return
+    wide = Console(file=io.StringIO(), width=100_000, soft_wrap=True, force_terminal=False, color_system=None)
+    wide.print(renderable)
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in wide.file.getvalue().splitlines()))
 
 
 @app.command()
@@ -167,23 +300,20 @@ def audit(
 
     Rules come from the legend a report prints (凡例, 評価指標) first, then --rules, then the
     bundled presets; every finding names its rule. Exit status: 0 nothing inconsistent,
-    1 something inconsistent, 2 usage or input error.
+    1 something inconsistent, 2 usage or input error (or some of PATHS could not be read).
     """
     from hyoka.pipeline.audit import audit_tables
     from hyoka.pipeline.report import render
     from hyoka.pipeline.rules import RuleSet, load_rules
 
     if fmt not in ("table", "json", "csv", "html"):
-        err_console.print(f"hyoka audit: --format must be table, json, csv or html (got {fmt!r})")
-        raise typer.Exit(2)
+        raise _err(f"hyoka audit: --format must be table, json, csv or html (got {fmt!r})", EXIT_USAGE)
     if bool(paths) == bool(db):
-        err_console.print("hyoka audit: give report PATHs or --db, not both or neither")
-        raise typer.Exit(2)
+        raise _err("hyoka audit: give report PATHs or --db, not both or neither", EXIT_USAGE)
     try:
         ruleset = load_rules(rules) if rules else RuleSet()
     except ValueError as exc:
-        err_console.print(f"hyoka audit: {exc}")
-        raise typer.Exit(2)
+        raise _err(f"hyoka audit: {exc}", EXIT_USAGE)
     failures = []
     if db:
         tables = _tables_from_db(db)
@@ -192,27 +322,25 @@ def audit(
 
         result = run_ingest(paths)
         for f in result.failures:
-            err_console.print(f"✗ {f.line()}", highlight=False, soft_wrap=True)
+            err_console.print(_mark("✗", "red", f.line()), highlight=False, soft_wrap=True)
         failures = result.failures
         tables = result.tables(audit=False)
     findings = audit_tables(tables, ruleset)
     if not tables["documents"].shape[0]:
-        err_console.print("hyoka audit: no report could be read, nothing to audit")
-        raise typer.Exit(2)
+        raise _err("hyoka audit: no report could be read, nothing to audit", EXIT_USAGE)
     text = render(findings, fmt, show_all=show_all, console=console if out is None else None)
     if out is not None:
         try:
             out.write_text(text, encoding="utf-8")
         except OSError as exc:
-            err_console.print(f"hyoka audit: --out {out}: {exc.strerror or exc}")
-            raise typer.Exit(2)
-        console.print(f"{len(findings)} findings → {out}", highlight=False, soft_wrap=True)
+            raise _err(f"hyoka audit: --out {out}: {exc.strerror or exc}", EXIT_USAGE)
+        console.print(f"{len(findings)} findings → {out}", markup=False, highlight=False, soft_wrap=True)
     elif text:
         sys.stdout.write(text)
     if any(f.status == "inconsistent" for f in findings):
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_INCONSISTENT)
     if failures:
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_USAGE)
 
 
 def _tables_from_db(path: Path):
@@ -223,31 +351,44 @@ def _tables_from_db(path: Path):
     try:
         return load_duckdb(path)
     except StoreError as exc:
-        err_console.print(f"hyoka audit: --db {path}: {exc}", markup=False, highlight=False)
-        raise typer.Exit(2)
+        raise _err(f"hyoka audit: --db {path}: {exc}", EXIT_USAGE)
 
 
 @app.command()
-def info() -> None:
+def info(
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
+) -> None:
     """What this hyoka can read: file formats, report layouts, rule presets, NLP pipeline."""
-    from hyoka import extractors
+    from hyoka import __version__, extractors
     from hyoka.pipeline.nlp import available
     from hyoka.pipeline.rules import load_presets
 
+    backends, layouts, presets, nlp = extractors.backends(), extractors.layouts(), load_presets().rules, available()
+    if as_json:
+        _print_json({
+            "hyoka": __version__,
+            "formats": [{"name": b.name, "extensions": list(b.extensions)} for b in backends],
+            "layouts": [{"name": layout.name, "description": layout.description} for layout in layouts],
+            "rule_presets": [{"id": rule.id, "kind": rule.kind, "source": rule.source, "applies_to": applies_to}
+                             for rule, applies_to in presets],
+            "nlp": {"installed": nlp, "best": nlp[0] if nlp else None, "install": None if nlp else NLP_INSTALL},
+        })
+        return
+    plain = {"markup": False, "highlight": False, "soft_wrap": True}
+    console.print(f"hyoka {__version__}", **plain)
     console.print("[bold]formats[/bold]")
-    for b in extractors.backends():
-        console.print(f"  {b.name}: {' '.join(b.extensions)}", highlight=False)
+    for b in backends:
+        console.print(f"  {b.name}: {' '.join(b.extensions)}", **plain)
     console.print("[bold]layouts[/bold]")
-    for layout in extractors.layouts():
-        console.print(f"  {layout.name}: {layout.description}", highlight=False)
+    for layout in layouts:
+        console.print(f"  {layout.name}: {layout.description}", **plain)
     console.print("[bold]rule presets[/bold]")
-    for rule, applies_to in load_presets().rules:
+    for rule, applies_to in presets:
         where = ", ".join(f"{k}={v}" for k, v in applies_to.items()) or "any document"
-        console.print(f"  {rule.id} ({rule.kind}) for {where}", highlight=False)
-    nlp = available()
-    console.print("[bold]NLP[/bold] (not used by ingest/audit): "
-                  + (f"{nlp[0]} (best installed of {', '.join(nlp)})" if nlp else 'none — pip install -e ".\\[nlp]"'),
-                  highlight=False)
+        console.print(f"  {rule.id} ({rule.kind}) for {where}", **plain)
+    console.print(Text.assemble(("NLP", "bold"), " (not used by ingest/audit): ",
+                                f"{nlp[0]} (best installed of {', '.join(nlp)})" if nlp else f"none — {NLP_INSTALL}"),
+                  highlight=False, soft_wrap=True)
 
 
 def _num(x: float | None) -> str:

@@ -4,7 +4,7 @@
 ja_core_news_sm (the design's choice; not installable from PyPI today, its PyPI entry is a
 stub), ja_ginza (a full pipeline, ~290 MB with its dictionary, slow: ~2k chars/s here), then
 `spacy.blank("ja")` with SudachiPy (tokenizer only, ~185k chars/s). Install with
-`pip install -e ".[nlp]"` (blank ja) or `".[ginza]"`.
+`pip install "hyoka[nlp]"` (blank ja) or `"hyoka[ginza]"`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def load_japanese():
     """(nlp, name) for the best installed pipeline; RuntimeError naming the install command if none."""
     names = available()
     if not names:
-        raise RuntimeError('no Japanese spaCy pipeline installed: pip install -e ".[nlp]"')
+        raise RuntimeError('no Japanese spaCy pipeline installed: pip install "hyoka[nlp]"')
     import spacy
 
     name = names[0]

@@ -56,6 +56,7 @@ def _by_document(findings: list[Finding]) -> dict[str, list[Finding]]:
 
 def _table(findings: list[Finding], show_all: bool, console) -> str:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     capture = console is None
@@ -63,9 +64,9 @@ def _table(findings: list[Finding], show_all: bool, console) -> str:
     for source, items in _by_document(findings).items():
         counts = Counter(f.status for f in items)
         head = ", ".join(f"{counts[s]} {s}" for s in (INCONSISTENT, WARNING, ROUNDING, CONSISTENT) if counts[s])
-        console.print(f"\n[bold]{source}[/bold]  ({head})", highlight=False)
+        console.print(f"\n[bold]{escape(source)}[/bold]  ({head})", highlight=False)
         for rule in dict.fromkeys((f.rule, f.rule_source) for f in items if f.rule):
-            console.print(f"  rule [bold]{rule[0]}[/bold]: {rule[1]}", highlight=False)
+            console.print(f"  rule [bold]{escape(rule[0])}[/bold]: {escape(str(rule[1]))}", highlight=False)
         shown = [f for f in items if show_all or f.status != CONSISTENT]
         checked = Counter(_CHECK_NAMES.get(f.check, f.check) for f in items if f.status == CONSISTENT)
         if checked and not show_all:
@@ -77,9 +78,10 @@ def _table(findings: list[Finding], show_all: bool, console) -> str:
         for col in ("", "check", "where", "stated", "recomputed", "finding"):
             table.add_column(col, overflow="fold")
         for f in shown:
-            finding = f.message + (f"  [dim](reading: {f.reading})[/dim]" if f.reading else "")
-            table.add_row(f"[{_STYLE[f.status]}]{_MARK[f.status]}[/]", _CHECK_NAMES.get(f.check, f.check),
-                          f.location.split(":", 1)[-1], f.stated or "", _num(f.recomputed), finding)
+            # file names, printed values and messages are the reports' own text: escaped, never markup
+            finding = escape(f.message) + (f"  [dim](reading: {escape(f.reading)})[/dim]" if f.reading else "")
+            table.add_row(f"[{_STYLE[f.status]}]{_MARK[f.status]}[/]", escape(_CHECK_NAMES.get(f.check, f.check)),
+                          escape(f.location.split(":", 1)[-1]), escape(f.stated or ""), _num(f.recomputed), finding)
         console.print(table)
     total = Counter(f.status for f in findings)
     console.print(

@@ -30,7 +30,7 @@ def test_nlp_prefers_the_best_installed(monkeypatch):
 
 def test_nlp_says_how_to_install_when_nothing_is(monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
-    with pytest.raises(RuntimeError, match=r'pip install -e "\.\[nlp\]"'):
+    with pytest.raises(RuntimeError, match=r'pip install "hyoka\[nlp\]"'):
         nlp.load_japanese()
 
 
