@@ -8,11 +8,16 @@ city's layout is therefore one new module here and no edit anywhere else.
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
 from functools import lru_cache
 from pathlib import Path
 
 from hyoka.extractors.base import ExtractionError, FormatBackend, LayoutExtractor, Row, SourceText
+
+# pdfminer warns about every odd font descriptor ("Could not get FontBBox …") on stderr; those say
+# nothing about what hyoka reads, and a user's batch should not scroll with them. Errors still show.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 __all__ = [
     "ExtractionError",

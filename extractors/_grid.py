@@ -137,14 +137,15 @@ def blocks(text: SourceText) -> tuple[list[Block], list[tuple[int, Row]]]:
         if current is not None and not current.markdown:
             if not stripped:  # a blank line inside a text table does not end it
                 continue
-            if len(stripped) <= _MAX_INNER_LINE or _NOTE.match(stripped):
+            if (len(stripped) <= _MAX_INNER_LINE or _NOTE.match(stripped)) and len(pending) < 3:
                 pending.append((i, row))
-                if len(pending) <= 3:
-                    continue
+                continue
+            # prose: the table has ended (the lines held back are prose too, and so is this one)
             close()
             prose.extend(pending)
+            for _j, held in pending:
+                last_text = (held.text.strip(), held.ref)
             pending = []
-            continue
         if current is not None:
             close()
         if stripped:

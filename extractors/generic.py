@@ -196,7 +196,8 @@ def _header_rows(block: Block, era: str | None) -> int:
         if not cells:
             n += 1
             continue
-        plain_numbers = [c for c in cells if _cell_is_number(c) and not _is_year_like(c, era)]
+        plain_numbers = [c for c in cells if _cell_is_number(c) and not _is_year_like(c, era)
+                         and not parse_header(c, era).kind]  # 「5ヵ年目標」 is a header
         if plain_numbers:
             break
         n += 1

@@ -22,7 +22,8 @@ SYMBOLS = "◎〇○◯△▲×□■☆★◆●⇧⇩↑↓→"
 # a legend label: a symbol, a grade letter (S, A, B+, Ａ), a lower-case letter, katakana ア–オ, a roman numeral
 _LABEL = rf"(?:[{SYMBOLS}]|[SABCDEＳＡＢＣＤＥ][+＋]?|[a-e]|[ア-オ]|[ⅠⅡⅢⅣⅤ])"
 _SEP = r"\s*[:：=＝]\s*"
-_LINE = re.compile(rf"^\s*(?:[-*・]\s+)?(?P<label>{_LABEL})(?:{_SEP}|\s+(?=\S))(?P<text>\S.{{1,200}})$")
+# a label, then a colon or equals sign: 「A:対策や…」 — 「エ 評価結果の妥当性」 is a section heading, not an item
+_LINE = re.compile(rf"^\s*(?:[-*・]\s+)?(?P<label>{_LABEL}){_SEP}(?P<text>\S.{{1,200}})$")
 _MISSING_LABEL = re.compile(r"^\s*(?:[-*・]\s+)?[:：]\s*(?P<text>\S.{1,200})$")
 _POINTS = re.compile(r"(?P<label>.{1,30}?)\s*(?P<points>[-−▲]?\d+(?:\.\d+)?)\s*(?:点|ポイント|pt)")
 _NUMBERED = re.compile(r"(?:[(（]\s*\d\s*[)）]|[①-⑩])\s*(?P<label>[^=＝:：()（）\s]{1,12})\s*[=＝:：]\s*(?P<text>[^(（①-⑩]+)")

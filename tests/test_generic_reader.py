@@ -1,0 +1,218 @@
+"""The generic reader on real reports from governments hyoka has no layout for (tests/corpus/).
+
+Every expected value below was read by hand from the file named in the test (the same facts are
+in tests/corpus/facts.json, read by hand by whoever assembled the corpus); none comes from the tool.
+tests/corpus/ is a copy of the developers' corpus (see its README.md); tests/corpus/render/ holds a
+few of its PDF/DOCX renderings.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pytest
+
+from hyoka.pipeline.ingest import read_document
+
+CORPUS = Path(__file__).parent / "corpus"
+RENDER = CORPUS / "render"
+
+
+@functools.lru_cache(maxsize=None)
+def doc(name: str, folder: Path = CORPUS):
+    return read_document(folder / name)
+
+
+def values(d, indicator_prefix: str, year):
+    return [v for v in d.indicator_values if (v.indicator or "").startswith(indicator_prefix) and v.fiscal_year == year]
+
+
+def one(d, indicator_prefix: str, year):
+    found = values(d, indicator_prefix, year)
+    assert len(found) == 1, [(v.indicator, v.fiscal_year, v.target_raw, v.actual_raw) for v in found]
+    return found[0]
+
+
+def test_no_corpus_report_is_refused():
+    for path in sorted(CORPUS.glob("*")):
+        if path.suffix in (".md", ".txt") and path.name != "README.md":
+            d = read_document(path)
+            assert d.layout == "generic", path.name
+            assert d.tables_seen is not None
+
+
+def test_stacked_target_over_actual_rows_with_years_over_two_header_rows():
+    # 茨城県 議会報告: 「目標値(上段)・実績値(下段)」, years 2014…2020 over (H26)…, names wrapped onto the 下段 line
+    d = doc("ibaraki_kanko_gikai_hokoku_2017.txt")
+    v = one(d, "1.観光地点等入込客数(延べ人数)", 2016)
+    assert (v.target, v.actual, v.unit) == (5800, 6181, "万人")
+    v = one(d, "1.観光地点等入込客数(延べ人数)", 2017)
+    assert (v.target, v.actual) == (6685, 6128)
+    assert one(d, "1.観光地点等入込客数(延べ人数)", 2020).target == 8200
+    v = one(d, "4.外国人旅行者数", 2017)
+    assert (v.target, v.actual) == (45.4, 29.7)
+    assert any(l.kind == "layout" and ("上段", "target") in l.items for l in d.legends)
+    # prose count: 「4つの項目で目標値を達成しました」
+    assert any(i.count_raw == "4つの項目" for s in d.score_summaries for i in s.items)
+
+
+def test_value_kind_rows_under_one_name_and_unit_from_the_baseline_cell():
+    # 長崎市: rows 目標値/実績値/達成率 per indicator, H23-H27 columns, unit only in 「558.7 万人」
+    d = doc("nagasaki_kanko_shisaku_hyoka_2015.txt")
+    v = one(d, "観光客数[暦年]", 2011)
+    assert (v.target, v.actual, v.rate_raw, v.rate) == (570.0, 594.5, "104.3%", 104.3)
+    assert v.baseline_raw == "558.7 万人" and v.unit == "万人"
+    v = one(d, "観光消費額[暦年]", 2015)
+    assert (v.target, v.actual, v.rate, v.unit) == (1217.0, 1368.3, 112.4, "億円")
+    # 「「⇧」は目標値を上回ることが望ましい指標、「⇩」は…」
+    assert any([i[0] for i in l.items] == ["⇧", "⇩"] for l in d.legends)
+
+
+def test_bare_years_take_the_era_of_their_header_cell_and_the_caption_names_the_table():
+    # 佐渡市: 「平成(年度) | 18 | 19 | 20」, rows 目標/実績/目標と実績の比較, units glued
+    d = doc("sado_nogyo_jigo_kensho_2008.md")
+    v = one(d, "成果指標 水田経営所得安定対策の加入面積", 2007)
+    assert (v.target, v.actual, v.target_raw) == (2468, 2210, "2,468ヘクタール")
+    assert v.fiscal_year_basis == "era from context: 平成"
+    v = one(d, "活動指標 認定農業者への集積促進", 2006)
+    assert (v.target, v.actual) == (650, 590)
+    assert "△258ヘクタール" in [n.raw for n in d.notes if n.kind == "stated_difference"]
+
+
+def test_value_type_and_date_inside_the_header_cell():
+    # 小矢部市: 「平成13年実績」「平成15年9月30日現在」「平成15年末見込」「5ヵ年目標」
+    d = doc("oyabe_sogokeikaku_seika_shihyo_2003.md")
+    assert one(d, "IT講座修了者数", 2001).actual == 1007
+    v = one(d, "IT講座修了者数", 2003)
+    assert (v.actual, v.as_of, v.projection) == (196, "2003-09-30", 279)
+    v = one(d, "IT講座修了者数", None)
+    assert (v.target, v.target_raw) == (1400, "1,400人")
+    # a text target is kept as printed, with no number invented
+    v = one(d, "生涯学習推進協議会の設置", None)
+    assert (v.target_raw, v.target) == ("設置", None)
+    assert one(d, "図書館入館者数", 2000).actual == 102521
+
+
+def test_budget_and_settlement_columns_and_hierarchical_row_labels():
+    # 貝塚市: 「H24予算 | H24決算」 pairs, labels over three columns, 千円 printed once per block
+    d = doc("kaizuka_keikan_shisaku_hyoka_2013.txt")
+    v = one(d, "直接事業費", 2012)
+    assert (v.target, v.actual) == (86470, 85244)
+    assert one(d, "直接事業費", 2014).target == 93157
+    assert one(d, "正職員数", 2013).actual == 5.1
+    assert one(d, "直接人件費", 2012).unit_raw == "千円"
+    # the key–value tables above the cost table are reported, not dropped
+    assert d.tables_seen == 3 and d.tables_mapped == 1
+    assert len(d.unmapped) == 2 and all(u.kind == "table" for u in d.unmapped)
+
+
+def test_unlabelled_final_year_after_a_gap_is_read_as_the_target_and_says_so():
+    # 茨城県 観光振興: columns 2014 … 2018 | 2020 with no value type; 2020 is the plan's target year
+    d = doc("ibaraki_kanko_shinko_2018.md")
+    assert one(d, "1.観光地点等入込客数(延べ人数)", 2018).actual == 6184
+    v = one(d, "1.観光地点等入込客数(延べ人数)", 2020)
+    assert (v.target, v.actual) == (8200, None)
+    assert "after a gap" in v.fiscal_year_basis
+
+
+def test_dated_progress_values_in_bullets():
+    # 高知県: 「野菜:H24年12月・15ha→H25年12月・30ha」 under 「◆施設園芸での炭酸ガス供給装置導入面積」
+    d = doc("kochi_sangyo_seicho_senryaku_2014.txt")
+    assert one(d, "施設園芸での炭酸ガス供給装置導入面積 野菜", 2012).actual == 15
+    assert one(d, "施設園芸での炭酸ガス供給装置導入面積 花き", 2013).actual == 0.3
+    assert any(l.items == [("・", "取組"), ("◆", "成果")] for l in d.legends)
+
+
+def counts(summary):
+    return {i.label_raw: i.count_raw for i in summary.items}
+
+
+def test_count_tables_across_down_and_by_year():
+    d = doc("itoigawa_jimujigyo_hyoka_kekka.md")
+    (s,) = d.score_summaries
+    items = {i.label_raw: i for i in s.items}
+    assert items["合 計"].is_total and items["合 計"].count_raw == "71"
+    assert (items["現状維持"].count_raw, items["現状維持"].share_raw) == ("35", "49.3")
+    assert items["業務改善"].count_raw == "26"
+
+    d = doc("fujimino_jimujigyo_hyoka_2016.md")
+    tables = [s for s in d.score_summaries if s.reader == "table"]
+    assert counts(tables[0])["a 拡充"] == "45事務事業" and counts(tables[0])["g 完了"] == "3事務事業"
+    prose = [s for s in d.score_summaries if s.reader == "prose" and "評価対象" in counts(s)]
+    assert [(i.count_raw, i.share_raw) for i in prose[0].items] == [("394事業", "96%"), ("16事業", "4%")]
+
+    d = doc("komagane_gyosei_hyoka_2004_2011.md")
+    assert len(d.score_summaries) == 8
+    h21 = next(s for s in d.score_summaries if s.scope.startswith("平成21年度"))
+    assert counts(h21)["評価事業数"] == "117件" and counts(h21)["現状のまま継続"] == "95件"
+    assert [i.is_total for i in h21.items if i.label_raw == "評価事業数"] == [True]
+
+
+def test_counts_in_sentences():
+    d = doc("nagano_sousei_senryaku_hyoka_2015.md")
+    kpi = next(s for s in d.score_summaries if "努力を要する" in counts(s))
+    assert counts(kpi) == {"順調": "46項目", "おおむね順調": "4項目", "努力を要する": "35項目"}
+    d = doc("atsugi_shisaku_hyoka_2023.md")
+    s = next(s for s in d.score_summaries if "77項目中" in s.raw)
+    assert (counts(s), s.total_items, s.complete) == ({"上昇": "12項目"}, 77, False)
+
+
+@pytest.mark.parametrize("name, labels", [
+    ("kitsuki_sousei_kimatsu_hyoka.md", ["A", "B", "C", "D"]),
+    ("fukuoka_hokenfukushi_shinchoku_2018.txt", ["a", "b", "c"]),
+    ("itoigawa_jimujigyo_hyoka_kekka.md", ["現状維持", "拡大拡充", "業務改善", "統合縮小", "休止廃止", "要調整", "民 間"]),
+    ("ibaraki_sogokeikaku_shinko_kanri_2012.txt", ["順調", "概ね順調", "やや遅れ", "遅れ"]),
+    ("nagano_sousei_senryaku_hyoka_2015.md", ["順調", "おおむね順調", "努力を要する"]),
+])
+def test_legends_in_any_label_set(name, labels):
+    d = doc(name)
+    assert any([i[0] for i in l.items] == labels for l in d.legends), [l.items for l in d.legends]
+
+
+def test_legend_with_a_lost_symbol_is_kept_and_flagged():
+    # 大阪府 2013: the fourth 活動評価 line reads 「: 目標達成に向けた進捗がみられない」
+    d = doc("osaka_toshokan_hyoka_kijun_2013.md")
+    scale = next(l for l in d.legends if l.items and l.items[0][0] == "◎")
+    assert [i[0] for i in scale.items] == ["◎", "〇", "△", ""]
+    assert any(f.field == "legend" and "without its label" in f.reason for f in d.flags)
+
+
+def test_points_per_band_legend():
+    d = doc("sano_shisaku_kihonjigyo_hyoka.md")
+    bands = next(l for l in d.legends if l.kind == "points_bands")
+    assert bands.items[0] == ("100%", "7ポイント") and bands.items[-1] == ("50%未満", "1ポイント")
+    assert len(bands.items) == 7
+
+
+def test_a_note_line_inside_a_table_does_not_end_it(tmp_path):
+    # the 茨城県 table with a footnote inserted between two indicators: all values still read
+    text = (CORPUS / "ibaraki_kanko_gikai_hokoku_2017.txt").read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(text) if line.startswith("3.宿泊観光入込客数"))
+    text.insert(at, "(注)2017年度の実績値は速報値")
+    path = tmp_path / "with_note.txt"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    d = read_document(path)
+    v = one(d, "4.外国人旅行者数", 2017)
+    assert (v.target, v.actual) == (45.4, 29.7)
+    assert one(d, "3.宿泊観光入込客数(実人数)", 2016).actual == 534
+    assert [n.text for n in d.notes if n.kind == "table_note"] == ["(注)2017年度の実績値は速報値"]
+
+
+@pytest.mark.parametrize("rendering, source", [
+    ("ibaraki_kanko_gikai_hokoku_2017.reportlab.pdf", "ibaraki_kanko_gikai_hokoku_2017.txt"),
+    ("nagasaki_kanko_shisaku_hyoka_2015.docx", "nagasaki_kanko_shisaku_hyoka_2015.txt"),
+    ("oyabe_sogokeikaku_seika_shihyo_2003.chromium.pdf", "oyabe_sogokeikaku_seika_shihyo_2003.md"),
+    ("kaizuka_keikan_shisaku_hyoka_2013.reportlab.pdf", "kaizuka_keikan_shisaku_hyoka_2013.txt"),
+])
+def test_pdf_and_docx_renderings_give_the_values_of_the_text(rendering, source):
+    def key(d):
+        return sorted((v.fiscal_year or 0, v.target or 0, v.actual or 0) for v in d.indicator_values
+                      if v.target is not None or v.actual is not None)
+
+    assert key(doc(rendering, RENDER)) == key(doc(source))
+
+
+def test_count_table_in_a_docx_rendering():
+    d = doc("itoigawa_jimujigyo_hyoka_kekka.docx", RENDER)
+    assert counts(d.score_summaries[0])["現状維持"] == "35"
