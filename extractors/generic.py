@@ -169,6 +169,12 @@ def _cell_is_number(text: str) -> bool:
             and parse_number(t) is not None)
 
 
+def _is_grade_cell(text: str) -> bool:
+    """「A」「Ab」「B+」「◎」「達成」 — a short grade, symbol or word in a 評価 column."""
+    t = text.strip()
+    return 0 < len(t) <= 6 and not _cell_is_number(t)
+
+
 def _cell_is_value(text: str) -> bool:
     t = text.strip()
     return _cell_is_number(t) or t in _NONE_CELLS
@@ -188,9 +194,18 @@ def _has_number(r: TRow) -> bool:
 
 def _header_rows(block: Block, era: str | None) -> int:
     """How many rows at the top are header rows."""
-    if any(r.header for r in block.rows):
-        return sum(1 for r in block.rows if r.header)
     n = 0
+    if any(r.header for r in block.rows):
+        n = sum(1 for r in block.rows if r.header)
+        # a second header row under the Markdown one: 「| | 目標 | 実績 | 評価 |」 below 「| 指標 | 令和4年度 | | |」
+        while n < len(block.rows) - 1:
+            cells = [c.strip() for c in block.rows[n].cells if c and c.strip()]
+            if cells and not any(_cell_is_number(c) and not _is_year_like(c, era) for c in cells) and \
+                    sum(bool(value_kind(c) or _is_year_like(c, era)) for c in cells) >= max(2, len(cells) // 2):
+                n += 1
+            else:
+                break
+        return n
     for r in block.rows[:4]:
         cells = [c.strip() for c in r.cells if c and c.strip()]
         if not cells:
@@ -235,7 +250,8 @@ def _column_headers(block: Block, n_header: int, era: str | None) -> list[Header
             if cell:
                 last = cell
                 texts[ri][c] = cell
-            elif last and below and (value_kind(last) or parse_header(last).upper) and not is_name_label(last):
+            elif last and below and (value_kind(last) or parse_header(last).upper or parse_header(last, era).year) \
+                    and not is_name_label(last):  # 「令和4年度」 spanning 目標 | 実績 | 評価
                 texts[ri][c] = last  # a spanning label over a year row: 「目標値(上段)・実績値(下段)」
         rows[ri]._era = row_era  # type: ignore[attr-defined]
     headers = []
@@ -286,13 +302,15 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
     kind_cols = [c for c in cols if c.role == "kind"]
     # a value column must hold values, not names (「目標値」 over the names in a flattened PDF header)
     value_cols = [c for c in value_cols
-                  if sum(_cell_is_value(r.cells[c.index]) for r in data if r.cells[c.index].strip())
+                  if sum(_cell_is_value(r.cells[c.index]) or (c.header.kind == "grade" and _is_grade_cell(r.cells[c.index]))
+                         for r in data if r.cells[c.index].strip())
                   >= max(1, sum(1 for r in data if r.cells[c.index].strip()) // 2)]
     for c in cols:
         if c.role == "value" and c not in value_cols:
             c.role = "label"
     if not value_cols:
         return _year_rows_table(ctx, block, n_header, headers, cols)
+    data = _apply_when_rows(ctx, data, value_cols)
     years_in_cols = any(c.header.year is not None for c in value_cols)
     if not years_in_cols and not kind_cols and not any(c.header.kind in ("target", "actual") for c in value_cols):
         return 0
@@ -434,12 +452,39 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
     by_name: dict[str, list[IndicatorValue]] = collections.defaultdict(list)
     for iv in values.values():
         by_name[iv.indicator or ""].append(iv)
-    for ivs in by_name.values():
-        unit = next((iv.unit_raw for iv in ivs if iv.unit_raw), None) or _unit_of(ivs)
+    for name, ivs in by_name.items():
+        unit = next((iv.unit_raw for iv in ivs if iv.unit_raw), None) or _unit_of(ivs) or _unit_in_name(name) \
+            or _unit_in_name(block.caption or "")
         for iv in ivs:
             iv.unit_raw = iv.unit_raw or unit
     ctx.doc.indicator_values.extend(values.values())
     return used_rows
+
+
+_WHEN_LABELS = ("時点", "年度", "時期", "基準年", "基準年度", "年次", "測定時点", "調査時点", "把握時点")
+_VALUE_ROW_LABELS = ("数値", "値", "数量", "実数")
+
+
+def _apply_when_rows(ctx: _Ctx, data: list[TRow], value_cols: list[_Col]) -> list[TRow]:
+    """Key–value tables (rows 数値 / 時点 × columns 基準値 / 今年度目標値 / 今年度実績値 …): the 時点 row
+    gives each column its year; the 数値 row holds the values and is named by the table's caption."""
+    when = next((r for r in data if key(r.cells[0]) in _WHEN_LABELS
+                 or (r.filled() and key(r.filled()[0][1]) in _WHEN_LABELS)), None)
+    if when is None:
+        return data
+    for c in value_cols:
+        cell = when.cells[c.index].strip()
+        h = parse_header(cell, ctx.era) if cell else None
+        if h is not None and h.year is not None and c.header.year is None:
+            c.header = Header(raw=f"{c.header.raw} {cell}".strip(), kind=c.header.kind, year=h.year,
+                              year_basis=f"printed in the {when.filled()[0][1]} row", as_of=h.as_of)
+    rest = [r for r in data if r is not when]
+    for r in rest:
+        for col, text in r.filled():
+            if key(text) in _VALUE_ROW_LABELS:
+                r.cells = list(r.cells)
+                r.cells[col] = ""  # 「数値」 is not the indicator's name: the caption is
+    return rest
 
 
 _EXTRAS: dict[str, dict[str, str]] = {}
@@ -448,6 +493,19 @@ _NOTE_LINE = re.compile(r"^\s*(?:[（(]\s*注|注\s*[)）:：]|※|\*)")
 
 def _pending_extra(values, name: str, attr: str, cell: str) -> None:
     _EXTRAS.setdefault(name, {})[attr] = cell
+
+
+_UNIT_IN_NAME = re.compile(r"(?:[(（]\s*(?:単位\s*[:：]?\s*)?(?P<u>[^()（）\d\s]{1,4})\s*[)）]\s*$|単位\s*[:：]\s*(?P<u2>[^\s()（）]{1,4}))")
+
+
+def _unit_in_name(name: str) -> str | None:
+    """「観光入込客数(千人)」「(単位：千円)」「単位：人」 → the unit; a note in parentheses is not one."""
+    m = _UNIT_IN_NAME.search(name or "")
+    if not m:
+        return None
+    unit = m.group("u") or m.group("u2")
+    return unit if re.fullmatch(r"[千万億]?(?:人|円|件|回|社|校|ha|t|%|％|台|店|店舗|団体|戸|世帯|箇所|か所|本|冊|日|時間|km|m2|㎡)", unit) \
+        else None
 
 
 def _unit_of(ivs: list[IndicatorValue]) -> str | None:

@@ -216,3 +216,18 @@ def test_pdf_and_docx_renderings_give_the_values_of_the_text(rendering, source):
 def test_count_table_in_a_docx_rendering():
     d = doc("itoigawa_jimujigyo_hyoka_kekka.docx", RENDER)
     assert counts(d.score_summaries[0])["現状維持"] == "35"
+
+
+def test_key_value_table_and_a_year_spanning_its_value_kinds():
+    d = read_document(Path(__file__).parent / "fixtures" / "generic_forms.md")
+    # rows 数値/時点 × columns 基準値/年度当初値/今年度目標値/今年度実績値/長期的目標値
+    v = one(d, "市内創業件数", 2023)
+    assert (v.target, v.actual, v.unit) == (18, 21, "件") and v.row_kind == "yearly"
+    assert one(d, "市内創業件数", 2030).target == 30
+    assert one(d, "市内創業件数", 2018).baseline_raw == "12件"
+    # 「令和4年度」 over 目標 | 実績 | 評価; a 合計 row kept and marked; 未確定 and ― kept as printed, no value
+    v = one(d, "観光入込客数(千人)", 2022)
+    assert (v.target, v.actual, v.grade, v.unit) == (1200, 1150, "B", "千人")
+    assert one(d, "合計", 2023).is_total
+    v = one(d, "宿泊者数", 2022)
+    assert (v.target_raw, v.target, v.actual_raw, v.actual) == ("未確定", None, "―", None)
