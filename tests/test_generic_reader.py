@@ -221,8 +221,10 @@ def test_count_table_in_a_docx_rendering():
 def test_key_value_table_and_a_year_spanning_its_value_kinds():
     d = read_document(Path(__file__).parent / "fixtures" / "generic_forms.md")
     # rows 数値/時点 × columns 基準値/年度当初値/今年度目標値/今年度実績値/長期的目標値
-    v = one(d, "市内創業件数", 2023)
-    assert (v.target, v.actual, v.unit) == (18, 21, "件") and v.row_kind == "yearly"
+    (v,) = [v for v in values(d, "市内創業件数", 2023) if v.row_kind == "yearly"]
+    assert (v.target, v.actual, v.unit) == (18, 21, "件")
+    (start,) = [v for v in values(d, "市内創業件数", 2023) if v.row_kind == "baseline"]
+    assert (start.baseline_raw, start.as_of, start.header_raw) == ("15件", None, "年度当初値 令和5年4月")
     assert one(d, "市内創業件数", 2030).target == 30
     assert one(d, "市内創業件数", 2018).baseline_raw == "12件"
     # 「令和4年度」 over 目標 | 実績 | 評価; a 合計 row kept and marked; 未確定 and ― kept as printed, no value
