@@ -6,6 +6,13 @@ The header has two rows: the first names the fiscal years over merged cells, the
 second the sub-columns. Columns are mapped from those labels, so a year added or a
 column moved is still read right. 方向性 and 個別施策 are merged cells: empty on the
 rows they cover, filled forward here.
+
+The table ends at the 評価指標 legend row (or the end of the file). Inside it, a row is a data
+row when it has a 実施事業 name and a value in a year column; a header printed again (a PDF
+page, a table continued in parts) is skipped and its columns read afresh; a footnote
+(「（注）…」, 「注1：…」, 「※…」) becomes a Note of kind "table_note"; any other row or line is
+reported in `Document.unmapped` with its source reference and why — never dropped silently,
+and never the end of the table.
 """
 
 from __future__ import annotations
@@ -16,11 +23,13 @@ from hyoka.extractors._common import one_line
 from hyoka.extractors.base import ExtractionError, LayoutExtractor, Row, SourceText
 from hyoka.normalizers.labels import canonical_label
 from hyoka.normalizers.places import find_municipality
-from hyoka.pipeline.model import Document, IndicatorValue, Legend, Measure, Note
+from hyoka.pipeline.model import Document, IndicatorValue, Legend, Measure, Note, Unmapped
 
 YEAR = re.compile(r"(令和|平成)\s*(\d+|元)\s*年度")
 # 「事業承継セミナー(参加者数) P.33」, 「経営支援セミナー【新規事業】(参加者数) P.35」
 PROJECT = re.compile(r"^(?P<name>.+?)(?P<mark>【[^】]+】)?\s*(?:[(（](?P<indicator>[^()（）]+)[)）])?\s*(?P<page>P\.\s*\d+)?$")
+# a footnote printed inside the table: 「（注）実績値は速報値」, 「注1：…」, 「※…」
+NOTE = re.compile(r"^\s*(?:[（(]\s*注\s*[0-9０-９]*\s*[）)]|注\s*[0-9０-９]*\s*[:：.．]|[※＊*]\s*[0-9０-９]*)")
 ISSUE_SPLIT = re.compile(r"\s*課題[:：]\s*")
 _HEAD_FIELDS = {"方向性": "area", "個別施策": "sub_policy"}
 
@@ -51,19 +60,40 @@ class AkirunoProgress(LayoutExtractor):
             doc.fiscal_year_basis = f"printed: 「{status_label}」"
         target_label = next((c for c in top.cells if canonical_label(c) == "target_text"), "")
 
+        # The table ends at the 評価指標 legend (or the end of the file), not at the first row that
+        # is not a data row: a footnote, a blank line, a running head or a page break inside the
+        # table is kept or reported, and every data row after it is still read.
+        end = next((k for k in range(header_at + 2, len(rows))
+                    if rows[k].is_table and rows[k].cells[0].strip() == "評価指標"), len(rows))
+        header_keys = (_filled_key(top), _filled_key(sub))
         area = sub_policy = None
-        i = header_at + 2
-        while i < len(rows) and rows[i].is_table and rows[i].cells[0].strip() != "評価指標":
-            row = rows[i]
+        k = header_at + 2
+        while k < end:
+            row = rows[k]
+            k += 1
+            if row.is_table and _filled_key(row) == header_keys[0]:
+                # the header repeated (a PDF page or a DOCX table part continuing the table):
+                # a header, not a measure; its columns are read afresh, the grid may differ
+                if k < end and _filled_key(rows[k]) == header_keys[1]:
+                    columns = _columns(row, rows[k])
+                    k += 1
+                continue
+            if row.is_table and _filled_key(row) == header_keys[1]:
+                continue  # the sub-header row alone (its first row stayed on the page before)
             # one_line: a DOCX cell's second paragraph (「課題：…」) reads as the text rendering prints it
             cell = {name: one_line(row.cells[col]) if col < len(row.cells) else "" for name, col in columns["fields"].items()}
-            # merged cells: empty where the cell above spans this row
-            area = cell.get("area") or area
-            sub_policy = cell.get("sub_policy") or sub_policy
-            self._project(row, cell, columns["years"], doc, [("方向性", None, area), ("個別施策", None, sub_policy)],
-                          target_label)
-            i += 1
-        legend_rows = rows[i:]
+            filled = row.filled
+            if row.is_table and len(filled) > 1 and cell.get("measure_name") \
+                    and any(col < len(row.cells) and row.cells[col].strip()
+                            for _label, cols in columns["years"] for col in cols.values()):
+                # merged cells: empty where the cell above spans this row
+                area = cell.get("area") or area
+                sub_policy = cell.get("sub_policy") or sub_policy
+                self._project(row, cell, columns["years"], doc, [("方向性", None, area), ("個別施策", None, sub_policy)],
+                              target_label)
+                continue
+            _inside_table(row, doc, [r.text.strip() for r in rows[:header_at]])
+        legend_rows = rows[end:]
         if legend_rows:
             doc.legends.append(
                 Legend(kind="grade_bands", raw="\n".join(r.text for r in legend_rows),
@@ -142,6 +172,33 @@ def _columns(top: Row, sub: Row) -> dict:
             if sub_field in ("baseline", "target", "actual", "grade"):
                 years[-1][1][sub_field] = col
     return {"fields": fields, "years": years}
+
+
+def _filled_key(row: Row) -> tuple[str, ...]:
+    """The row's non-empty cells with all whitespace removed: a header row printed again compares
+    equal to the first one however its cells were wrapped or its grid was drawn."""
+    return tuple("".join(text.split()) for _col, text in row.filled)
+
+
+def _inside_table(row: Row, doc: Document, before: list[str]) -> None:
+    """A row inside the table that is not a data row: a note is kept, anything else reported."""
+    texts = [text for _col, text in row.filled]
+    what = "row" if row.is_table else "line"
+    if len(texts) == 1 and (m := NOTE.match(texts[0])):
+        text = texts[0][m.end():].strip() or texts[0]
+        doc.notes.append(Note(scope="計画全体", kind="table_note", text=text, raw=texts[0],
+                              ref=row.cell_ref(row.filled[0][0]), item_label=m.group(0).strip() or None))
+    elif len(texts) == 1 and texts[0] in before:
+        doc.unmapped.append(Unmapped(kind=what, reason="inside the 実施事業 table: repeats a line printed above "
+                                     "the table (a running head), not read", raw=texts[0][:300], ref=row.ref))
+    elif row.is_table and len(texts) > 1:
+        doc.unmapped.append(Unmapped(kind="row", reason="inside the 実施事業 table but not a data row "
+                                     "(no 実施事業 name or no year values in its columns), not read",
+                                     raw=row.text[:300], ref=row.ref))
+    else:
+        doc.unmapped.append(Unmapped(kind=what, reason="inside the 実施事業 table, neither a data row nor a "
+                                     "note (（注）/注/※), not read",
+                                     raw=(row.text if row.is_table else row.text.strip())[:300], ref=row.ref))
 
 
 def _col_of(row: Row, value: str) -> int:

@@ -18,11 +18,18 @@ How the PDF is turned into that, page by page:
   Latin words; paragraph breaks inside a cell become "\\n".
 * Spaces: a space glyph printed in the PDF is kept; a gap between characters becomes a
   space only between Latin words (gaps between CJK characters are spacing, not text).
-* A table that runs onto the next page is stitched to its first part: the
-  continuation's cells are placed on the first part's column grid by the x-positions
-  of their edges (the continuation page often has a coarser grid), header rows
-  repeated on the new page are dropped, and a row broken by the page break is merged
-  back into one row.
+* A table that runs onto the next page is stitched to its first part. A table first on
+  the next page continues the one last on the page before when it has the same x-extent,
+  or when its top rows repeat the first part's header rows — compared by their cells' text
+  with all whitespace removed, whatever generator drew them and on whatever grid. Header
+  rows repeated on the new page are dropped. The continuation's cells are placed on the
+  first part's column grid by the header cells above them when the header repeats and
+  tells every column apart (so a page drawn on a slightly different grid lands in the
+  right columns), else by the x-positions of their edges (the continuation page often has
+  a coarser grid). A row broken by the page break is merged back into one row.
+* A number broken over two lines of a cell by a generator that wraps anywhere
+  (「27,00」/「0部」) is joined without a space; the cells' padding is measured on cells
+  whose text is not centred (a centred word wider than its cell sits closer to the edges).
 * Pages that draw text twice for a "fake bold" effect are de-duplicated
   (``page.dedupe_chars()``) — only those pages, as the check is cheap and the
   de-duplication is not.
@@ -226,6 +233,8 @@ def _wrap_joiner(a: _Line, b: _Line) -> str:
     if a.trailing_space or b.leading_space:
         return " "
     last, first = a.text[-1], b.text[0]
+    if first.isdigit() and (last.isdigit() or last in ",."):
+        return ""  # a number broken by a generator that wraps anywhere (「27,00」+「0部」): one number
     return " " if not _is_cjk(last) and not _is_cjk(first) and last not in "([{/-" else ""
 
 
@@ -360,12 +369,17 @@ def _cells_of(t: _Table):
 
 def _layout_cells(t: _Table, settings: PdfSettings) -> None:
     """Chars → lines per cell; the table's cell padding from how far text sits from the left edges."""
-    pads = []
+    pads, centred = [], []
     for cell in _cells_of(t):
         cell.lines = _group_lines(cell.chars, settings)
         cell.chars = []
         if cell.lines:
-            pads.append(min(line.x0 for line in cell.lines) - cell.bbox[0])
+            left = min(line.x0 for line in cell.lines) - cell.bbox[0]
+            right = cell.bbox[2] - max(line.x1 for line in cell.lines)
+            # centred text as wide as (or wider than: a word that may not be broken) its cell
+            # sits closer to the edges than the padding: it says nothing about the padding
+            (centred if abs(left - right) <= 1.0 else pads).append(left)
+    pads = pads or centred
     t.pad = max(0.0, min(pads)) if pads else 0.0
     for cell in _cells_of(t):
         cell.width = cell.bbox[2] - cell.bbox[0] - 2 * t.pad
@@ -552,8 +566,11 @@ class PdfBackend(FormatBackend):
             prev = merged[-1] if merged else None
             if (block.table is not None and prev is not None and prev.table is not None
                     and block.page == prev.last_page + 1 and _is_first_on_page(block, blocks)
-                    and abs(block.table.bbox[0] - prev.table.bbox[0]) <= settings.continuation_x_tolerance
-                    and abs(block.table.bbox[2] - prev.table.bbox[2]) <= settings.continuation_x_tolerance):
+                    and ((abs(block.table.bbox[0] - prev.table.bbox[0]) <= settings.continuation_x_tolerance
+                          and abs(block.table.bbox[2] - prev.table.bbox[2]) <= settings.continuation_x_tolerance)
+                         or _repeated_header_rows(prev.table, block.table))):
+                # the same x-extent, or (a generator that lays out each page's part on its own
+                # grid) the first part's header printed again on top
                 _stitch(prev.table, block.table, settings)
                 prev.last_page = block.page
                 continue
@@ -586,19 +603,9 @@ def _is_first_on_page(block: _Block, blocks: list[_Block]) -> bool:
 def _stitch(first: _Table, cont: _Table, settings: PdfSettings) -> None:
     """Append `cont` (the part on the next page) to `first`, on first's column grid."""
     tol = settings.continuation_x_tolerance
-    mapped = _map_columns(first, cont, tol)
-
-    def texts(slots) -> list[str]:
-        return [_quick_text(cell) if cell is not None and is_origin else "" for cell, _c, is_origin in slots]
-
-    def own_texts(row: _TableRow) -> list[str]:
-        return [_quick_text(cell) if row.origin[c] else "" for c, cell in enumerate(row.slots)]
-
-    # header rows repeated on the new page
-    k = 0
-    while k < len(mapped) and k < len(first.rows) and any(texts(mapped[k])) \
-            and texts(mapped[k]) == own_texts(first.rows[k]):
-        k += 1
+    # header rows repeated on the new page: compared by their text, not by their geometry
+    k = _repeated_header_rows(first, cont)
+    mapped = (_map_columns_by_header(first, cont, k) if k else None) or _map_columns(first, cont, tol)
     mapped, cont_rows = mapped[k:], cont.rows[k:]
     if not mapped:
         return
@@ -629,6 +636,55 @@ def _stitch(first: _Table, cont: _Table, settings: PdfSettings) -> None:
 
 def _quick_text(cell: _Cell) -> str:
     return "".join(line.text for line in cell.lines or [])
+
+
+def _squeezed(cell: _Cell) -> str:
+    """The cell's text with all whitespace removed: the same header cell wrapped differently (a
+    narrower column on the next page) or spaced differently by another generator compares equal."""
+    return "".join(_quick_text(cell).split())
+
+
+def _row_key(row: _TableRow) -> tuple[str, ...]:
+    """The texts of a row's own (origin) non-empty cells, whitespace removed, left to right."""
+    return tuple(t for c, cell in enumerate(row.slots) if row.origin[c] and (t := _squeezed(cell)))
+
+
+def _repeated_header_rows(first: _Table, cont: _Table) -> int:
+    """How many of `cont`'s top rows repeat `first`'s top rows (its header printed again on the
+    new page), compared by the text of their cells whatever the column grid: 0 when none."""
+    k = 0
+    while k < len(cont.rows) and k < len(first.rows) - 1:
+        key = _row_key(cont.rows[k])
+        if not key or key != _row_key(first.rows[k]):
+            break
+        k += 1
+    return k
+
+
+def _map_columns_by_header(first: _Table, cont: _Table, k: int) -> list[list[tuple[_Cell | None, int, bool]]] | None:
+    """The continuation's rows on the first part's grid, columns matched by the repeated header:
+    a column is known by the header cells above it (「令和5年度」 › 「実績」), so a continuation
+    drawn on a slightly different grid still lands in the right columns. None when the header
+    does not tell every column apart (then the x positions decide)."""
+
+    def keys(t: _Table) -> list[tuple[str, ...]]:
+        return [tuple(_squeezed(t.rows[r].slots[c]) for r in range(k)) for c in range(t.ncols)]
+
+    first_keys, cont_keys = keys(first), keys(cont)
+    if len(set(first_keys)) != len(first_keys) or len(set(cont_keys)) != len(cont_keys):
+        return None
+    where = {key: col for col, key in enumerate(first_keys)}
+    if any(key not in where for key in cont_keys):
+        return None
+    target = [where[key] for key in cont_keys]
+    mapped = []
+    for row in cont.rows:
+        out: list[tuple[_Cell | None, int, bool]] = [(None, -1, False)] * first.ncols
+        for c, cell in enumerate(row.slots):
+            # a merged cell's covered slots are the same _Cell: only its own slot is an origin
+            out[target[c]] = (cell, c, row.origin[c])
+        mapped.append(out)
+    return mapped
 
 
 def _runs_to_bottom(cell: _Cell) -> bool:
