@@ -52,15 +52,23 @@ class CountLine:
     counts: dict[str, int]  # Symbol value → count (a symbol printed twice adds up)
     unknown: list[str]  # "symbol+count" pieces whose symbol isn't one (kept for a flag)
     score_part: str  # what follows the arrow: 「85 (76) 点 / 100点」
+    unit: str = "施策"  # what the total counts: 施策, 事務事業, 事業, 項目, 指標, 件
+    # every "symbol+count" piece in printed order, as printed: (「〇」, 「23」), (「☆」, 「1」)
+    pieces: tuple[tuple[str, str], ...] = ()
 
 
-_TOTAL = re.compile(r"(\d+)\s*施策中")
+# 「41施策中」「45事務事業中」「20項目中」「12指標中」「9件中」: the total a count line shares out
+COUNT_LINE_UNITS = ("施策", "事務事業", "事業", "項目", "指標", "件")
+_TOTAL = re.compile(r"([0-9０-９]+)\s*(" + "|".join(COUNT_LINE_UNITS) + r")\s*中")
 _ARROW = re.compile(r"→|⇒|=>|->")
-_PIECE = re.compile(r"(?P<sym>\S)\s*(?P<n>\d+)")
+_PIECE = re.compile(r"(?P<sym>\S)\s*(?P<n>[0-9０-９]+)")
 
 
 def parse_count_line(text: str) -> CountLine | None:
-    """A symbol-count line → total, counts per symbol and the score part after the arrow; None if not one."""
+    """A symbol-count line → total, counts per symbol and the score part after the arrow; None if not one.
+
+    The total is 「N施策中」 or the same with 事業 / 項目 / 指標 / 件 (「45事務事業中 ○40 △5」).
+    """
     m = _TOTAL.search(text)
     if m is None:
         return None
@@ -69,10 +77,13 @@ def parse_count_line(text: str) -> CountLine | None:
     counts_part, score_part = (rest[:arrow.start()], rest[arrow.end():]) if arrow else (rest, "")
     counts: dict[str, int] = {}
     unknown: list[str] = []
+    pieces: list[tuple[str, str]] = []
     for piece in _PIECE.finditer(counts_part):
+        pieces.append((piece.group("sym"), piece.group("n")))
         symbol = parse_symbol(piece.group("sym"))
         if symbol is None:
             unknown.append(piece.group(0))
         else:
             counts[symbol.value] = counts.get(symbol.value, 0) + int(piece.group("n"))
-    return CountLine(total=int(m.group(1)), counts=counts, unknown=unknown, score_part=score_part)
+    return CountLine(total=int(m.group(1)), counts=counts, unknown=unknown, score_part=score_part,
+                     unit=m.group(2), pieces=tuple(pieces))

@@ -24,6 +24,7 @@ import pandas as pd
 
 from hyoka.normalizers.eras import fiscal_year_of, parse_era_range
 from hyoka.normalizers.symbols import parse_count_line
+from hyoka.pipeline.stages import share_parts
 from hyoka.pipeline.tables import SYMBOL_COLUMNS
 from hyoka.pipeline.rules import (
     GradeBandsRule, PointsRule, RuleSet, grade_rule_from_legend, load_presets, points_rule_from_legend, round_half_up,
@@ -41,7 +42,7 @@ _SEVERITY = {CONSISTENT: "info", ROUNDING: "info", INCONSISTENT: "error", WARNIN
 class Finding:
     doc_id: str
     source: str  # the report file
-    check: str  # points_exact, points_legend_units, legend_formula, counts_sum, grade_band, era_pair, …
+    check: str  # points_exact, points_legend_units, legend_formula, counts_sum, count_share, grade_band, era_pair, …
     status: str
     message: str
     location: str  # where the stated value was printed, e.g. "file.txt:L38"
@@ -131,9 +132,52 @@ def check_legends(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
 
 # --- score checks ---------------------------------------------------------------------------
 
-def _counts(row: dict) -> dict[str, int]:
-    return {sym: int(row[col]) for sym, col in SYMBOL_COLUMNS.items() if row.get(col) is not None
-            and not (isinstance(row[col], float) and math.isnan(row[col]))}
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+@dataclass
+class _Summary:
+    """One count summary as the score checks see it: its items from summary_counts (any label set)."""
+
+    row: dict  # the score_summaries row
+    items: list[dict]  # its summary_counts rows, printed order; [] for a store written before that table
+    counts: dict[str, int]  # label → count of the categories (totals left out), summed per label
+    unreadable: list[dict]  # category items with a printed count that could not be read
+    total: int | None  # total_items, else a 合計 item's count
+    total_src: str | None  # where that total is printed
+
+    @property
+    def locations(self) -> list[str]:
+        return list(dict.fromkeys([self.row["src"]] + [i["src"] for i in self.items if i.get("src")]))
+
+
+def _summary(dt: DocTables, s: dict) -> _Summary:
+    items = [i for i in dt.rows("summary_counts") if s.get("key") is not None and i.get("summary_key") == s["key"]]
+    items.sort(key=lambda i: i.get("item_no") or 0)
+    counts: dict[str, int] = {}
+    unreadable = []
+    if items:
+        for i in items:
+            if i.get("is_total"):
+                continue
+            if _missing(i.get("count")):
+                if i.get("count_raw") not in (None, ""):
+                    unreadable.append(i)
+                continue
+            label = i.get("label") or i.get("label_raw")
+            counts[label] = counts.get(label, 0) + int(i["count"])
+    else:  # a store written before summary_counts: the symbol columns
+        counts = {sym: int(s[col]) for sym, col in SYMBOL_COLUMNS.items() if not _missing(s.get(col))}
+    # the total: total_items (a 「N施策中」 or a 合計 row the normalize stage took it from), else a 合計 row
+    total, total_src = s.get("total_items"), s["src"]
+    total_item = next((i for i in items if i.get("is_total") and not _missing(i.get("count"))), None)
+    if _missing(total):
+        total, total_src = (total_item["count"], total_item["src"]) if total_item else (None, None)
+    elif total_item is not None and int(total_item["count"]) == int(total):
+        total_src = total_item["src"]
+    return _Summary(row=s, items=items, counts=counts, unreadable=unreadable,
+                    total=None if total is None else int(total), total_src=total_src)
 
 
 def recompute_points(rule: PointsRule, counts: dict[str, int], total: int, *, legend_units: bool = False,
@@ -152,31 +196,63 @@ def recompute_points(rule: PointsRule, counts: dict[str, int], total: int, *, le
     return float(Fraction(rule.max_points).limit_denominator() * share / n)
 
 
+def _printed_counts(counts: dict[str, int]) -> str:
+    return " ".join(f"{k}{v}" for k, v in counts.items())
+
+
 def check_scores(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
+    """Each count summary: its counts against its total, and its stated score against the points rule.
+
+    The counts are the summary's rows in summary_counts, whatever the labels (○ ◎ △ □ × - ▲, A/B/C,
+    達成/未達成 …); a points rule gives each label its weight (a printed legend's own, e.g. ▲ -1点).
+    """
     summaries = dt.rows("score_summaries")
     if not summaries:
         return
     rule = rule_for(dt, rules, "points")
     for s in summaries:
-        counts, total = _counts(s), s.get("total_items")
-        loc = s["src"]
-        if total is not None and not pd.isna(total):
-            total = int(total)
-            listed = sum(counts.values())
+        summary = _summary(dt, s)
+        counts, total, loc, scope = summary.counts, summary.total, s["src"], s["scope"]
+        inputs = summary.locations
+        if summary.unreadable:
             yield dt.finding(
-                check="counts_sum", status=CONSISTENT if listed == total else INCONSISTENT, scope=s["scope"],
-                location=loc, stated=str(total), recomputed=float(listed), inputs=[loc],
-                message=f"{s['scope']}: symbol counts add up to {listed}, the line states {total}施策",
-            )
-        if rule is None or s.get("stated_score_raw") is None or total is None:
+                check="counts_sum", status=WARNING, scope=scope, location=loc, inputs=inputs,
+                stated=None if total is None else str(total),
+                message=f"{scope}: can't add the counts up: "
+                        + ", ".join(f"「{i['label_raw']}」 count 「{i['count_raw']}」 is not a number"
+                                    for i in summary.unreadable))
+        elif total is not None and counts:
+            listed = sum(counts.values())
+            status = CONSISTENT if listed == total else INCONSISTENT
+            # `complete` is null in a store written before it existed: a full breakdown, as then
+            partial = s.get("complete") is not None and not bool(s["complete"])
+            if partial and listed < total:
+                status = None  # the summary names only some of the categories: 「77項目中12項目で上昇」
+            elif partial and listed > total:
+                status = WARNING  # more than the whole, unless the named categories overlap
+            if status is not None:
+                yield dt.finding(
+                    check="counts_sum", status=status, scope=scope,
+                    location=loc, stated=str(total), recomputed=float(listed),
+                    inputs=list(dict.fromkeys(inputs + [summary.total_src])),
+                    message=f"{scope}: the counts ({_printed_counts(counts)}) add up to {listed}; the total printed "
+                            f"is {total}" + ("; the categories named may overlap" if status == WARNING else ""),
+                )
+        yield from _check_shares(dt, summary)
+        if rule is None or s.get("stated_score_raw") is None or summary.unreadable:
             continue
+        if total is None and rule.mode == "share":
+            continue  # the points are shared out over N: no N, no score
         interval = stated_interval(s["stated_score_raw"])
+        unweighted = [label for label, n in counts.items() if n and label not in rule.weights]
         try:
-            exact = recompute_points(rule, counts, total)
+            if unweighted:
+                raise ValueError(f"the rule gives no points for {'、'.join(unweighted)}")
+            exact = recompute_points(rule, counts, total or 0)
         except ValueError as exc:
-            yield dt.finding(check="points_exact", status=WARNING, scope=s["scope"], location=loc, rule=rule.id,
-                             rule_source=rule.source, stated=s["stated_score_raw"], inputs=[loc],
-                             message=f"{s['scope']}: can't recompute the score: {exc}")
+            yield dt.finding(check="points_exact", status=WARNING, scope=scope, location=loc, rule=rule.id,
+                             rule_source=rule.source, stated=s["stated_score_raw"], inputs=inputs,
+                             message=f"{scope}: can't recompute the score: {exc}")
             continue
         legend = None
         if rule.mode == "share" and rule.unit_decimals is not None:
@@ -188,26 +264,76 @@ def check_scores(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
         else:
             status, reading = INCONSISTENT, None
         note = ""
-        if counts.get("-") and rule.denominator == "all_items":
+        if counts.get("-") and rule.denominator == "all_items" and rule.mode == "share":
             other = recompute_points(rule, counts, total, denominator="excluding_dash")
             note = f"; with '-' left out of N it would be {_fmt(other)}" + \
                    (" (also consistent)" if _within(other, interval) else " (inconsistent)")
+        over = f" over N={total}" if rule.mode == "share" else ""
         yield dt.finding(
-            check="points_exact", status=status, scope=s["scope"], location=loc, rule=rule.id,
+            check="points_exact", status=status, scope=scope, location=loc, rule=rule.id,
             rule_source=rule.source, stated=s["stated_score_raw"], recomputed=exact, reading=reading,
-            interval_low=interval[0], interval_high=interval[1], inputs=[loc],
-            message=f"{s['scope']}: stated {s['stated_score_raw']}, recomputed {_fmt(exact)} from "
-                    f"{' '.join(f'{k}{v}' for k, v in counts.items())} over N={total}{note}",
+            interval_low=interval[0], interval_high=interval[1], inputs=inputs,
+            message=f"{scope}: stated {s['stated_score_raw']}, recomputed {_fmt(exact)} from "
+                    f"{_printed_counts(counts)}{over}{note}",
         )
         if legend is not None:
             ok = _within(legend, interval)
             yield dt.finding(
-                check="points_legend_units", status=(CONSISTENT if ok else INCONSISTENT), scope=s["scope"],
+                check="points_legend_units", status=(CONSISTENT if ok else INCONSISTENT), scope=scope,
                 location=loc, rule=rule.id, rule_source=rule.source, stated=s["stated_score_raw"],
-                recomputed=round(legend, 6), interval_low=interval[0], interval_high=interval[1], inputs=[loc],
+                recomputed=round(legend, 6), interval_low=interval[0], interval_high=interval[1], inputs=inputs,
                 reading=f"unit values rounded to {rule.unit_decimals} decimals as the legend prints them",
-                message=f"{s['scope']}: with the legend's rounded unit values the score is {_fmt(legend)}",
+                message=f"{scope}: with the legend's rounded unit values the score is {_fmt(legend)}",
             )
+
+
+def _check_shares(dt: DocTables, summary: _Summary) -> Iterable[Finding]:
+    """Each printed share against count ÷ total × 100, at the precision it is printed with.
+
+    「96%」 stands for [95.5, 96.5); a share that only fits when truncated (切り捨て) is
+    consistent_only_with_rounding. Without a printed total, the sum of the counts is taken as
+    the total when every category prints its count and share and the shares add up to 100 %
+    (「評価対象 394事業(96%)」「評価対象外 16事業( 4%)」); a share that doesn't fit that assumed
+    total is only a warning.
+    """
+    categories = [i for i in summary.items if not i.get("is_total")]
+    total, total_src, assumed = summary.total, summary.total_src, False
+    shares = [share_parts(i.get("share_raw")) for i in categories]
+    if (total is None and len(categories) > 1 and all(shares) and not any(_missing(i.get("count")) for i in categories)
+            and abs(sum(float(d) * 100 / per for d, per in shares) - 100) <= len(shares) * 0.5):
+        # every category with its count and share, the shares adding up to 100 %: the sum is the whole
+        total, total_src, assumed = sum(int(i["count"]) for i in categories), None, True
+    if total is None or total <= 0:
+        return
+    scope = summary.row["scope"]
+    for item in summary.items:
+        parts = share_parts(item.get("share_raw"))
+        if parts is None or _missing(item.get("count")):
+            continue
+        digits, per = parts  # per: 100 for %, 10 for 割
+        count = int(item["count"])
+        share = count / total * per
+        interval = stated_interval(digits)
+        scale = 100 / per
+        decimals = len(digits.split(".")[1]) if "." in digits else 0
+        truncated = (float(digits), float(digits) + 10 ** -decimals)
+        if _within(share, interval):
+            status, reading = CONSISTENT, None
+        elif _within(share, truncated):
+            status, reading = ROUNDING, f"only if the share was truncated to {decimals} decimals, not rounded"
+        else:
+            status, reading = (WARNING if assumed else INCONSISTENT), None
+        if assumed:
+            reading = "; ".join(filter(None, [reading, "no total printed: the total is the sum of the counts"]))
+        loc = item["src"]
+        yield dt.finding(
+            check="count_share", status=status, scope=scope, location=loc, stated=item["share_raw"],
+            recomputed=round(share * scale, 6), interval_low=interval[0] * scale,
+            interval_high=interval[1] * scale, reading=reading,
+            inputs=list(dict.fromkeys([loc] + ([total_src] if total_src else [i["src"] for i in categories]))),
+            message=f"{scope}: 「{item['label_raw']}」 {count} of {total}{' (the sum of the counts)' if assumed else ''}"
+                    f" is {_fmt(share * scale)}%; printed {item['share_raw'].strip()}",
+        )
 
 
 _TERM = re.compile(r"(\d+(?:\.\d+)?)\s*(?:×|\\times)\s*(\d+)\s*[(（]\s*(\d+(?:\.\d+)?)\s*[)）]")
@@ -240,7 +366,7 @@ def check_legend_formula(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
     counts, total = (line.counts, line.total) if line else (None, None)
     if total:
         unit = rule.max_points / total
-        yield emit(f"unit {rule.max_points:g}点 ÷ {total}施策", terms[0][0] if terms else "", unit) if terms else None
+        yield emit(f"unit {rule.max_points:g}点 ÷ {total}{line.unit}", terms[0][0] if terms else "", unit) if terms else None
         # each term: unit value for its symbols, their count, and the printed product
         by_weight: dict[Fraction, int] = {}
         for sym, n in counts.items():

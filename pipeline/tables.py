@@ -15,21 +15,25 @@ import pandas as pd
 from hyoka.normalizers.symbols import Symbol
 from hyoka.pipeline.model import (
     Action, Cost, CrossRef, DateMention, Document, Flag, IndicatorValue, Legend, Measure, Note, ScoreSummary, SourceRef,
-    record_dict,
+    SummaryCount, Unmapped, record_dict,
 )
 
 TABLES = (
-    "documents", "measures", "actions", "indicator_values", "score_summaries", "costs", "notes",
-    "cross_references", "legends", "dates", "flags", "failures", "audit_findings",
+    "documents", "measures", "actions", "indicator_values", "score_summaries", "summary_counts", "costs", "notes",
+    "cross_references", "legends", "dates", "flags", "unmapped", "failures", "audit_findings",
 )
 
 # integer columns that may be null (pandas would make them float)
 INT_COLUMNS = {
     "fiscal_year", "period_start", "period_end", "period_years_stated", "target_deadline_fy", "year", "month",
     "day", "era_year", "stated_year", "total_items", "n_circle", "n_double_circle", "n_triangle", "n_square",
-    "n_cross", "n_dash", "src_line_start", "src_line_end", "src_page", "src_table", "src_row", "src_col",
-    "n_measures", "n_actions", "n_indicator_values", "n_score_summaries", "n_notes", "n_flags",
+    "n_cross", "n_dash", "n_black_triangle", "src_line_start", "src_line_end", "src_page", "src_table", "src_row",
+    "src_col", "n_measures", "n_actions", "n_indicator_values", "n_score_summaries", "n_summary_counts", "n_notes",
+    "n_flags", "n_unmapped", "tables_seen", "tables_mapped", "data_rows_seen", "data_rows_mapped", "count", "item_no",
 }
+
+# float columns that may be null in every row of a batch (stored as DOUBLE all the same)
+FLOAT_COLUMNS = {"share"}
 
 SYMBOL_COLUMNS = {
     Symbol.CIRCLE.value: "n_circle",
@@ -38,6 +42,7 @@ SYMBOL_COLUMNS = {
     Symbol.SQUARE.value: "n_square",
     Symbol.CROSS.value: "n_cross",
     Symbol.DASH.value: "n_dash",
+    Symbol.BLACK_TRIANGLE.value: "n_black_triangle",
 }
 
 
@@ -53,7 +58,7 @@ def _rows(doc: Document, records: Iterable, drop: tuple[str, ...] = ()) -> list[
 def _documents(docs: list[Document]) -> list[dict]:
     keep = [f.name for f in dataclasses.fields(Document)
             if f.name not in ("measures", "actions", "indicator_values", "score_summaries", "costs", "notes", "cross_refs",
-                              "legends", "dates", "flags", "errors", "source_rows")]
+                              "legends", "dates", "flags", "unmapped", "errors", "source_rows")]
     rows = []
     for d in docs:
         row = {k: getattr(d, k) for k in keep}
@@ -62,7 +67,9 @@ def _documents(docs: list[Document]) -> list[dict]:
         row["errors"] = [e.message for e in d.errors]
         row.update({
             "n_measures": len(d.measures), "n_actions": len(d.actions), "n_indicator_values": len(d.indicator_values),
-            "n_score_summaries": len(d.score_summaries), "n_notes": len(d.notes), "n_flags": len(d.flags),
+            "n_score_summaries": len(d.score_summaries),
+            "n_summary_counts": sum(len(s.items) for s in d.score_summaries), "n_notes": len(d.notes),
+            "n_flags": len(d.flags), "n_unmapped": len(d.unmapped),
         })
         rows.append(row)
     return rows
@@ -86,12 +93,39 @@ def _measures(doc: Document) -> list[dict]:
 def _scores(doc: Document) -> list[dict]:
     rows = []
     for s in doc.score_summaries:
-        row = {"doc_id": doc.doc_id}
+        row = {"doc_id": doc.doc_id, "key": s.key}
         row.update(record_dict(s))
-        counts = row.pop("counts")
+        counts, items = row.pop("counts"), row.pop("items")
+        # the n_* columns of the symbols hyoka knows, from the items (every label set is in
+        # summary_counts); a summary without items keeps what its `counts` say
+        if items:
+            counts = {}
+            for item in items:
+                if not item.is_total and item.count is not None:
+                    label = item.label or item.label_raw
+                    counts[label] = counts.get(label, 0) + item.count
         for symbol, column in SYMBOL_COLUMNS.items():
             row[column] = counts.get(symbol)
         rows.append(row)
+    return rows
+
+
+SUMMARY_COUNT_COLUMNS = ("summary_key", "item_no", "label_raw", "label", "count_raw", "count", "share_raw", "share",
+                         "is_total")
+
+
+def _summary_counts(doc: Document) -> list[dict]:
+    """One row per label × count of every count summary, in printed order (`item_no`)."""
+    rows = []
+    for s in doc.score_summaries:
+        for i, item in enumerate(s.items):
+            values = record_dict(item)
+            row = {"doc_id": doc.doc_id}
+            row.update({c: values.get(c) for c in SUMMARY_COUNT_COLUMNS})
+            row["summary_key"] = item.summary_key or s.key
+            row["item_no"] = i
+            row.update(item.ref.columns())
+            rows.append(row)
     return rows
 
 
@@ -112,6 +146,8 @@ def build_tables(docs: list[Document], failures: list) -> dict[str, pd.DataFrame
         frame = pd.DataFrame(rows[name]) if rows[name] else pd.DataFrame(columns=_empty_columns(name))
         for column in INT_COLUMNS.intersection(frame.columns):
             frame[column] = frame[column].astype("Int64")  # years and counts stay integers with nulls
+        for column in FLOAT_COLUMNS.intersection(frame.columns):
+            frame[column] = frame[column].astype("float64")
         frames[name] = frame
     return frames
 
@@ -124,12 +160,14 @@ def _table_rows(docs: list[Document], failures: list) -> dict[str, list[dict]]:
         rows["actions"] += _rows(d, d.actions)
         rows["indicator_values"] += _rows(d, d.indicator_values)
         rows["score_summaries"] += _scores(d)
+        rows["summary_counts"] += _summary_counts(d)
         rows["costs"] += _rows(d, d.costs)
         rows["notes"] += _rows(d, d.notes)
         rows["cross_references"] += _rows(d, d.cross_refs)
         rows["legends"] += _legends(d)
         rows["dates"] += _rows(d, d.dates)
         rows["flags"] += _rows(d, d.flags)
+        rows["unmapped"] += _rows(d, d.unmapped)
     rows["failures"] = [dataclasses.asdict(f) for f in failures]
     # audit_findings is filled by the audit stage (pipeline/audit.py), on these tables
     return rows
@@ -149,13 +187,15 @@ def _schema() -> dict[str, list[str]]:
     doc.actions.append(Action(measure_key="", action_no=None, planned=None, done=None, indicator=None, ref=ref))
     doc.indicator_values.append(IndicatorValue(measure_key="", indicator=None, fiscal_year_raw="", row_kind="",
                                                target_raw=None, actual_raw=None, grade_raw=None, ref=ref))
-    doc.score_summaries.append(ScoreSummary(scope="", scope_name=None, raw="", ref=ref))
+    doc.score_summaries.append(ScoreSummary(scope="", scope_name=None, raw="", ref=ref, key="",
+                                            items=[SummaryCount(summary_key="", label_raw="", count_raw=None, ref=ref)]))
     doc.costs.append(Cost(measure_key="", fiscal_year_raw="", ref=ref))
     doc.notes.append(Note(scope="", kind="", text="", raw="", ref=ref))
     doc.cross_refs.append(CrossRef(from_key="", to_id_raw="", relation="", raw="", ref=ref))
     doc.legends.append(Legend(kind="", raw="", ref=ref, items=[("", "")]))
     doc.dates.append(DateMention(raw="", context="", ref=ref))
     doc.flags.append(Flag(field="", raw="", reason="", ref=ref))
+    doc.unmapped.append(Unmapped(kind="", reason="", raw="", ref=ref))
     columns = {name: list(rows[0]) for name, rows in _table_rows([doc], []).items() if rows}
     columns["failures"] = ["source_path", "stage", "reason", "doc_id"]
     return columns
