@@ -586,8 +586,7 @@ def _count_table(ctx: _Ctx, block: Block) -> int:
                         reader="table")
         for r in data:
             if r.cells[1].strip():
-                s.items.append(SummaryCount(summary_key=s.key, label_raw=r.cells[0].strip(), count_raw=r.cells[1].strip(),
-                                            ref=r.cell_ref(1), is_total=is_total_label(r.cells[0])))
+                _add_count(s, r.cells[0].strip(), r.cells[1].strip(), r.cell_ref(1))
         return len(data)
     # across: header = labels; each data row = a label (or a fiscal year) then counts
     labels = [c.strip() for c in header.cells]
@@ -602,9 +601,11 @@ def _count_table(ctx: _Ctx, block: Block) -> int:
             continue
         if re.search(r"(割合|構成比|比率|%|％)", first) and last is not None:
             for c, cell in enumerate(cells, start=1):
-                item = next((i for i in last.items if i.ref == r.cell_ref(c) or i.label_raw == labels[c]), None)
+                item = next((i for i in last.items if i.label_raw == labels[c]), None)
                 if item is not None and cell.strip():
                     item.share_raw = cell.strip()
+                elif is_total_label(labels[c]) and cell.strip():
+                    last.stated_share_raw = f"{labels[c]}: {cell.strip()}"
             n += 1
             continue
         if not all(C.is_count_cell(c) for c in cells if c.strip()):
@@ -614,13 +615,21 @@ def _count_table(ctx: _Ctx, block: Block) -> int:
         s = ctx.summary(scope=scope, raw=r.text, ref=r.ref, reader="table")
         for c, cell in enumerate(cells, start=1):
             if cell.strip():
-                s.items.append(SummaryCount(summary_key=s.key, label_raw=labels[c], count_raw=cell.strip(),
-                                            ref=r.cell_ref(c), is_total=is_total_label(labels[c])))
+                _add_count(s, labels[c], cell.strip(), r.cell_ref(c))
         if year is not None:
             s.scope_name = f"fiscal year {year}"
         last = s
         n += 1
     return n
+
+
+def _add_count(s: ScoreSummary, label: str, cell: str, ref: SourceRef) -> None:
+    """A category's count becomes an item; a 合計/総数 cell is the summary's total (score_summaries.total_items,
+    printed text in total_raw), not one more category."""
+    if is_total_label(label):
+        s.total_items, s.total_raw = C.count_of(cell), f"{label}: {cell}"
+    else:
+        s.items.append(SummaryCount(summary_key=s.key, label_raw=label, count_raw=cell, ref=ref))
 
 
 def _legend_table(ctx: _Ctx, block: Block) -> int:

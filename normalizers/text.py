@@ -16,7 +16,8 @@ CIRCLED: dict[str, int] = {
 }
 
 _CIRCLED_RE = re.compile("[" + "".join(CIRCLED) + "]")
-_WAVE = str.maketrans({"～": "~", "〜": "~", "∼": "~"})
+# ˜ (U+02DC, small tilde): what some PDF fonts (reportlab's HeiseiKakuGo) give back for an ASCII ~
+_WAVE = str.maketrans({"～": "~", "〜": "~", "∼": "~", "˜": "~"})
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff0d\uff70"
 _DASH_IN_NUMBER = re.compile(rf"(?<=\d)[{_DASHES}](?=\d)")
 _DASH_AS_SIGN = re.compile(rf"(?<![\w.])[{_DASHES}](?=\d)")

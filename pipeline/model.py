@@ -228,6 +228,7 @@ class ScoreSummary:
     key: str | None = None  # unique within the document; links summary_counts rows ("S1", "S2" …)
     items: list["SummaryCount"] = field(default_factory=list)  # label × count as printed (any label set)
     stated_share_raw: str | None = None  # 「92.2%」, 「9割以上」 printed for the summary as a whole
+    total_raw: str | None = None  # the total as printed, with its label: 「合 計: 71」
     reader: str | None = None  # "count_line" (symbol line), "table", "prose"
     # do the items cover every category of the total? (a table with its 合計, a symbol line: yes;
     # 「77項目中12項目で上昇」: no — only then must the counts add up to the total)

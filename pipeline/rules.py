@@ -237,7 +237,7 @@ def grade_rule_from_legend(items: list[tuple[str, str]], rule_id: str, source: s
         grade = parse_grade(label)
         if grade is None:
             continue
-        flat = unicodedata.normalize("NFKC", text).replace("〜", "~").replace("～", "~")
+        flat = unicodedata.normalize("NFKC", text.replace("˜", "~")).replace("〜", "~").replace("～", "~")
         lo = hi = None
         lo_inc: bool | None = None
         hi_inc: bool | None = None
