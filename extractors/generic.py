@@ -241,6 +241,7 @@ def _column_headers(block: Block, n_header: int, era: str | None) -> list[Header
     width = block.width
     rows = block.rows[:n_header]
     texts: list[list[str]] = [[""] * width for _ in rows]
+    row_eras: list[str | None] = []
     for ri, r in enumerate(rows):
         last = ""
         row_era = next((header_era(c) for c in r.cells if header_era(c)), None) or era
@@ -253,7 +254,7 @@ def _column_headers(block: Block, n_header: int, era: str | None) -> list[Header
             elif last and below and (value_kind(last) or parse_header(last).upper or parse_header(last, era).year) \
                     and not is_name_label(last):  # 「令和4年度」 spanning 目標 | 実績 | 評価
                 texts[ri][c] = last  # a spanning label over a year row: 「目標値(上段)・実績値(下段)」
-        rows[ri]._era = row_era  # type: ignore[attr-defined]
+        row_eras.append(row_era)
     headers = []
     for c in range(width):
         parts = [texts[ri][c] for ri in range(len(rows)) if texts[ri][c]]
@@ -262,7 +263,7 @@ def _column_headers(block: Block, n_header: int, era: str | None) -> list[Header
         for ri, p in enumerate(texts):
             if not p[c]:
                 continue
-            h = parse_header(p[c], getattr(rows[ri], "_era", era))
+            h = parse_header(p[c], row_eras[ri])
             if h.year is not None and year is None:
                 year, basis, as_of = h.year, h.year_basis, h.as_of
             kind = kind or h.kind
@@ -324,10 +325,10 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
     _infer_unlabelled_targets(value_cols)
     base_hierarchy = [("見出し", None, h) for h in block.headings[-2:]]
     caption = _caption_name(block)
-    names: dict[int, str] = {}
     prev_name: str | None = None
     carry: list[str | None] = [None] * width
     values: dict[tuple[str, int | None, str], IndicatorValue] = {}
+    undated: dict[str, dict[str, str]] = {}  # name → field → a value printed without a year (基準値 beside year columns)
     used_rows = 0
     upper_row: TRow | None = None
     for r in data:
@@ -410,7 +411,7 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
                 for iv in [v for k, v in values.items() if k[0] == name]:
                     if getattr(iv, attr) is None:
                         setattr(iv, attr, cell)
-                _pending_extra(values, name, attr, cell)
+                undated.setdefault(name, {})[attr] = cell
                 got = True
                 continue
             year = c.header.year if c.header.year is not None else (
@@ -427,7 +428,7 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
                 iv.fiscal_year = year
                 iv.fiscal_year_basis = c.header.year_basis if c.header.year is not None else (
                     "document's fiscal year" if year is not None else None)
-                for extra_attr, extra in _EXTRAS.get(name, {}).items():
+                for extra_attr, extra in undated.get(name, {}).items():
                     setattr(iv, extra_attr, extra)
                 values[k] = iv
             else:
@@ -447,7 +448,6 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
         else:
             ctx.doc.unmapped.append(Unmapped(kind="row", reason="a row of an indicator table with no value read",
                                              raw=r.text[:300], ref=r.ref))
-    _EXTRAS.clear()
     # unit printed once per indicator (in the 基準値 cell 「558.7 万人」, or the first row of a block)
     by_name: dict[str, list[IndicatorValue]] = collections.defaultdict(list)
     for iv in values.values():
@@ -487,12 +487,7 @@ def _apply_when_rows(ctx: _Ctx, data: list[TRow], value_cols: list[_Col]) -> lis
     return rest
 
 
-_EXTRAS: dict[str, dict[str, str]] = {}
 _NOTE_LINE = re.compile(r"^\s*(?:[（(]\s*注|注\s*[)）:：]|※|\*)")
-
-
-def _pending_extra(values, name: str, attr: str, cell: str) -> None:
-    _EXTRAS.setdefault(name, {})[attr] = cell
 
 
 _UNIT_IN_NAME = re.compile(r"(?:[(（]\s*(?:単位\s*[:：]?\s*)?(?P<u>[^()（）\d\s]{1,4})\s*[)）]\s*$|単位\s*[:：]\s*(?P<u2>[^\s()（）]{1,4}))")
