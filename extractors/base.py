@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import abc
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Iterator
+from typing import ClassVar
 
-from hyoka.pipeline.model import Document, SourceRef
+# Row and SourceText, the neutral form between backends and layouts, live in the model so the
+# pipeline can hold them without importing extractors; re-exported here for backends and layouts.
+from hyoka.pipeline.model import Document, Row, SourceRef, SourceText  # noqa: F401
 
 
 class ExtractionError(Exception):
@@ -31,66 +32,6 @@ class ExtractionError(Exception):
 
     def __init__(self, reason: str) -> None:
         super().__init__(" ".join(str(reason).split()))
-
-
-@dataclass(frozen=True)
-class Row:
-    """A paragraph (one cell) or a logical table row, with where it came from."""
-
-    cells: tuple[str, ...]
-    ref: SourceRef
-    cell_refs: tuple[SourceRef, ...] | None = None  # per cell, where the backend knows them
-    is_table: bool = False
-
-    @property
-    def text(self) -> str:
-        """The row's cells joined with tabs, as the text renderings print it."""
-        return "\t".join(self.cells)
-
-    @property
-    def filled(self) -> list[tuple[int, str]]:
-        """(column, text) of the non-empty cells."""
-        return [(i, c.strip()) for i, c in enumerate(self.cells) if c.strip()]
-
-    def cell_ref(self, col: int) -> SourceRef:
-        if self.cell_refs and col < len(self.cell_refs):
-            return self.cell_refs[col]
-        return self.ref
-
-    def is_blank(self) -> bool:
-        return not any(c.strip() for c in self.cells)
-
-
-@dataclass
-class SourceText:
-    """A file's content in reading order, independent of its format."""
-
-    path: Path
-    format: str
-    rows: list[Row]
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def file(self) -> str:
-        return self.path.name
-
-    def full_text(self) -> str:
-        return "\n".join(r.text for r in self.rows)
-
-    def nonblank(self) -> Iterator[tuple[int, Row]]:
-        for i, row in enumerate(self.rows):
-            if not row.is_blank():
-                yield i, row
-
-    def head(self, n_chars: int = 3000) -> str:
-        """The beginning of the text, for layout detection."""
-        out, size = [], 0
-        for row in self.rows:
-            out.append(row.text)
-            size += len(row.text) + 1
-            if size >= n_chars:
-                break
-        return "\n".join(out)
 
 
 class FormatBackend(abc.ABC):

@@ -15,7 +15,8 @@ import dataclasses
 import enum
 import functools
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Iterator
 
 
 class Status(str, enum.Enum):
@@ -99,6 +100,69 @@ class SourceRef:
             "src_bbox": None if self.bbox is None else ",".join(f"{v:.1f}" for v in self.bbox),
             "src": self.label(),
         }
+
+
+# ---- the neutral form between format backends and layouts (extractors/base.py) ----
+
+@dataclass(frozen=True)
+class Row:
+    """A paragraph (one cell) or a logical table row, with where it came from."""
+
+    cells: tuple[str, ...]
+    ref: SourceRef
+    cell_refs: tuple[SourceRef, ...] | None = None  # per cell, where the backend knows them
+    is_table: bool = False
+
+    @property
+    def text(self) -> str:
+        """The row's cells joined with tabs, as the text renderings print it."""
+        return "\t".join(self.cells)
+
+    @property
+    def filled(self) -> list[tuple[int, str]]:
+        """(column, text) of the non-empty cells."""
+        return [(i, c.strip()) for i, c in enumerate(self.cells) if c.strip()]
+
+    def cell_ref(self, col: int) -> SourceRef:
+        if self.cell_refs and col < len(self.cell_refs):
+            return self.cell_refs[col]
+        return self.ref
+
+    def is_blank(self) -> bool:
+        return not any(c.strip() for c in self.cells)
+
+
+@dataclass
+class SourceText:
+    """A file's content in reading order, independent of its format."""
+
+    path: Path
+    format: str
+    rows: list[Row]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def file(self) -> str:
+        return self.path.name
+
+    def full_text(self) -> str:
+        return "\n".join(r.text for r in self.rows)
+
+    def nonblank(self) -> Iterator[tuple[int, Row]]:
+        for i, row in enumerate(self.rows):
+            if not row.is_blank():
+                yield i, row
+
+    def head(self, n_chars: int = 3000) -> str:
+        """The beginning of the text, for layout detection."""
+        out, size = [], 0
+        for row in self.rows:
+            out.append(row.text)
+            size += len(row.text) + 1
+            if size >= n_chars:
+                break
+        return "\n".join(out)
+
 
 
 @dataclass
@@ -376,9 +440,8 @@ class Document:
     tables_mapped: int | None = None
     data_rows_seen: int | None = None
     data_rows_mapped: int | None = None
-    # the extracted rows (extractors.base.Row), for stages that scan all printed text;
-    # not written to the store
-    source_rows: list[Any] = field(default_factory=list, repr=False)
+    # the extracted rows, for stages that scan all printed text; not written to the store
+    source_rows: list[Row] = field(default_factory=list, repr=False)
 
     def measure(self, key: str) -> Measure | None:
         return next((m for m in self.measures if m.key == key), None)
