@@ -774,6 +774,11 @@ def _legend_in_line(ctx: _Ctx, row: Row, line: str) -> None:
             ctx.doc.legends.append(Legend(kind=kind or L.legend_kind(items), raw=line[:2000], ref=row.ref,
                                           items=[(i.label, i.text) for i in items], item_refs=[row.ref] * len(items)))
             return
+    # a scale named but not spelled out (「4段階で評価」「ABCDの段階評価」): kept as a legend of kind
+    # "scale" — it says which labels exist, never a rule the audit could apply
+    if items := L.declared_scale(line):
+        ctx.doc.legends.append(Legend(kind="scale", raw=line[:2000], ref=row.ref,
+                                      items=[(i.label, i.text) for i in items], item_refs=[row.ref] * len(items)))
 
 
 def _sentences(line: str) -> list[tuple[str, int]]:

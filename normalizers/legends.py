@@ -8,7 +8,8 @@ items with their spans, or nothing:
   「a 目標値に… b 目標値の… c 初期値…」 (labels in alphabetical order);
 - `quoted_scale`: 「「順調」,「概ね順調」,「やや遅れ」,「遅れ」の4段階」;
 - `quoted_symbols`: 「「⇧」は目標値を上回ることが望ましい指標、「⇩」は…」;
-- `marker_legend`: 「< ・取組 ◆成果 >」.
+- `marker_legend`: 「< ・取組 ◆成果 >」;
+- `declared_scale`: a scale named but not spelled out — 「ABCDの段階評価」「4段階で評価します」.
 
 `legend_kind` says what the items define: points per label, bands of a ratio, or words.
 """
@@ -29,6 +30,14 @@ _POINTS = re.compile(r"(?P<label>.{1,30}?)\s*(?P<points>[-−▲]?\d+(?:\.\d+)?)
 _NUMBERED = re.compile(r"(?:[(（]\s*\d\s*[)）]|[①-⑩])\s*(?P<label>[^=＝:：()（）\s]{1,12})\s*[=＝:：]\s*(?P<text>[^(（①-⑩]+)")
 _QUOTED_SCALE = re.compile(r"((?:「[^」]{1,12}」\s*[,，、・]?\s*){2,})の\s*(?P<n>\d+)\s*段階")
 _QUOTED_SYMBOL = re.compile(rf"「(?P<label>[{SYMBOLS}]|[^」]{{1,3}})」\s*は\s*(?P<text>[^、。「]+)")
+_GRADE_ORDER = "SABCDE"
+# 「ABCDの段階評価」「A・B・C・Dの4段階」「S～Dの5段階」: the grade letters, then 段階
+_LETTER_SCALE = re.compile(r"(?<![A-Za-z])(?P<letters>[SA-E][+＋]?(?:\s*[,，、・]?\s*[SA-E][+＋]?){1,5})"
+                           r"\s*の\s*(?:(?P<n>\d+)\s*)?段階")
+# 「4段階で評価します」「3段階評価」「4段階の区分で評価」: a scale whose names are not printed here
+_RANGE_SCALE = re.compile(r"(?<![A-Za-z])(?P<a>[SA-E])\s*[~～〜\-－]\s*(?P<b>[A-E])\s*の\s*(?P<n>\d+)\s*段階")
+_BARE_SCALE = re.compile(r"(?P<n>[2-9２-９二三四五六七八九])\s*段階\s*(?:の\s*区分\s*)?(?:で|に|の)?\s*"
+                         r"(?:評価|判定|区分|で評価)")
 _MARKERS = re.compile(rf"[<＜〈]\s*((?:[{SYMBOLS}・]\s*[^\s<>＜＞〈〉{SYMBOLS}・]{{1,10}}\s*){{2,}})[>＞〉]")
 
 
@@ -94,6 +103,27 @@ def quoted_scale(text: str) -> list[Item]:
         return []
     labels = re.findall(r"「([^」]+)」", m.group(1))
     return [Item(label, f"{m.group('n')}段階の{i + 1}", m.start(), m.end()) for i, label in enumerate(labels)]
+
+
+def declared_scale(text: str) -> list[Item]:
+    """A scale the text names without spelling it out; [] when there is none.
+
+    「ABCDの段階評価」 → items A, B, C, D (texts say which step); 「4段階で評価します」 → one item
+    with no label and the phrase as printed (the number of steps is all that is printed).
+    """
+    if m := _LETTER_SCALE.search(text):
+        letters = re.findall(r"[SA-E][+＋]?", m.group("letters"))
+        n = m.group("n")
+        order = [_GRADE_ORDER.index(x[0]) for x in letters]
+        if len(letters) >= 2 and (n is None or int(n) == len(letters)) and order == sorted(order):
+            return [Item(label, f"{len(letters)}段階の{i + 1}", m.start(), m.end()) for i, label in enumerate(letters)]
+    if (m := _RANGE_SCALE.search(text)) and _GRADE_ORDER.index(m.group("a")) < _GRADE_ORDER.index(m.group("b")):
+        letters = _GRADE_ORDER[_GRADE_ORDER.index(m.group("a")):_GRADE_ORDER.index(m.group("b")) + 1]
+        if len(letters) == int(m.group("n")):  # 「S～Dの5段階」: S A B C D
+            return [Item(label, f"{len(letters)}段階の{i + 1}", m.start(), m.end()) for i, label in enumerate(letters)]
+    if m := _BARE_SCALE.search(text):
+        return [Item("", m.group(0).strip(), m.start(), m.end())]
+    return []
 
 
 def quoted_symbols(text: str) -> list[Item]:

@@ -233,3 +233,25 @@ def test_key_value_table_and_a_year_spanning_its_value_kinds():
     assert one(d, "合計", 2023).is_total
     v = one(d, "宿泊者数", 2022)
     assert (v.target_raw, v.target, v.actual_raw, v.actual) == ("未確定", None, "―", None)
+
+
+@pytest.mark.parametrize("name, labels, text", [
+    # 「ABCDの段階評価を行う」: the grades are named, their meanings are not printed
+    ("shiga_chusho_kasseika_kensho_2019.md", ["A", "B", "C", "D"], "4段階の1"),
+    # 「各施策の達成率を点数化し、4段階で評価します」: only the number of steps is printed
+    ("atsugi_shisaku_hyoka_2023.md", [""], "4段階で評価"),
+])
+def test_a_scale_named_but_not_spelled_out_is_kept_as_a_scale_legend(name, labels, text):
+    d = doc(name)
+    scale = next(l for l in d.legends if l.kind == "scale")
+    assert [i[0] for i in scale.items] == labels and scale.items[0][1] == text
+
+
+def test_declared_scale_phrases():
+    from hyoka.normalizers.legends import declared_scale
+
+    assert [i.label for i in declared_scale("S～Dの5段階で評価")] == ["S", "A", "B", "C", "D"]
+    assert [i.label for i in declared_scale("A・B・Cの3段階")] == ["A", "B", "C"]
+    assert declared_scale("ABCの4段階") == []  # three letters are not four steps
+    assert declared_scale("第3段階の計画") == []  # a phase, not a scale
+    assert declared_scale("BAの段階") == []  # not in grade order
