@@ -34,6 +34,7 @@ from hyoka.normalizers.headers import (
 )
 from hyoka.normalizers.numbers import parse_number
 from hyoka.normalizers.places import find_municipality
+from hyoka.normalizers.symbols import parse_count_line
 from hyoka.pipeline.model import (
     DocError, Document, Flag, IndicatorValue, Legend, Measure, Note, ScoreSummary, SourceRef, SummaryCount, Unmapped,
 )
@@ -654,10 +655,14 @@ def _legend_table(ctx: _Ctx, block: Block) -> int:
 
 
 def _finish_legend(ctx: _Ctx, block: Block, items, refs, head: str) -> bool:
-    header_says = bool(re.search(r"(区分|基準|説明|判定|方向性|凡例|見方|意味|定義|評価)", head))
+    # 評価区分, 評価基準, 評価の視点, 方向性の説明 … — a bare 評価 (「評価・課題」) is a column of findings
+    header_says = bool(re.search(r"(区分|基準|説明|判定|方向性|凡例|見方|意味|定義|視点|評価(?!・|結果|課題|内容))", head))
     graded = all(_grade_label(a) for a, _b in items)
     long_texts = sum(len(b) for _a, b in items) / max(1, len(items)) >= 10
-    if len(items) < 2 or not (graded or (header_says and long_texts)):
+    # a scale has a few short labels (現状維持, 拡大拡充, 順調 …); a list of 取組 with long names and
+    # an 評価 column is a table of measures, not a legend
+    short_labels = sum(len(a) for a, _b in items) / max(1, len(items)) <= 20 and len(items) <= 15
+    if len(items) < 2 or not (graded or (header_says and long_texts and short_labels)):
         return False
     kind = L.legend_kind([L.Item(a, b) for a, b in items])
     ctx.doc.legends.append(Legend(kind=kind, raw=_block_text(block)[:2000], ref=block.ref, items=items,
@@ -729,6 +734,15 @@ def _read_prose(ctx: _Ctx, prose: list[tuple[int, Row]]) -> None:
         line = plain(row.text.replace("\t", " "))
         if not line:
             continue
+        # a symbol-count line 「41施策中 ○30 △1 □7 ×1 ◎2 -0 → 85 (76) 点 / 100点」: left as a line; the
+        # normalize stage reads its total, counts and stated score, and the audit recomputes it
+        count_line = parse_count_line(line)
+        if count_line and len(count_line.pieces) >= 2 and not count_line.unknown:
+            flush_group()
+            flush_legend(legend_run)
+            flush_legend(points_run, "points_bands")
+            ctx.summary(scope=_scope_before(prose, row), raw=line, ref=row.ref, reader="count_line")
+            continue
         # legends, one item per line
         item = L.legend_line(line) if len(line) <= 200 else None
         if item is not None and not C.count_phrases(line):
@@ -737,7 +751,7 @@ def _read_prose(ctx: _Ctx, prose: list[tuple[int, Row]]) -> None:
             flush_legend(legend_run)
         single_points = re.fullmatch(r"\s*(?:[-*・]\s*)?(?P<label>[^\s].{0,24}?)\s+(?P<p>[-−▲]?\d+(?:\.\d+)?)\s*(?:点|ポイント)\s*",
                                      line)
-        if single_points and item is None:
+        if single_points and item is None and L.could_be_label(single_points.group("label")):
             points_run.append((row, L.Item(single_points.group("label"), single_points.group("p") + "ポイント")))
         else:
             flush_legend(points_run, "points_bands")

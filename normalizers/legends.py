@@ -144,7 +144,15 @@ def points_items(text: str) -> list[Item]:
     """「◎5点 〇2点 △0点 ▲-1点」 → one item per label; [] unless at least two."""
     items = [Item(m.group("label").strip(" 、,・"), f"{m.group('points')}{text[m.end('points'):m.end()].strip()}",
                   m.start(), m.end()) for m in _POINTS.finditer(text)]
+    if not all(could_be_label(i.label) for i in items):
+        return []
     return items if len(items) >= 2 else []
+
+
+def could_be_label(label: str) -> bool:
+    """Whether a text before 「N点」 can be a legend label: 「100点 ÷ 41施策 ≒」 is arithmetic, 「1」 a number
+    and 「30施策中 ○23 △1 →」 a count line, none of them a label."""
+    return not (re.fullmatch(r"[\d.,\s]*", label) or re.search(r"[÷≒=＝+＋→]|\d+\s*(?:施策|事業|項目|指標)\s*中", label))
 
 
 def legend_kind(items: list[Item]) -> str:

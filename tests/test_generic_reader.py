@@ -255,3 +255,27 @@ def test_declared_scale_phrases():
     assert declared_scale("ABCの4段階") == []  # three letters are not four steps
     assert declared_scale("第3段階の計画") == []  # a phase, not a scale
     assert declared_scale("BAの段階") == []  # not in grade order
+
+
+def test_symbol_count_lines_and_no_arithmetic_legends_when_no_layout_claims_the_report(monkeypatch):
+    """武蔵野市 第二期 まとめ read as an unknown layout: its six 「N施策中 ○ △ □ × ◎ -」 lines are
+    count summaries with their stated scores (read from sample_docs/musashino_2ki_progress_summary.txt),
+    and 「100点 ÷ 41施策 ≒ 2.44点」 is not mistaken for a points legend."""
+    from hyoka import extractors
+    from hyoka.pipeline.ingest import ingest
+
+    monkeypatch.setattr(extractors, "detect_layout", lambda text: None)
+    result = ingest([Path(__file__).parent.parent / "sample_docs" / "musashino_2ki_progress_summary.txt"])
+    d = result.documents[0]
+    assert d.layout == "generic"
+    lines = [(s.total_items, s.counts, s.stated_score) for s in d.score_summaries]
+    assert lines[2:] == [
+        (30, {"○": 23, "△": 1, "□": 5, "×": 0, "◎": 0, "-": 1}, 84.0),
+        (36, {"○": 25, "△": 3, "□": 4, "×": 1, "◎": 3, "-": 0}, 87.0),
+        (11, {"○": 7, "△": 0, "□": 3, "×": 1, "◎": 0, "-": 0}, 73.0),
+        (20, {"○": 18, "△": 0, "□": 2, "×": 0, "◎": 0, "-": 0}, 93.0),
+    ]
+    assert lines[0] == (41, {"○": 30, "△": 1, "□": 7, "×": 1, "◎": 2, "-": 0}, 85.0)
+    assert not [l for l in d.legends if l.kind in ("points", "points_bands")]
+    findings = result.tables()["audit_findings"]
+    assert set(findings[findings.check == "counts_sum"].status) == {"consistent"}
