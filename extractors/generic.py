@@ -23,7 +23,8 @@ import collections
 import re
 from dataclasses import dataclass, field
 
-from hyoka.extractors._common import plain
+from hyoka.extractors import _sheets as S
+from hyoka.extractors._common import labelled_cells, plain
 from hyoka.extractors._grid import Block, TRow, blocks
 from hyoka.extractors.base import LayoutExtractor, Row, SourceText
 from hyoka.normalizers import counts as C
@@ -224,11 +225,43 @@ def _header_rows(block: Block, era: str | None) -> int:
 
 def _read_block(ctx: _Ctx, block: Block) -> int:
     """Read one table; returns the number of rows it gave (0: not recognised)."""
-    for reader in (_legend_table, _indicator_table, _count_table):
+    for reader in (_action_table, _legend_table, _indicator_table, _count_table):
         n = reader(ctx, block)
         if n:
             return n
     return 0
+
+
+def _action_table(ctx: _Ctx, block: Block) -> int:
+    """A 取組 table: an evaluation sheet (予定/実施 labels down a column, one sheet per 施策) or a
+    取組 list (予定/実施 columns across a header row); see extractors/_sheets.py."""
+    rows = [_as_row(r) for r in block.rows]
+    hierarchy = [("見出し", None, h) for h in block.headings[-1:]]
+    for i, r in enumerate(block.rows[:3]):
+        cols = S.list_columns(r.cells)
+        if cols is None:
+            continue
+        n = sum(S.read_list_row(t.cells, cols, row, ctx.doc, hierarchy) is not None
+                for t, row in zip(block.rows[i + 1:], rows[i + 1:]) if not t.inner)
+        if n:
+            return n
+    if not S.has_actions(rows):
+        return 0
+    n = 0
+    for sheet in S.split_sheets(rows):
+        def key(head: dict[str, str]) -> str:
+            name, no = head.get("measure_name"), head.get("measure_no")
+            return name or (f"施策{no}" if no else None) or block.caption or "取組"
+        if S.read_sheet(sheet, ctx.doc, measure_key=key) is not None:
+            n += sum(1 for row in sheet if any(f in ("planned", "done") for f, *_ in labelled_cells(row)))
+    return n
+
+
+def _as_row(trow: TRow) -> Row:
+    """A block row as a model Row with its split cells (a Markdown row arrives as one cell)."""
+    row = trow.row
+    refs = row.cell_refs if row.cell_refs and len(row.cell_refs) == len(trow.cells) else None
+    return Row(cells=tuple(trow.cells), ref=row.ref, cell_refs=refs, is_table=True)
 
 
 @dataclass

@@ -279,3 +279,34 @@ def test_symbol_count_lines_and_no_arithmetic_legends_when_no_layout_claims_the_
     assert not [l for l in d.legends if l.kind in ("points", "points_bands")]
     findings = result.tables()["audit_findings"]
     assert set(findings[findings.check == "counts_sum"].status) == {"consistent"}
+
+
+def test_evaluation_sheets_read_by_their_labels_when_no_layout_claims_them(monkeypatch):
+    """武蔵野市 管理・評価シート read as an unknown layout gives what its own layout gives: 20 施策,
+    52 取組 (予定/実施) and the same 方向性 — on the text, DOCX and PDF (values read from the sheets)."""
+    from hyoka import extractors
+
+    seeds = Path(__file__).parent.parent / "sample_docs"
+    monkeypatch.setattr(extractors, "detect_layout", lambda text: None)
+    for suffix in ("txt", "docx", "pdf"):
+        d = read_document(seeds / f"musashino_3ki_evaluation_sheets_r7.{suffix}")
+        assert (d.layout, len(d.measures), len(d.actions)) == ("generic", 20, 52), suffix
+        first = d.measures[0]
+        assert (first.name, first.id_raw, first.direction_raw) == ("個性豊かなまちの魅力の醸成・発信", "1", "拡充")
+        assert first.hierarchy == [("方針", "1", "武蔵野市の魅力や価値を高める産業振興")]
+        a = d.actions[1]
+        assert a.action_no == "2" and a.planned.startswith("令和7年度から新たな寄附受付サイトの運用を開始し")
+        assert a.done.startswith("令和7年5月に「楽天ふるさと納税」")
+        directions = [m.direction_raw for m in d.measures]
+        assert (directions.count("拡充"), directions.count("継続")) == (3, 17)
+
+
+def test_action_list_with_its_columns_in_any_order():
+    d = read_document(Path(__file__).parent / "fixtures" / "action_list.md")
+    assert [m.name for m in d.measures] == ["1-1 創業セミナーの開催", "1-2 空き店舗活用補助", "1-3 創業相談窓口"]
+    m = d.measures[1]
+    assert (m.id_raw, m.departments_raw, m.direction_raw, m.indicator_raw) == ("1-2", "産業振興課、商工会", "見直し", "交付 10件")
+    a = d.actions[1]
+    assert (a.planned, a.done, a.indicator) == ("補助 10件", "申請 4件、交付 3件", "交付 10件")
+    assert d.actions[2].indicator is None and d.measures[2].direction == "拡充"
+    assert d.measures[0].hierarchy == [("見出し", None, "1 創業支援")]
