@@ -34,6 +34,7 @@ from hyoka.normalizers.headers import (
     KIND_COLUMN_LABELS, Header, header_era, is_name_label, is_total_label, key, parse_header, value_kind,
 )
 from hyoka.normalizers.numbers import parse_number
+from hyoka.normalizers.labels import canonical_label, split_indicator
 from hyoka.normalizers.places import find_municipality
 from hyoka.normalizers.symbols import parse_count_line
 from hyoka.pipeline.model import (
@@ -350,7 +351,12 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
     if not years_in_cols and not kind_cols and not any(c.header.kind in ("target", "actual") for c in value_cols):
         return 0
     unit_col = next((c.index for c in cols if c.role == "unit"), None)
-    label_cols = [c.index for c in cols if c.role == "label"]
+    field_cols = _measure_field_columns(cols)
+    label_cols = [c.index for c in cols if c.role == "label" and c.index not in field_cols]
+    # the rightmost column headed by a name label (実施事業 right of 方向性 | 個別施策) names the row;
+    # label columns left of it are levels of the hierarchy, named by their headers
+    name_col = next((c.index for c in reversed(cols) if c.index in label_cols and is_name_label(c.header.raw)), None)
+    level_names = {c.index: (c.header.raw or "区分").split("\n")[0][:20] for c in cols}
     stacked = next(((c.header.upper, c.header.lower) for c in value_cols if c.header.upper and c.header.lower), None)
     if stacked:
         ctx.doc.legends.append(Legend(kind="layout", raw=next(c.header.raw for c in value_cols if c.header.upper),
@@ -365,7 +371,7 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
     undated: dict[str, dict[str, str]] = {}  # name → field → a value printed without a year (基準値 beside year columns)
     used_rows = 0
     upper_row: TRow | None = None
-    for r in data:
+    for ri, r in enumerate(data):
         if r.inner:
             if _NOTE_LINE.match(r.cells[0]):
                 ctx.doc.notes.append(Note(scope=prev_name or "計画全体", kind="table_note", text=r.cells[0].strip(),
@@ -379,6 +385,17 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
         row_kind = next((value_kind(r.cells[c.index]) for c in kind_cols if value_kind(r.cells[c.index])), None)
         has_values = any(r.cells[c.index].strip() for c in value_cols)
         if not has_values and not row_kind:
+            if len(text_labels) >= 2 and _starts_another_table(data[ri:]):
+                # a header of another table printed right below (a legend 「評価指標 | 詳細」 after the
+                # data): the rest is read as a table of its own, not as group labels of this one
+                width_used = max((c for t in data[ri:] for c, _x in t.filled()), default=0) + 1
+                rest = Block(rows=[TRow(cells=list(t.cells[:width_used]), row=t.row, header=t.header, inner=t.inner)
+                                   for t in data[ri:]],
+                             headings=block.headings, markdown=block.markdown, table_id=block.table_id)
+                if not _read_block(ctx, rest):
+                    ctx.doc.unmapped.append(Unmapped(kind="table", reason=_why_unmapped(rest),
+                                                     raw=_block_text(rest)[:300], ref=rest.ref))
+                break
             if text_labels:  # a group label row (「財源」) — a hierarchy level for the rows below
                 for c, t in text_labels:
                     carry[c] = t
@@ -405,22 +422,28 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
             if text_labels:
                 for c, t in text_labels:
                     carry[c] = t
+                name_at = name_col if name_col is not None and r.cells[name_col].strip() else text_labels[-1][0]
                 for c in label_cols:
-                    if c > text_labels[-1][0]:
+                    if c > name_at:
                         carry[c] = None
-                name = text_labels[-1][1]
+                name = r.cells[name_at].strip()
             elif prev_name and (kind_cols or row_kind):
                 name = prev_name  # 目標値/実績値/達成率 rows under one name
             else:
                 name = caption or prev_name or "(名称なし)"
             prev_name = name
-        hierarchy = base_hierarchy + [("区分", None, t) for c, t in enumerate(carry)
-                                      if t and c in label_cols and t != name and c < (text_labels[-1][0] if text_labels else width)]
+        name_at = name_col if name_col is not None and r.cells[name_col].strip() else (
+            text_labels[-1][0] if text_labels else width)
+        hierarchy = base_hierarchy + [(level_names.get(c, "区分") if name_col is not None else "区分", None, t)
+                                      for c, t in enumerate(carry) if t and c in label_cols and t != name and c < name_at]
         unit = r.cells[unit_col].strip() if unit_col is not None and r.cells[unit_col].strip() else None
         code = next((t for c, t in labels if _cell_is_number(t) and re.fullmatch(r"[0-9０-９\-]+", t)), None)
         measure = ctx.measure(name, r.ref, hierarchy, "indicator")
         if code and not measure.id_raw:
             measure.id_raw = code
+        for c, attr in field_cols.items():
+            if r.cells[c].strip() and getattr(measure, attr) is None:
+                setattr(measure, attr, " ".join(r.cells[c].split()))
         is_total = bool(text_labels) and is_total_label(text_labels[-1][1])
         got = False
         for c in value_cols:
@@ -491,8 +514,41 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
             or _unit_in_name(block.caption or "")
         for iv in ivs:
             iv.unit_raw = iv.unit_raw or unit
+    # 「創業塾(参加者数) P.33」: the measure is 創業塾, the indicator 参加者数
+    for iv in values.values():
+        measure_name, indicator = split_indicator(iv.indicator or "")
+        if indicator:
+            iv.indicator = indicator
+            if (m := ctx.doc.measure(iv.measure_key)) is not None:
+                m.name = measure_name
     ctx.doc.indicator_values.extend(values.values())
     return used_rows
+
+
+# label columns that describe the row's measure rather than name it (canonical_label → Measure field)
+_MEASURE_FIELDS = {"departments": "departments_raw", "partners": "partners_raw", "target_text": "target_raw",
+                   "assessment": "status_raw", "direction": "direction_raw", "indicator": "indicator_raw"}
+
+
+def _measure_field_columns(cols: list[_Col]) -> dict[int, str]:
+    """Label columns whose header names a field of the measure (実施主体, 目標とする姿, 実施状況・課題 …),
+    right of the name column — left of it, 方向性 is a level of the hierarchy, not a direction."""
+    names = [c.index for c in cols if c.role == "label" and is_name_label(c.header.raw)]
+    first_name = names[-1] if names else -1
+    out = {}
+    for c in cols:
+        field = canonical_label(c.header.raw) if c.role == "label" and c.header.raw else None
+        if field in _MEASURE_FIELDS and c.index > first_name and not is_name_label(c.header.raw):
+            out[c.index] = _MEASURE_FIELDS[field]
+    labels_left = [c for c in cols if c.role == "label" and c.index not in out]
+    return out if labels_left else {}
+
+
+def _starts_another_table(rows: list[TRow]) -> bool:
+    """A row of two or more labels without values, then rows that read as a legend or a 取組 list."""
+    rest = [r for r in rows[1:] if not r.inner]
+    return len(rest) >= 2 and (all(_legend_row(r) for r in rest[:3]) and any(_grade_label(r.cells[0]) for r in rest[:3])
+                               or S.list_columns(rows[0].cells) is not None)
 
 
 _WHEN_LABELS = ("時点", "年度", "時期", "基準年", "基準年度", "年次", "測定時点", "調査時点", "把握時点")

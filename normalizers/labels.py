@@ -83,3 +83,21 @@ def label_prefix(text: str, field: str) -> str | None:
             if not rest or rest[0] in " \u3000:：\n":
                 return rest.lstrip(" \u3000:：\n")
     return None
+
+
+# 「事業承継セミナー(参加者数) P.33」「創業塾【新規事業】(参加者数)」: a 事業 with what is counted for it
+_NAMED_INDICATOR = re.compile(
+    r"^(?P<name>.+?)\s*(?P<mark>【[^】]+】)?\s*[(（](?P<indicator>[^()（）]{1,20})[)）]\s*(?P<page>P\.?\s*\d+)?$")
+_QUANTITY_WORD = re.compile(r"(?:数|率|額|量|割合|件数|人数|者数|回数|時間|面積|高|金額)$")
+
+
+def split_indicator(text: str) -> tuple[str, str | None]:
+    """「事業承継セミナー(参加者数) P.33」 → ("事業承継セミナー", "参加者数"); a parenthesis that is not a
+    quantity (a unit 「(千人)」, a note 「(再掲)」), or one after a quantity (「入込客数(延べ人数)」),
+    stays in the name: → (text, None)."""
+    m = _NAMED_INDICATOR.match(text.strip())
+    # 「観光地点等入込客数(延べ人数)」 is an indicator already, qualified: the name before the
+    # parenthesis must not itself be a quantity
+    if m is None or not _QUANTITY_WORD.search(m.group("indicator").strip()) or _QUANTITY_WORD.search(m.group("name")):
+        return text.strip(), None
+    return m.group("name").strip(), m.group("indicator").strip()

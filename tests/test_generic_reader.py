@@ -310,3 +310,34 @@ def test_action_list_with_its_columns_in_any_order():
     assert (a.planned, a.done, a.indicator) == ("補助 10件", "申請 4件、交付 3件", "交付 10件")
     assert d.actions[2].indicator is None and d.measures[2].direction == "拡充"
     assert d.measures[0].hierarchy == [("見出し", None, "1 創業支援")]
+
+
+@pytest.mark.parametrize("suffix", ["txt", "docx", "pdf"])
+def test_akiruno_table_read_by_its_labels_gives_what_its_layout_gives(monkeypatch, suffix):
+    """あきる野市 進捗状況まとめ as an unknown layout: 実施事業 names the row (right of 方向性 | 個別施策,
+    which become the hierarchy), 実施主体 / 目標とする姿 / 実施状況・課題 describe the measure,
+    「事業承継セミナー(参加者数) P.33」 is 事業承継セミナー counting 参加者数, and the 評価指標 table
+    printed right below the data is read as the S–C legend."""
+    from hyoka import extractors
+
+    path = Path(__file__).parent.parent / "sample_docs" / f"akiruno_progress_summary_r7.{suffix}"
+    own = read_document(path)
+    monkeypatch.setattr(extractors, "detect_layout", lambda text: None)
+    generic = read_document(path)
+
+    def values(d):
+        names = {m.key: m.name for m in d.measures}
+        return sorted((names[v.measure_key], v.indicator, v.fiscal_year, v.target, v.actual, v.grade)
+                      for v in d.indicator_values)
+
+    assert generic.layout == "generic" and len(generic.measures) == 14
+    assert values(generic) == values(own)
+    m = generic.measures[0]
+    assert (m.name, m.departments_raw) == ("事業承継セミナー", "Bi@Sta")
+    assert m.hierarchy == [("方向性", None, "地域経済循環の担い手となる事業者の育成"), ("個別施策", None, "事業承継の促進")]
+    assert m.status_raw.startswith("ミニセミナーと事業承継セミナーを実施している")
+    # read by hand: 令和7年度 事業承継セミナー 年間目標 45人, 実績 17人, 評価 C
+    v = next(v for v in generic.indicator_values if v.fiscal_year == 2025 and v.measure_key == m.key)
+    assert (v.indicator, v.target_raw, v.actual_raw, v.grade_raw) == ("参加者数", "45人", "17人", "C")
+    legend = next(l for l in generic.legends if l.kind == "grade_bands")
+    assert [label for label, _text in legend.items] == ["S", "A", "B", "C"]
