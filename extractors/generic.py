@@ -79,6 +79,16 @@ class _Ctx:
     era: str | None  # the era bare years are in (the one the document names most)
     n_summaries: int = 0
     measures: dict[str, Measure] = field(default_factory=dict)
+    _one_cell_lines: list[tuple[int, str]] | None = None  # (row index, text) of one-cell rows, built once
+    _row_index: dict[int, int] | None = None  # id(row) → its index in text.rows
+
+    def lines_before(self, row: Row) -> set[str]:
+        """The one-cell lines printed before `row` (title, 資料番号 …)."""
+        if self._row_index is None:
+            self._row_index = {id(r): i for i, r in enumerate(self.text.rows)}
+            self._one_cell_lines = [(i, r.filled[0][1].strip()) for i, r in enumerate(self.text.rows) if len(r.filled) == 1]
+        at = self._row_index.get(id(row), 0)
+        return {t for i, t in self._one_cell_lines or [] if i < at}
 
     def measure(self, name: str, ref: SourceRef, hierarchy: list[tuple[str, str | None, str]], kind: str) -> Measure:
         k = f"{kind}:{name}"
@@ -371,14 +381,26 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
     undated: dict[str, dict[str, str]] = {}  # name → field → a value printed without a year (基準値 beside year columns)
     used_rows = 0
     upper_row: TRow | None = None
+    header_keys = {_filled_key(h) for h in block.rows[:n_header]}
+    above = _lines_above(ctx, block)
     for ri, r in enumerate(data):
+        if r.filled() and _filled_key(r) in header_keys:
+            continue  # the header printed again (a page break in a paged rendering): a header, not data
         if r.inner:
-            if _NOTE_LINE.match(r.cells[0]):
-                ctx.doc.notes.append(Note(scope=prev_name or "計画全体", kind="table_note", text=r.cells[0].strip(),
-                                          raw=r.cells[0], ref=r.ref))
-            else:
+            line = r.cells[0].strip()
+            if m := _NOTE_LINE.match(line):
+                ctx.doc.notes.append(Note(scope=prev_name or "計画全体", kind="table_note",
+                                          text=line[m.end():].strip() or line, raw=line, ref=r.ref,
+                                          item_label=m.group(0).strip() or None))
+            elif line in above:
+                ctx.doc.unmapped.append(Unmapped(kind="line", reason="inside an indicator table: repeats a line "
+                                                 "printed above the table (a running head), not read", raw=line, ref=r.ref))
+            elif _is_group_label(line):
                 carry = [None] * width
-                carry[0] = r.cells[0].strip()
+                carry[0] = line
+            else:
+                ctx.doc.unmapped.append(Unmapped(kind="line", reason="inside an indicator table, neither a row, "
+                                                 "a group label nor a note (（注）/※), not read", raw=line, ref=r.ref))
             continue
         labels = [(c, r.cells[c].strip()) for c in label_cols if r.cells[c].strip()]
         text_labels = [(c, t) for c, t in labels if not _cell_is_number(t)]
@@ -396,9 +418,14 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
                     ctx.doc.unmapped.append(Unmapped(kind="table", reason=_why_unmapped(rest),
                                                      raw=_block_text(rest)[:300], ref=rest.ref))
                 break
-            if text_labels:  # a group label row (「財源」) — a hierarchy level for the rows below
+            if text_labels and all(_is_group_label(t) for _c, t in text_labels):
+                # a group label row (「財源」) — a hierarchy level for the rows below
                 for c, t in text_labels:
                     carry[c] = t
+            elif r.filled():
+                ctx.doc.unmapped.append(Unmapped(kind="row", reason="inside an indicator table: no value and no "
+                                                 "group label in its label columns, not read", raw=r.text[:300],
+                                                 ref=r.ref))
             continue
         # a stacked pair (目標値(上段)・実績値(下段)): the lower line follows its upper line and prints
         # no unit; its values are the 下段 kind and a name fragment in it completes the name
@@ -577,7 +604,26 @@ def _apply_when_rows(ctx: _Ctx, data: list[TRow], value_cols: list[_Col]) -> lis
     return rest
 
 
-_NOTE_LINE = re.compile(r"^\s*(?:[（(]\s*注|注\s*[)）:：]|※|\*)")
+# a footnote inside a table: 「（注）実績値は速報値」「注1：…」「※…」 (the match is the note's label)
+_NOTE_LINE = re.compile(r"^\s*(?:[（(]\s*注\s*[0-9０-９]*\s*[）)]|注\s*[0-9０-９]*\s*[:：.．)）]|[※＊*]\s*[0-9０-９]*)")
+
+
+def _is_group_label(text: str) -> bool:
+    """「財源」「地域経済循環の担い手となる事業者の育成」 label the rows below; 「実績値は速報値です」 is a
+    sentence, not a label."""
+    t = text.strip()
+    return 0 < len(t) <= 40 and not re.search(r"(です|ます|である|ました|。|、.*、)$", t)
+
+
+def _filled_key(row: TRow) -> tuple[str, ...]:
+    """The row's non-empty cells without whitespace: a header printed again compares equal however
+    its cells were wrapped."""
+    return tuple("".join(t.split()) for _c, t in row.filled())
+
+
+def _lines_above(ctx: _Ctx, block: Block) -> set[str]:
+    """The one-cell lines printed before the block (title, 資料番号 …): a running head repeats one."""
+    return ctx.lines_before(block.rows[0].row)
 
 
 _UNIT_IN_NAME = re.compile(r"(?:[(（]\s*(?:単位\s*[:：]?\s*)?(?P<u>[^()（）\d\s]{1,4})\s*[)）]\s*$|単位\s*[:：]\s*(?P<u2>[^\s()（）]{1,4}))")

@@ -196,7 +196,8 @@ def test_a_note_line_inside_a_table_does_not_end_it(tmp_path):
     v = one(d, "4.外国人旅行者数", 2017)
     assert (v.target, v.actual) == (45.4, 29.7)
     assert one(d, "3.宿泊観光入込客数(実人数)", 2016).actual == 534
-    assert [n.text for n in d.notes if n.kind == "table_note"] == ["(注)2017年度の実績値は速報値"]
+    assert [(n.item_label, n.text, n.raw) for n in d.notes if n.kind == "table_note"] == \
+        [("(注)", "2017年度の実績値は速報値", "(注)2017年度の実績値は速報値")]
 
 
 @pytest.mark.parametrize("rendering, source", [
@@ -341,3 +342,47 @@ def test_akiruno_table_read_by_its_labels_gives_what_its_layout_gives(monkeypatc
     assert (v.indicator, v.target_raw, v.actual_raw, v.grade_raw) == ("参加者数", "45人", "17人", "C")
     legend = next(l for l in generic.legends if l.kind == "grade_bands")
     assert [label for label, _text in legend.items] == ["S", "A", "B", "C"]
+
+
+@pytest.fixture()
+def as_unknown_layout(monkeypatch):
+    from hyoka import extractors
+
+    monkeypatch.setattr(extractors, "detect_layout", lambda text: None)
+
+
+def test_interrupted_akiruno_table_read_whole_by_the_generic_reader(tmp_path, as_unknown_layout):
+    """The あきる野 text with a page break printed into it (running head 「資料2」, both header rows
+    again), a note sentence and a stray row: every value still read, the header no measure, the
+    running head, the sentence and the stray row each reported in `unmapped`, none a hierarchy level."""
+    seed = Path(__file__).parent.parent / "sample_docs" / "akiruno_progress_summary_r7.txt"
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    header = [line for line in lines if line.startswith("方向性\t") or line.startswith("\t\t\t\t\t\t実績値")]
+    at = next(i for i, line in enumerate(lines) if "\tまちゼミ" in line) + 1
+    stray = "\t\t\t\t追加の説明がここに入る" + "\t" * 14
+    variant = tmp_path / seed.name
+    variant.write_text("\n".join(lines[:at] + ["", "資料2", *header, "実績値は速報値です", stray] + lines[at:]),
+                       encoding="utf-8")
+    clean, d = read_document(seed), read_document(variant)
+
+    def values(doc):
+        names = {m.key: m.name for m in doc.measures}
+        return [(names[v.measure_key], v.fiscal_year, v.target_raw, v.actual_raw, v.grade_raw) for v in doc.indicator_values]
+
+    assert [m.name for m in d.measures] == [m.name for m in clean.measures] and len(d.measures) == 14
+    assert values(d) == values(clean)
+    assert [m.hierarchy for m in d.measures] == [m.hierarchy for m in clean.measures]
+    assert [(u.kind, u.raw) for u in d.unmapped] == [("line", "資料2"), ("line", "実績値は速報値です"),
+                                                     ("row", "追加の説明がここに入る")]
+    assert "running head" in d.unmapped[0].reason
+
+
+@pytest.mark.parametrize("name", ["akiruno_progress_summary_r7_reportlab.pdf",
+                                  "akiruno_progress_summary_r7_reportlab_regrid.pdf"])
+def test_reportlab_pdf_with_repeated_header_read_by_the_generic_reader(name, as_unknown_layout):
+    d = read_document(Path(__file__).parent / "fixtures" / name)
+    assert d.layout == "generic" and len(d.measures) == 14 and d.unmapped == []
+    m = next(m for m in d.measures if m.name == "地域マップの作成")
+    assert m.ref.page == 2 and m.hierarchy[1][2] == "産学官連携の推進"
+    v = next(v for v in d.indicator_values if v.measure_key == m.key and v.fiscal_year == 2025)
+    assert (v.target_raw, v.actual_raw, v.grade_raw, v.target, v.actual) == ("30,000部", "23,000部", "B", 30000, 23000)
