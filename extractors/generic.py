@@ -79,6 +79,9 @@ class _Ctx:
     era: str | None  # the era bare years are in (the one the document names most)
     n_summaries: int = 0
     measures: dict[str, Measure] = field(default_factory=dict)
+    # tables found printed right below another one in the same block (a legend under the data)
+    split_tables_seen: int = 0
+    split_tables_mapped: int = 0
     _one_cell_lines: list[tuple[int, str]] | None = None  # (row index, text) of one-cell rows, built once
     _row_index: dict[int, int] | None = None  # id(row) → its index in text.rows
 
@@ -117,6 +120,7 @@ def read_generic(text: SourceText, doc: Document) -> None:
     _fiscal_year(text, doc)
     ctx = _Ctx(text=text, doc=doc, era=_document_era(text))
     found, prose = blocks(text)
+    found, prose = _join_continued(text, found, prose)
     seen = mapped = rows_seen = rows_mapped = 0
     for block in found:
         data_rows = [r for r in block.rows if not r.header and _has_number(r)]
@@ -130,6 +134,7 @@ def read_generic(text: SourceText, doc: Document) -> None:
             doc.unmapped.append(Unmapped(kind="table", reason=_why_unmapped(block), raw=_block_text(block)[:300],
                                          ref=block.ref))
     _read_prose(ctx, prose)
+    seen, mapped = seen + ctx.split_tables_seen, mapped + ctx.split_tables_mapped
     doc.tables_seen, doc.tables_mapped = seen, mapped
     doc.data_rows_seen, doc.data_rows_mapped = rows_seen, rows_mapped
     if not (doc.indicator_values or doc.score_summaries or doc.legends or doc.actions or doc.measures):
@@ -161,6 +166,10 @@ def _fiscal_year(text: SourceText, doc: Document) -> None:
     for _i, row in list(text.nonblank())[:12]:
         t = row.text
         for d in find_era_dates(t):
+            # 「令和5年度～進捗状況まとめ」: a period's first year, not the year evaluated
+            after = t[d.end:].lstrip()
+            if after.startswith(("～", "~", "〜", "から", "-", "－")):
+                continue
             if d.is_fiscal and d.year and re.search(r"(評価|実績|検証|進捗|報告|結果)", t):
                 doc.fiscal_year_raw = d.raw
                 doc.fiscal_year_basis = f"printed: 「{plain(t)[:60]}」"
@@ -241,6 +250,32 @@ def _read_block(ctx: _Ctx, block: Block) -> int:
         if n:
             return n
     return 0
+
+
+def _join_continued(text: SourceText, found: list[Block], prose: list[tuple[int, Row]]
+                    ) -> tuple[list[Block], list[tuple[int, Row]]]:
+    """A table continued in another part (a DOCX table split by a paragraph, a PDF table on the next
+    page the backend could not stitch) is one table: a block of the same width whose first row is data
+    or the first block's header again, with at most two footnote lines between them (kept inside)."""
+    index = {id(r): i for i, r in enumerate(text.rows)}
+    prose_at = dict(prose)
+    out: list[Block] = []
+    moved: set[int] = set()
+    for block in found:
+        if out and out[-1].width == block.width and block.width >= 3:
+            prev = out[-1]
+            end, start = index.get(id(prev.rows[-1].row)), index.get(id(block.rows[0].row))
+            between = [i for i in range(end + 1, start) if not text.rows[i].is_blank()] if end is not None and start else None
+            notes = between is not None and len(between) <= 2 and all(
+                i in prose_at and _NOTE_LINE.match(plain(prose_at[i].text)) for i in between)
+            continued = _has_number(block.rows[0]) or _filled_key(block.rows[0]) == _filled_key(prev.rows[0])
+            if notes and continued and not any(r.header for r in block.rows):
+                prev.rows += [TRow(cells=[plain(text.rows[i].text)] + [""] * (prev.width - 1), row=text.rows[i], inner=True)
+                              for i in between] + block.rows
+                moved.update(between)
+                continue
+        out.append(block)
+    return out, [(i, r) for i, r in prose if i not in moved]
 
 
 def _action_table(ctx: _Ctx, block: Block) -> int:
@@ -386,8 +421,9 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
     for ri, r in enumerate(data):
         if r.filled() and _filled_key(r) in header_keys:
             continue  # the header printed again (a page break in a paged rendering): a header, not data
-        if r.inner:
-            line = r.cells[0].strip()
+        if r.inner or (len(r.filled()) == 1 and _NOTE_LINE.match(r.filled()[0][1])):
+            # a one-cell line inside the table (a merged row in DOCX/PDF, a line in text)
+            line = r.filled()[0][1] if r.filled() else ""
             if m := _NOTE_LINE.match(line):
                 ctx.doc.notes.append(Note(scope=prev_name or "計画全体", kind="table_note",
                                           text=line[m.end():].strip() or line, raw=line, ref=r.ref,
@@ -414,7 +450,10 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
                 rest = Block(rows=[TRow(cells=list(t.cells[:width_used]), row=t.row, header=t.header, inner=t.inner)
                                    for t in data[ri:]],
                              headings=block.headings, markdown=block.markdown, table_id=block.table_id)
-                if not _read_block(ctx, rest):
+                ctx.split_tables_seen += 1
+                if _read_block(ctx, rest):
+                    ctx.split_tables_mapped += 1
+                else:
                     ctx.doc.unmapped.append(Unmapped(kind="table", reason=_why_unmapped(rest),
                                                      raw=_block_text(rest)[:300], ref=rest.ref))
                 break
@@ -424,7 +463,7 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
                     carry[c] = t
             elif r.filled():
                 ctx.doc.unmapped.append(Unmapped(kind="row", reason="inside an indicator table: no value and no "
-                                                 "group label in its label columns, not read", raw=r.text[:300],
+                                                 "group label in its label columns, not read", raw=r.row.text[:300],
                                                  ref=r.ref))
             continue
         # a stacked pair (目標値(上段)・実績値(下段)): the lower line follows its upper line and prints
@@ -541,13 +580,21 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
             or _unit_in_name(block.caption or "")
         for iv in ivs:
             iv.unit_raw = iv.unit_raw or unit
-    # 「創業塾(参加者数) P.33」: the measure is 創業塾, the indicator 参加者数
+    # 「創業塾(参加者数) P.33」: the measure is 創業塾 (its key too), the indicator 参加者数;
+    # 「経営支援セミナー【新規事業】(参加者数)」 marks a new one
+    rekeyed: dict[str, str] = {}
     for iv in values.values():
-        measure_name, indicator = split_indicator(iv.indicator or "")
-        if indicator:
-            iv.indicator = indicator
-            if (m := ctx.doc.measure(iv.measure_key)) is not None:
-                m.name = measure_name
+        measure_name, indicator, mark = split_indicator(iv.indicator or "")
+        if not indicator:
+            continue
+        iv.indicator = indicator
+        if iv.measure_key not in rekeyed and (m := ctx.doc.measure(iv.measure_key)) is not None:
+            m.name, m.marks_raw = measure_name, m.marks_raw or mark
+            m.new = m.new or bool(mark and "新規" in mark)
+            m.key = rekeyed[iv.measure_key] = ctx.doc.unique_measure_key(measure_name[:80])
+        iv.measure_key = rekeyed.get(iv.measure_key, iv.measure_key)
+    for note in ctx.doc.notes:
+        note.scope = rekeyed.get(note.scope, note.scope)
     ctx.doc.indicator_values.extend(values.values())
     return used_rows
 

@@ -91,13 +91,14 @@ _NAMED_INDICATOR = re.compile(
 _QUANTITY_WORD = re.compile(r"(?:数|率|額|量|割合|件数|人数|者数|回数|時間|面積|高|金額)$")
 
 
-def split_indicator(text: str) -> tuple[str, str | None]:
-    """「事業承継セミナー(参加者数) P.33」 → ("事業承継セミナー", "参加者数"); a parenthesis that is not a
-    quantity (a unit 「(千人)」, a note 「(再掲)」), or one after a quantity (「入込客数(延べ人数)」),
-    stays in the name: → (text, None)."""
+def split_indicator(text: str) -> tuple[str, str | None, str | None]:
+    """「事業承継セミナー(参加者数) P.33」 → ("事業承継セミナー", "参加者数", None);
+    「経営支援セミナー【新規事業】(参加者数) P.35」 → ("経営支援セミナー", "参加者数", "【新規事業】").
+    A parenthesis that is not a quantity (a unit 「(千人)」, a note 「(再掲)」), or one after a quantity
+    (「入込客数(延べ人数)」), stays in the name: → (text, None, None)."""
     m = _NAMED_INDICATOR.match(text.strip())
     # 「観光地点等入込客数(延べ人数)」 is an indicator already, qualified: the name before the
     # parenthesis must not itself be a quantity
     if m is None or not _QUANTITY_WORD.search(m.group("indicator").strip()) or _QUANTITY_WORD.search(m.group("name")):
-        return text.strip(), None
-    return m.group("name").strip(), m.group("indicator").strip()
+        return text.strip(), None, None
+    return m.group("name").strip(), m.group("indicator").strip(), m.group("mark")

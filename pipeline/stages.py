@@ -62,7 +62,9 @@ def normalize_measures(doc: Document) -> None:
             doc.flags.append(Flag(field="direction", raw=m.direction_raw, reason="not a known direction (方向性)",
                                   ref=m.ref, scope=m.key))
         m.basic_goals = parse_circled_list(m.basic_goals_raw or "")
-        if m.target_raw:
+        # a target printed as a quantity (「4社/年」「毎年5件以上」), not a sentence about the state aimed
+        # at (「…160事業者にアプローチを行う。」, 「別表2-2に基づき…」): its first number is no target
+        if m.target_raw and len(m.target_raw) <= 30 and not re.search(r"[。、]", m.target_raw):
             q = parse_quantity(squeeze_cjk_spaces(m.target_raw))
             if q is not None:
                 m.target_value, m.target_unit = q.value, q.unit

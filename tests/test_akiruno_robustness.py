@@ -82,7 +82,7 @@ def test_note_line_in_text_keeps_every_measure(tmp_path, clean):
     assert (note.text, note.raw, note.item_label) == ("実績値は速報値", NOTE, "（注）")
     assert note.ref.line_start == _after("事業承継相談") + 2  # 1-based; after the blank line
     assert doc.unmapped == []
-    assert doc.legends and doc.legends[0].items[1][0] == "S"  # the table still ends at 評価指標
+    assert doc.legends and doc.legends[0].items[0][0] == "S"  # the table still ends at 評価指標
 
 
 def _docx_with_note(tmp_path: Path, how: str) -> Path:
@@ -201,7 +201,7 @@ def test_reportlab_pdf_with_repeated_header_gives_all_14(path, clean):
     first = next(v for v in doc.indicator_values if v.measure_key == "るのカード普及事業" and v.fiscal_year == 2024)
     assert (first.target, first.actual, first.grade) == (105, 94, "B") and first.ref.page == 2
     assert doc.unmapped == []
-    assert doc.legends and [item[0] for item in doc.legends[0].items[:5]] == ["評価指標", "S", "A", "B", "C"]
+    assert doc.legends and [item[0] for item in doc.legends[0].items] == ["S", "A", "B", "C"]
 
 
 @pytest.mark.parametrize("path", [REPORTLAB, REPORTLAB_REGRID], ids=["same-grid", "regrid"])

@@ -153,10 +153,14 @@ def test_odd_inputs_are_one_clear_line_each(tmp_path):
     batch.mkdir()
     text = (SAMPLES / SEED_FILES["003"]).read_text(encoding="utf-8")
     (batch / "utf16.txt").write_bytes(text.encode("utf-16"))  # Windows "Unicode" text: read, not rejected
-    (batch / "no_header.txt").write_text(text.replace("方向性\t個別施策", "区分\t個別施策"), encoding="utf-8")
+    # a column renamed (方向性 → 区分): still read by its other labels, the level named as printed
+    (batch / "renamed_column.txt").write_text(text.replace("方向性\t個別施策", "区分\t個別施策"), encoding="utf-8")
+    (batch / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
     res = runner.invoke(app, ["ingest", str(batch), "--out", str(tmp_path / "out"), "-q"])
     assert res.exit_code == EXIT_SOME_FAILED
     failures = pd.read_parquet(tmp_path / "out" / "failures.parquet")
-    assert list(failures["reason"]) == ["進捗状況まとめ without its 方向性/個別施策 header row"]
+    assert [p.rsplit("/", 1)[-1] for p in failures["source_path"]] == ["binary.txt"]
     docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
-    assert list(docs["source_path"].str.rsplit("/", n=1).str[-1]) == ["utf16.txt"]
+    assert sorted(docs["source_path"].str.rsplit("/", n=1).str[-1]) == ["renamed_column.txt", "utf16.txt"]
+    measures = pd.read_parquet(tmp_path / "out" / "measures.parquet")
+    assert (measures.groupby("doc_id").size() == 14).all()
