@@ -503,7 +503,7 @@ def render_compare(data: Mapping | None) -> str:
 # --- the audit page -----------------------------------------------------------------------------
 
 STATUS_LABELS = {
-    "inconsistent": "不一致", "warning": "注意", "consistent_only_with_rounding": "丸め・境界の読み方次第で一致",
+    "inconsistent": "不一致", "warning": "注意", "consistent_only_with_rounding": "条件付きで一致",
     "consistent": "一致",
 }
 STATUS_ORDER = ("inconsistent", "warning", "consistent_only_with_rounding", "consistent")
