@@ -226,9 +226,15 @@ def line_chart(series: list[tuple[str, float]], *, width: int = 560, height: int
 
 # --- the comparison page ------------------------------------------------------------------------
 
-_MEASURE_COLUMNS = (("name", "施策名"), ("theme", "テーマ"), ("fiscal_year", "年度"), ("achievement", "達成度"),
-                    ("direction", "方向性"), ("doc_id", "文書"))
-_KNOWN_KEYS = {"municipalities", "themes", "cells", "measures"}
+# measure columns shown when some measure has them (the JSON has every key; the page the useful ones)
+_MEASURE_COLUMNS = (("name", "施策名"), ("id", "番号"), ("theme", "テーマ"), ("fiscal_year", "年度"),
+                    ("achievement", "達成度"), ("direction", "方向性"), ("theme_basis", "テーマの根拠"),
+                    ("achievement_basis", "達成度の根拠"), ("src", "出典"))
+_ALWAYS_SHOWN = {"name", "theme", "fiscal_year", "achievement", "direction"}
+_KNOWN_KEYS = {"municipalities", "themes", "cells", "measures", "cities"}
+_SERIES_LISTS = ("years", "points")  # a series row's per-year list, as either name
+_EXTRA_TITLES = {"documents": "文書", "scales": "達成度の換算（凡例 → 0〜1）", "scope": "対象範囲",
+                 "series": "年度をまたいだ施策"}
 
 
 @dataclass
@@ -239,6 +245,7 @@ class Cell:
     n_indicators: int = 0
     achievement: float | None = None
     directions: dict[str, int] = field(default_factory=dict)
+    n_graded: int | None = None
 
     @property
     def colour(self) -> str:
@@ -248,6 +255,8 @@ class Cell:
     def title(self) -> str:
         parts = [f"{self.municipality} × {self.theme}", f"施策 {self.n_measures}", f"指標 {self.n_indicators}",
                  f"達成度 {pct(self.achievement)}"]
+        if self.n_graded is not None:
+            parts.append(f"評価 {self.n_graded} 件")
         if self.directions:
             parts.append("方向性 " + "、".join(f"{k} {v}" for k, v in self.directions.items()))
         return " / ".join(parts)
@@ -260,13 +269,16 @@ class CitySection:
     n_measures: int
     n_indicators: int
     achievement: float | None
-    n_graded: int | None  # measures with an achievement, where the measures say so
+    n_graded: int | None  # measures with an achievement, where the data says
     top_theme: str | None
     theme_chart: BarChart
     direction_chart: StackedBar | None
     year_chart: LineChart | None
-    measures: list[dict]
+    measures: list[dict]  # the city's measures (one report given in several formats: once)
+    n_duplicates: int  # rows left out of `measures` as repeats
+    outside: list[dict]  # measures outside the compared plan (in_plan false), not counted
     series: list[dict]
+    notes: list[str]
 
 
 def _mapping_list(value: Any) -> list[Mapping]:
@@ -283,26 +295,30 @@ def _directions(value: Any) -> dict[str, int]:
     return {str(k): as_int(v) for k, v in value.items() if as_int(v) > 0}
 
 
+def _series_points(row: Mapping) -> list[Mapping]:
+    return next((_mapping_list(row[k]) for k in _SERIES_LISTS if isinstance(row.get(k), list)), [])
+
+
+def _is_series(rows: list[Mapping]) -> bool:
+    return any(isinstance(r.get(k), list) for r in rows for k in _SERIES_LISTS)
+
+
 def _series_key(data: Mapping) -> str | None:
-    """The extra key holding measures followed across years: a list of objects with a `years` list."""
-    for key in ("series", "time_series", "measure_series", "years"):
-        rows = _mapping_list(data.get(key))
-        if rows and any(isinstance(r.get("years"), list) for r in rows):
+    """The key holding measures followed across years: a list of objects with a `years` (or `points`) list."""
+    for key in ("series", "time_series", "measure_series"):
+        if _is_series(_mapping_list(data.get(key))):
             return key
-    for key, value in data.items():
-        rows = _mapping_list(value)
-        if key not in _KNOWN_KEYS and rows and any(isinstance(r.get("years"), list) for r in rows):
-            return key
-    return None
+    return next((k for k, v in data.items() if k not in _KNOWN_KEYS and _is_series(_mapping_list(v))), None)
 
 
-def _year_points(rows: Iterable[Mapping]) -> list[tuple[str, float | None]]:
-    points = []
-    for y in _mapping_list(list(rows)):
-        fy = y.get("fiscal_year", y.get("year"))
+def _year_points(points: Iterable[Mapping]) -> list[tuple[str, float | None]]:
+    """(fiscal year, achievement) in year order."""
+    out = []
+    for p in points:
+        fy = p.get("fiscal_year", p.get("year"))
         if fy is not None:
-            points.append((str(fy), as_float(y.get("achievement"))))
-    return sorted(points, key=lambda p: natural_key(p[0]))
+            out.append((str(fy), as_float(p.get("achievement"))))
+    return sorted(out, key=lambda p: natural_key(p[0]))
 
 
 def _fiscal_label(fy: Any) -> str:
@@ -315,7 +331,7 @@ def _changes(series_rows: list[Mapping]) -> list[dict]:
     """Measures whose achievement moved between their first and last graded year, largest moves first."""
     out = []
     for row in series_rows:
-        pts = [(fy, a) for fy, a in _year_points(row.get("years") or []) if a is not None]
+        pts = [(fy, a) for fy, a in _year_points(_series_points(row)) if a is not None]
         if len(pts) >= 2 and pts[-1][1] != pts[0][1]:
             out.append({"municipality": str(row.get("municipality") or "—"), "name": str(row.get("name") or "—"),
                         "from_year": pts[0][0], "to_year": pts[-1][0], "before": pts[0][1], "after": pts[-1][1],
@@ -323,19 +339,45 @@ def _changes(series_rows: list[Mapping]) -> list[dict]:
     return sorted(out, key=lambda c: -abs(c["delta"]))
 
 
-def _city_year_means(rows: list[Mapping]) -> list[tuple[str, float]]:
-    """Mean achievement per fiscal year over a city's measures (series rows or plain measures)."""
+def _year_means(city: Mapping, series: list[Mapping], measures: list[Mapping]) -> list[tuple[str, float]]:
+    """A city's mean achievement per fiscal year: as the data states it (cities[].achievement_by_year),
+    else averaged over its series points, else over its measures' own years."""
+    stated = city.get("achievement_by_year")
+    if isinstance(stated, Mapping):
+        pts = [(str(fy), as_float(a)) for fy, a in stated.items()]
+        return sorted(((fy, a) for fy, a in pts if a is not None), key=lambda p: natural_key(p[0]))
     by_year: dict[str, list[float]] = defaultdict(list)
-    for row in rows:
-        if isinstance(row.get("years"), list):
-            for fy, a in _year_points(row["years"]):
-                if a is not None:
-                    by_year[fy].append(a)
-        else:
-            a, fy = as_float(row.get("achievement")), row.get("fiscal_year")
-            if a is not None and fy is not None:
-                by_year[str(fy)].append(a)
+    for row in series:
+        for fy, a in _year_points(_series_points(row)):
+            if a is not None:
+                by_year[fy].append(a)
+    if not by_year:
+        for fy, a in _year_points(measures):
+            if a is not None:
+                by_year[fy].append(a)
     return [(fy, sum(v) / len(v)) for fy, v in sorted(by_year.items(), key=lambda kv: natural_key(kv[0]))]
+
+
+def _measure_identity(m: Mapping) -> tuple:
+    return tuple(str(m.get(k)) for k in ("municipality", "name", "id", "fiscal_year", "theme", "achievement",
+                                         "direction"))
+
+
+def _one_copy_per_report(rows: list[Mapping]) -> tuple[list[Mapping], int]:
+    """Rows of documents that list exactly the same measures as an earlier document left out (the txt,
+    docx and pdf of one report); rows within a document are never merged. → (rows kept, rows left out)."""
+    by_doc: dict[str, list[Mapping]] = defaultdict(list)
+    for m in rows:
+        by_doc[str(m.get("doc_id"))].append(m)
+    seen, kept, dropped = set(), [], 0
+    for doc_rows in by_doc.values():
+        signature = tuple(_measure_identity(m) for m in doc_rows)
+        if signature in seen:
+            dropped += len(doc_rows)
+        else:
+            seen.add(signature)
+            kept.extend(doc_rows)
+    return kept, dropped
 
 
 def _extra_tables(data: Mapping, skip: set[str]) -> list[dict]:
@@ -346,14 +388,44 @@ def _extra_tables(data: Mapping, skip: set[str]) -> list[dict]:
         if key in _KNOWN_KEYS or key in skip or not rows:
             continue
         columns = list(dict.fromkeys(k for r in rows for k, v in r.items() if not isinstance(v, (list, dict))))
-        tables.append({"key": str(key), "columns": columns,
+        tables.append({"key": str(key), "title": _EXTRA_TITLES.get(str(key), str(key)), "columns": columns,
                        "rows": [[r.get(c) for c in columns] for r in rows]})
     return tables
 
 
 def _extra_values(data: Mapping) -> list[tuple[str, str]]:
-    return [(str(k), str(v)) for k, v in data.items()
+    return [(_EXTRA_TITLES.get(str(k), str(k)), str(v)) for k, v in data.items()
             if k not in _KNOWN_KEYS and not isinstance(v, (list, dict)) and v is not None]
+
+
+def _cells(cells_in: list[Mapping], measures_in: list[Mapping]) -> dict[tuple[str, str], Cell]:
+    cells: dict[tuple[str, str], Cell] = {}
+    for r in cells_in:
+        if r.get("municipality") is None or r.get("theme") is None:
+            continue
+        key = (str(r["municipality"]), str(r["theme"]))
+        cells[key] = Cell(*key, as_int(r.get("n_measures")), as_int(r.get("n_indicators")),
+                          as_float(r.get("achievement")), _directions(r.get("directions")),
+                          as_int(r["n_graded"]) if r.get("n_graded") is not None else None)
+    if cells_in or not measures_in:
+        return cells
+    # no cells sent: count the measures themselves (those of the plan, once each)
+    graded: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for r in _one_copy_per_report(measures_in)[0]:
+        if r.get("municipality") is None or r.get("theme") is None or r.get("in_plan") is False:
+            continue
+        key = (str(r["municipality"]), str(r["theme"]))
+        cell = cells.setdefault(key, Cell(*key))
+        cell.n_measures += 1
+        cell.n_indicators += as_int(r.get("n_indicators"))
+        if r.get("direction"):
+            cell.directions[str(r["direction"])] = cell.directions.get(str(r["direction"]), 0) + 1
+        if as_float(r.get("achievement")) is not None:
+            graded[key].append(as_float(r["achievement"]))
+    for key, cell in cells.items():
+        cell.achievement = sum(graded[key]) / len(graded[key]) if graded[key] else None
+        cell.n_graded = len(graded[key])
+    return cells
 
 
 def compare_context(data: Mapping | None) -> dict:
@@ -361,54 +433,39 @@ def compare_context(data: Mapping | None) -> dict:
     data = data if isinstance(data, Mapping) else {}
     cells_in = _mapping_list(data.get("cells"))
     measures_in = _mapping_list(data.get("measures"))
+    cities_in = {str(c["municipality"]): c for c in _mapping_list(data.get("cities")) if c.get("municipality")}
     series_key = _series_key(data)
     series_in = _mapping_list(data.get(series_key)) if series_key else []
 
     # every city and theme named anywhere, in the order given, then as first met
     cities = list(dict.fromkeys(
-        _names(data.get("municipalities")) + [str(r["municipality"]) for r in cells_in + measures_in + series_in
-                                              if r.get("municipality") is not None]))
+        _names(data.get("municipalities")) + list(cities_in)
+        + [str(r["municipality"]) for r in cells_in + measures_in + series_in if r.get("municipality") is not None]))
     themes = _names(data.get("themes")) or list(THEMES)
     themes = list(dict.fromkeys(themes + [str(r["theme"]) for r in cells_in + measures_in
                                           if r.get("theme") is not None]))
-
-    cells: dict[tuple[str, str], Cell] = {}
-    for r in cells_in:
-        if r.get("municipality") is None or r.get("theme") is None:
-            continue
-        key = (str(r["municipality"]), str(r["theme"]))
-        cells[key] = Cell(*key, as_int(r.get("n_measures")), as_int(r.get("n_indicators")),
-                          as_float(r.get("achievement")), _directions(r.get("directions")))
-    if not cells_in and measures_in:  # no cells sent: count the measures themselves
-        for r in measures_in:
-            if r.get("municipality") is None or r.get("theme") is None:
-                continue
-            cell = cells.setdefault((str(r["municipality"]), str(r["theme"])),
-                                    Cell(str(r["municipality"]), str(r["theme"])))
-            cell.n_measures += 1
-            if r.get("direction"):
-                cell.directions[str(r["direction"])] = cell.directions.get(str(r["direction"]), 0) + 1
-        for cell in cells.values():
-            graded = [as_float(m.get("achievement")) for m in measures_in
-                      if str(m.get("municipality")) == cell.municipality and str(m.get("theme")) == cell.theme]
-            graded = [a for a in graded if a is not None]
-            cell.achievement = sum(graded) / len(graded) if graded else None
-
+    cells = _cells(cells_in, measures_in)
     matrix = [[cells.get((c, t), Cell(c, t)) for t in themes] for c in cities]
+    theme_rank = {t: i for i, t in enumerate(themes)}
 
     sections = []
     for i, city in enumerate(cities):
         row = [cell for cell in matrix[i] if cell.n_measures or cell.achievement is not None]
-        city_measures = [m for m in measures_in if str(m.get("municipality")) == city]
-        graded = [as_float(m.get("achievement")) for m in city_measures if "achievement" in m]
-        graded = [a for a in graded if a is not None]
-        if graded:
-            overall, n_graded = sum(graded) / len(graded), len(graded)
+        stated = cities_in.get(city, {})
+        all_rows = [m for m in measures_in if str(m.get("municipality")) == city]
+        in_plan = [m for m in all_rows if m.get("in_plan") is not False]
+        unique, n_duplicates = _one_copy_per_report(in_plan)
+        graded_ids = {m.get("series_id") or m.get("name") for m in unique if as_float(m.get("achievement")) is not None}
+        if "achievement" in stated:  # the data's own figure, null included
+            overall = as_float(stated.get("achievement"))
+        elif graded_ids:
+            values = [as_float(m["achievement"]) for m in unique if as_float(m.get("achievement")) is not None]
+            overall = sum(values) / len(values)
         else:  # the cells' means weighted by their measures
             weighted = [(c.achievement, max(1, c.n_measures)) for c in row if c.achievement is not None]
             total = sum(w for _, w in weighted)
             overall = sum(a * w for a, w in weighted) / total if total else None
-            n_graded = 0 if city_measures and any("achievement" in m for m in city_measures) else None
+        n_graded = len(graded_ids) if any("achievement" in m for m in unique) else None
         directions: Counter = Counter()
         for cell in row:
             directions.update(cell.directions)
@@ -416,7 +473,14 @@ def compare_context(data: Mapping | None) -> dict:
         theme_rows = [(c.theme, float(c.n_measures), achievement_colour(c.achievement) if c.achievement is not None
                        else NO_GRADE, f"{c.n_measures}件・{pct(c.achievement)}", c.title) for c in row]
         city_series = [s for s in series_in if str(s.get("municipality")) == city]
-        year_means = _city_year_means(city_series) or _city_year_means(city_measures)
+        year_means = _year_means(stated, city_series, unique)
+        notes = []
+        if as_int(stated.get("n_outside_plan")):
+            notes.append(f"計画の対象外として数えていない施策 {as_int(stated['n_outside_plan'])} 件")
+        if as_float(stated.get("share_other")) is not None:
+            notes.append(f"「その他」の割合 {pct(stated['share_other'])}")
+        if as_int(stated.get("n_documents")) > 1:
+            notes.append(f"文書 {as_int(stated['n_documents'])} 件から")
         sections.append(CitySection(
             name=city, anchor=f"city-{i}", n_measures=sum(c.n_measures for c in row),
             n_indicators=sum(c.n_indicators for c in row), achievement=overall, n_graded=n_graded,
@@ -427,16 +491,15 @@ def compare_context(data: Mapping | None) -> dict:
             if directions else None,
             year_chart=line_chart([(_fiscal_label(fy), a) for fy, a in year_means],
                                   caption=f"{city}: 年度別の平均達成度") if len(year_means) >= 2 else None,
-            measures=sorted(city_measures, key=lambda m: (themes.index(str(m["theme"])) if m.get("theme") is not None
-                                                          and str(m["theme"]) in themes else len(themes),
-                                                          natural_key(m.get("fiscal_year")))),
-            series=city_series,
+            measures=sorted(unique, key=lambda m: (theme_rank.get(str(m.get("theme")), len(themes)),
+                                                   natural_key(m.get("id")), natural_key(m.get("fiscal_year")))),
+            n_duplicates=n_duplicates,
+            outside=[m for m in all_rows if m.get("in_plan") is False],
+            series=city_series, notes=notes,
         ))
 
-    measure_columns = list(_MEASURE_COLUMNS) + [
-        (k, k) for k in dict.fromkeys(k for m in measures_in for k, v in m.items()
-                                      if k not in {c for c, _ in _MEASURE_COLUMNS} | {"municipality"}
-                                      and not isinstance(v, (list, dict)))]
+    shown = {k for m in measures_in for k, v in m.items() if v is not None and v != ""}
+    measure_columns = [(k, label) for k, label in _MEASURE_COLUMNS if k in _ALWAYS_SHOWN or k in shown]
     changes = _changes(series_in)
     return {
         "cities": cities, "themes": themes, "matrix": matrix, "sections": sections,

@@ -317,3 +317,47 @@ def test_terminal_table_is_in_document_order_too():
     text = render(findings, "table", show_all=True)
     assert text.index("M-one") < text.index("M-three") < text.index("M-ten")
     assert re.search(r"L9\b", text)
+
+
+def test_compare_shape_of_pipeline_compare():
+    # the keys pipeline/compare.py adds: cities (stated totals, achievement_by_year), series with
+    # `points`, in_plan, series_id, scales, documents, scope; the same report read as txt and pdf
+    row = {"municipality": "あきる野市", "key": "創業塾", "id": None, "name": "創業塾", "theme": "創業・起業",
+           "theme_basis": "名称「創業」", "in_plan": True, "fiscal_year": 2025, "direction": None, "achievement": 0.25,
+           "achievement_basis": "grade ×1 (FY2025)", "series_id": "あきる野市/創業塾", "src": "a.txt:L10"}
+    data = {
+        "municipalities": ["あきる野市"], "themes": list(THEMES), "scope": "measures of the plan only",
+        "cells": [{"municipality": "あきる野市", "theme": "創業・起業", "n_measures": 1, "n_rows": 2, "n_indicators": 2,
+                   "achievement": 0.25, "n_graded": 2, "directions": {}}],
+        "cities": [{"municipality": "あきる野市", "n_documents": 2, "n_measures": 1, "n_outside_plan": 1,
+                    "share_other": 0.0, "achievement": 0.25, "n_graded": 2,
+                    "achievement_by_year": {"2023": 0.807143, "2024": 0.721429, "2025": 0.603571}}],
+        "measures": [{**row, "doc_id": "txt"}, {**row, "doc_id": "pdf", "src": "a.pdf:p1"},
+                     {**row, "doc_id": "txt", "name": "道路補修", "theme": "まちづくり・地域", "in_plan": False,
+                      "series_id": "あきる野市/道路補修"}],
+        "series": [{"series_id": "あきる野市/創業塾", "municipality": "あきる野市", "name": "創業塾", "theme": "創業・起業",
+                    "points": [{"fiscal_year": 2023, "achievement": 1.0, "values": [
+                        {"indicator": "参加者数", "target": 20.0, "actual": 24.0, "unit": "人", "grade": "S"}]},
+                        {"fiscal_year": 2025, "achievement": 0.25, "values": []}]}],
+        "scales": [{"doc_id": "txt", "kind": "grade", "mapping": "S=1, A=1, B=0.7, C=0.25", "rule": "legend"}],
+        "documents": [{"doc_id": "txt", "municipality": "あきる野市", "source_path": "a.txt"}],
+    }
+    doc = parse_html(render_compare(data))
+    moves = [li.text() for li in doc.find("section", id="headline").find_all("li")]
+    assert "あきる野市: 平均達成度 2023年度 81% → 2025年度 60%" in moves  # as the data states it
+    assert "あきる野市「創業塾」: 2023年度 100% → 2025年度 25%" in moves
+    card = doc.find("article", cls="city")
+    assert len(card.find("svg", cls="line").find_all("circle")) == 3
+    assert "計画の対象外として数えていない施策 1 件" in card.text() and "文書 2 件から" in card.text()
+    details = doc.find("section", id="details").find_all("details")
+    city = details[0]
+    assert city.find("summary").text() == "あきる野市 の施策一覧（1 件）"  # the pdf copy of the same list left out
+    assert "重なる 1 行は 1 行にまとめています" in city.text()
+    headers = [th.text() for th in city.find("table").find_all("th")]
+    assert headers == ["施策名", "テーマ", "年度", "達成度", "方向性", "テーマの根拠", "達成度の根拠", "出典"]
+    assert "参加者数 24/20人" in city.text()
+    outside = city.find("details")
+    assert outside.find("summary").text().startswith("計画の対象外") and "道路補修" in outside.text()
+    summaries = [s.text() for s in doc.find_all("summary")]
+    assert "達成度の換算（凡例 → 0〜1）（1 行）" in summaries and "文書（1 行）" in summaries
+    assert "cities（1 行）" not in summaries  # used, not dumped
