@@ -504,7 +504,7 @@ def compare_context(data: Mapping | None) -> dict:
     return {
         "cities": cities, "themes": themes, "matrix": matrix, "sections": sections,
         "headline": _headline(cities, themes, cells, sections, changes),
-        "changes": changes, "measure_columns": measure_columns,
+        "measure_columns": measure_columns,
         "legend": [(f"{g * 100:.0f}%", achievement_colour(g)) for g in (0, 0.25, 0.5, 0.75, 1)],
         "no_grade": NO_GRADE, "n_measures": sum(s.n_measures for s in sections),
         "extra_tables": _extra_tables(data, {series_key} if series_key else set()),

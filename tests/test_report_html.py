@@ -338,7 +338,8 @@ def test_compare_shape_of_pipeline_compare():
         "series": [{"series_id": "あきる野市/創業塾", "municipality": "あきる野市", "name": "創業塾", "theme": "創業・起業",
                     "points": [{"fiscal_year": 2023, "achievement": 1.0, "values": [
                         {"indicator": "参加者数", "target": 20.0, "actual": 24.0, "unit": "人", "grade": "S"}]},
-                        {"fiscal_year": 2025, "achievement": 0.25, "values": []}]}],
+                        {"fiscal_year": 2025, "achievement": 0.25, "values": [
+                        {"indicator": "参加者数", "target": 45.0, "actual": None, "unit": "人", "grade": None}]}]}],
         "scales": [{"doc_id": "txt", "kind": "grade", "mapping": "S=1, A=1, B=0.7, C=0.25", "rule": "legend"}],
         "documents": [{"doc_id": "txt", "municipality": "あきる野市", "source_path": "a.txt"}],
     }
@@ -355,7 +356,7 @@ def test_compare_shape_of_pipeline_compare():
     assert "重なる 1 行は 1 行にまとめています" in city.text()
     headers = [th.text() for th in city.find("table").find_all("th")]
     assert headers == ["施策名", "テーマ", "年度", "達成度", "方向性", "テーマの根拠", "達成度の根拠", "出典"]
-    assert "参加者数 24/20人" in city.text()
+    assert "参加者数 24/20人" in city.text() and "参加者数 目標 45人" in city.text()
     outside = city.find("details")
     assert outside.find("summary").text().startswith("計画の対象外") and "道路補修" in outside.text()
     summaries = [s.text() for s in doc.find_all("summary")]
