@@ -294,7 +294,7 @@ def audit(
     fmt: str = typer.Option("table", "--format", "-f", help="table | json | csv | html"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the report to this file (default: stdout)."),
     db: Optional[Path] = typer.Option(None, "--db", help="Audit an existing store (hyoka.duckdb) instead of PATHs."),
-    show_all: bool = typer.Option(False, "--all", help="Table format: also list the consistent findings."),
+    show_all: bool = typer.Option(False, "--all", help="Table and html formats: list every consistent finding too."),
 ) -> None:
     """Recompute every published score from its rule and check dates, eras and cross references.
 

@@ -1,14 +1,17 @@
-"""Audit findings → a report: a terminal table grouped by document, JSON, CSV or a shareable HTML page."""
+"""Audit findings → a report: a terminal table grouped by document, JSON, CSV or a shareable HTML page.
+
+The HTML page (Japanese, self-contained) is drawn by hyoka.pipeline.report_html.render_audit.
+"""
 
 from __future__ import annotations
 
-import html
 import io
 import json
 from collections import Counter, defaultdict
 from dataclasses import asdict
 
 from hyoka.pipeline.audit import CONSISTENT, INCONSISTENT, ROUNDING, WARNING, Finding
+from hyoka.pipeline.report_html import natural_key
 
 _ORDER = {INCONSISTENT: 0, WARNING: 1, ROUNDING: 2, CONSISTENT: 3}
 _MARK = {INCONSISTENT: "✗", WARNING: "!", ROUNDING: "≈", CONSISTENT: "✓"}
@@ -44,7 +47,7 @@ def render(findings: list[Finding], fmt: str, *, show_all: bool = False, console
         findings_frame(findings).to_csv(buf, index=False)
         return buf.getvalue()
     if fmt == "html":
-        return _html(findings)
+        return _html(findings, show_all)
     return _table(findings, show_all, console)
 
 
@@ -52,7 +55,9 @@ def _by_document(findings: list[Finding]) -> dict[str, list[Finding]]:
     groups: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         groups[f.source].append(f)
-    return {k: sorted(v, key=lambda f: (_ORDER[f.status], f.check, f.location)) for k, v in sorted(groups.items())}
+    # in document order: L9 before L38, 目標1 before 目標3 before 目標10
+    return {k: sorted(groups[k], key=lambda f: (_ORDER[f.status], f.check, natural_key(f.location), natural_key(f.scope)))
+            for k in sorted(groups, key=natural_key)}
 
 
 def _table(findings: list[Finding], show_all: bool, console) -> str:
@@ -99,35 +104,7 @@ def _num(x) -> str:
     return f"{x:.4f}".rstrip("0").rstrip(".") if isinstance(x, float) else str(x)
 
 
-def _html(findings: list[Finding]) -> str:
-    e = html.escape
-    total = Counter(f.status for f in findings)
-    parts = [
-        "<!doctype html><html lang='ja'><head><meta charset='utf-8'><title>hyoka audit</title><style>",
-        "body{font-family:system-ui,'Noto Sans JP',sans-serif;margin:2rem;max-width:1200px}"
-        "table{border-collapse:collapse;width:100%;margin-bottom:1.5rem}"
-        "th,td{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top;font-size:.9rem}"
-        ".inconsistent{background:#fde2e2}.warning{background:#fff4d6}"
-        ".consistent_only_with_rounding{background:#e3f2fd}.consistent{color:#2e7d32}"
-        "code{font-size:.85rem}summary{cursor:pointer}",
-        "</style></head><body><h1>hyoka audit</h1>",
-        f"<p>{len(findings)} findings: <b>{total[INCONSISTENT]} inconsistent</b>, {total[WARNING]} warnings, "
-        f"{total[ROUNDING]} consistent only with rounding or one boundary reading, {total[CONSISTENT]} consistent.</p>",
-    ]
-    for source, items in _by_document(findings).items():
-        counts = Counter(f.status for f in items)
-        parts.append(f"<h2>{e(source)}</h2><p>" + ", ".join(f"{counts[s]} {s}" for s in _ORDER if counts[s]) + "</p>")
-        parts.append("<table><tr><th>status</th><th>check</th><th>where</th><th>stated</th><th>recomputed</th>"
-                     "<th>finding</th><th>rule</th></tr>")
-        for f in items:
-            rule = f"{e(f.rule)}<br><small>{e(f.rule_source or '')}</small>" if f.rule else ""
-            reading = f"<br><small>reading: {e(f.reading)}</small>" if f.reading else ""
-            parts.append(
-                f"<tr class='{f.status}'><td>{_MARK[f.status]} {e(f.status)}</td>"
-                f"<td>{e(_CHECK_NAMES.get(f.check, f.check))}</td><td><code>{e(f.location)}</code></td>"
-                f"<td>{e(f.stated or '')}</td><td>{e(_num(f.recomputed))}</td><td>{e(f.message)}{reading}</td>"
-                f"<td>{rule}</td></tr>"
-            )
-        parts.append("</table>")
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
+def _html(findings: list[Finding], show_all: bool) -> str:
+    from hyoka.pipeline.report_html import render_audit
+
+    return render_audit(findings, show_all=show_all)
