@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from hyoka.normalizers.eras import ERAS, ERA_ALIASES, era_to_year, fiscal_year_of
+from hyoka.normalizers.eras import era_to_year, find_era_dates, fiscal_year_of
 
 # value kind → spellings, longest matched first. Order inside a header cell does not matter.
 VALUE_KINDS: dict[str, tuple[str, ...]] = {
@@ -37,12 +37,7 @@ TOTAL_LABELS = ("合計", "計", "総計", "総数", "小計", "全体", "累計
 
 _KIND_LOOKUP = sorted(((s, k) for k, ss in VALUE_KINDS.items() for s in ss), key=lambda p: -len(p[0]))
 
-_ERA_CHARS = "".join(sorted({a for a in ERA_ALIASES} | {e[0] for e in ERAS}))
-# 「令和5年度」「R5」「R5年度末」「H25末」「平成13年」「平成15年9月30日」
-_ERA_YEAR = re.compile(
-    r"(?P<era>令和|平成|昭和|[RHS])\s*(?P<n>\d{1,2}|元)(?!\d)\s*(?:年\s*(?P<do>度)?)?"
-    r"(?:\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?)?(?P<end>\s*末)?"
-)
+# 「2018(実績)」「現状(2019)」「2021年度」: a Western year in a header needs no 年 (era years: eras.py)
 _WEST_YEAR = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?!\d)\s*(?:年\s*(?P<do>度)?)?(?:\s*(?P<m>\d{1,2})\s*月)?")
 _BARE_YEAR = re.compile(r"^\s*(?P<n>\d{1,2}|元)\s*(?:年\s*(?P<do>度)?)?\s*(?P<end>末)?\s*$")
 _EMBEDDED_YEAR = re.compile(r"(?<![\d.])(?P<n>\d{1,2}|元)\s*年\s*(?P<do>度)?(?P<end>末)?")
@@ -77,6 +72,14 @@ class Header:
 _KIND_PREFIXES = ("今年度", "本年度", "前年度", "年度", "最終", "年間", "単年度", "計画", "長期的", "中間", "当該年度", "各年度")
 
 
+def _without_era_dates(t: str) -> str:
+    """The text with its era dates (and a 「末」 after one) cut out: 「H24予算」 → 「予算」."""
+    for d in reversed(find_era_dates(t)):
+        end = d.end + (1 if t[d.end:d.end + 1] == "末" else 0)
+        t = t[:d.start] + t[end:]
+    return t
+
+
 def value_kind(text: str) -> str | None:
     """The value kind a label names: 「実績値」 → "actual", 「H24予算」 → "target", 「達成率」 → "rate".
 
@@ -84,8 +87,10 @@ def value_kind(text: str) -> str | None:
     parentheses), not merely contain it: 「現状維持」 is a direction, not 現状, and 「評価指標」 a name.
     """
     t = key(text)
-    t = re.sub(r"[(（][^()（）]*[)）]", "", t)  # 「実績(下段)」「最終実績値(平成29年度末)」
-    t = _ERA_YEAR.sub("", t)
+    outside = re.sub(r"[(（][^()（）]*[)）]", "", t)  # 「実績(下段)」「最終実績値(平成29年度末)」
+    # 「2018(実績)」: nothing but a year outside the parenthesis — the kind is the one inside
+    t = outside if _WEST_YEAR.sub("", _without_era_dates(outside)).strip() else re.sub(r"[()（）]", "", t)
+    t = _without_era_dates(t)
     t = _WEST_YEAR.sub("", t)
     t = re.sub(r"^\d{1,2}年度?", "", t).strip("・/ ")
     if not t:
@@ -136,15 +141,18 @@ def parse_header(text: str, era: str | None = None) -> Header:
         lower = value_kind(lo.group(1)) if lo else None
     year = basis = as_of = None
     rest = t
-    if m := _ERA_YEAR.search(t):
-        n = 1 if m.group("n") == "元" else int(m.group("n"))
-        y = era_to_year(m.group("era"), n)
-        month = int(m.group("m")) if m.group("m") else None
-        year = y if m.group("do") or m.group("end") or month is None else fiscal_year_of(y, month)
-        if month and m.group("d"):
-            as_of = f"{y:04d}-{month:02d}-{int(m.group('d')):02d}"
+    if dates := find_era_dates(t):
+        # the era date reader shared with the rest of hyoka (normalizers/eras.py): 令和5年度, R5, H24予算,
+        # 平成15年9月30日; 「末」 after it (R5年度末, H25末) is the end of that year
+        d = dates[0]
+        end = d.end + (1 if t[d.end:].lstrip().startswith("末") else 0) + (len(t[d.end:]) - len(t[d.end:].lstrip()))
+        year_end = t[d.end:].lstrip().startswith("末")
+        # 「令和7年3月末」 is a date in FY2024; 「R5年度末」「H25末」 the end of that (fiscal) year
+        year = d.year if d.is_fiscal or d.month is None else fiscal_year_of(d.year, d.month)
+        if d.month and d.day:
+            as_of = f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
         basis = "printed"
-        rest = t[:m.start()] + " " + t[m.end():]
+        rest = t[:d.start] + " " + t[end if year_end else d.end:]
     elif m := _WEST_YEAR.search(t):
         y = int(m.group("y"))
         month = int(m.group("m")) if m.group("m") else None
