@@ -471,17 +471,8 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
         is_lower = bool(stacked) and upper_row is not None and prev_name is not None and not (
             unit_col is not None and r.cells[unit_col].strip())
         if is_lower:
-            lane, upper_row, name = "lower", None, prev_name
-            frag = "".join(t for _c, t in text_labels)
-            if frag:
-                full = prev_name + frag
-                for k in [k for k in values if k[0] == prev_name]:
-                    values[k].indicator = full
-                    values[(full,) + k[1:]] = values.pop(k)
-                if (m := ctx.measures.pop(f"indicator:{prev_name}", None)) is not None:
-                    m.name = full
-                    ctx.measures[f"indicator:{full}"] = m
-                name = prev_name = full
+            lane, upper_row = "lower", None
+            name = prev_name = _complete_stacked_name(ctx, values, prev_name, "".join(t for _c, t in text_labels))
         else:
             lane = "upper" if stacked else None
             upper_row = r if stacked else None
@@ -597,6 +588,21 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
         note.scope = rekeyed.get(note.scope, note.scope)
     ctx.doc.indicator_values.extend(values.values())
     return used_rows
+
+
+def _complete_stacked_name(ctx: _Ctx, values: dict, name: str, fragment: str) -> str:
+    """The 下段 line of a stacked pair may print the end of a name wrapped from its 上段 line
+    (「1.観光地点等入込客数」 / 「(延べ人数)」): the indicator, its values and its measure take the whole name."""
+    if not fragment:
+        return name
+    full = name + fragment
+    for k in [k for k in values if k[0] == name]:
+        values[k].indicator = full
+        values[(full,) + k[1:]] = values.pop(k)
+    if (m := ctx.measures.pop(f"indicator:{name}", None)) is not None:
+        m.name = full
+        ctx.measures[f"indicator:{full}"] = m
+    return full
 
 
 # label columns that describe the row's measure rather than name it (canonical_label → Measure field)
