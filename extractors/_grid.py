@@ -99,7 +99,18 @@ def blocks(text: SourceText) -> tuple[list[Block], list[tuple[int, Row]]]:
         current = None
 
     rows = text.rows
+    # a spreadsheet is one grid per sheet, not one table: its tables are regions between blank rows,
+    # and a row with a single filled cell is a title or a note line, as in a text file
+    sheet = text.format == "xlsx"
     for i, row in enumerate(rows):
+        if sheet and row.is_table and len(row.filled) <= 1:
+            if row.is_blank():
+                if current is not None:
+                    prose.extend(pending)
+                    pending = []
+                    close()
+                continue
+            row = Row(cells=(row.filled[0][1],), ref=row.cell_ref(row.filled[0][0]), is_table=False)
         line = row.text
         one = len(row.cells) == 1
         md = md_cells(line) if one else None

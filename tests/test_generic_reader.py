@@ -386,3 +386,20 @@ def test_reportlab_pdf_with_repeated_header_read_by_the_generic_reader(name, as_
     assert m.ref.page == 2 and m.hierarchy[1][2] == "産学官連携の推進"
     v = next(v for v in d.indicator_values if v.measure_key == m.key and v.fiscal_year == 2025)
     assert (v.target_raw, v.actual_raw, v.grade_raw, v.target, v.actual) == ("30,000部", "23,000部", "B", 30000, 23000)
+
+
+@pytest.mark.parametrize("name, indicator, year, target, actual", [
+    # 茨城県 観光振興: | 1.観光地点等入込客数(延べ人数) | 万人 | 5,075 | 5,704 | 6,181 | 6,128 | 6,184 | 8,200 |
+    ("ibaraki_kanko_shinko_2018.xlsx", "1.観光地点等入込客数(延べ人数)", 2014, None, 5075),
+    ("ibaraki_kanko_shinko_2018.xlsx", "3.宿泊観光入込客数(実人数)", 2020, 822, None),
+    # 小矢部市: | 11204 | 生涯学習用公民館パソコン設置台数 | 当初 | なし | 109台 | … (平成13年実績)
+    ("oyabe_sogokeikaku_seika_shihyo_2003.xlsx", "生涯学習用公民館パソコン設置台数", 2001, None, 109),
+])
+def test_tables_inside_a_spreadsheet_from_another_government(name, indicator, year, target, actual):
+    """A sheet is one grid: its tables are the regions between blank rows, and one-cell rows are
+    titles and notes (tests/fixtures/make_corpus_xlsx.py renders the corpus text as such a sheet)."""
+    d = doc(name, RENDER)
+    assert d.format == "xlsx" and d.layout == "generic"
+    v = one(d, indicator, year)
+    assert (v.target, v.actual) == (target, actual)
+    assert d.tables_mapped >= 1 and not [u for u in d.unmapped if u.kind == "table"]
