@@ -98,7 +98,7 @@ def blocks(text: SourceText) -> tuple[list[Block], list[tuple[int, Row]]]:
             out.append(current)
         current = None
 
-    rows = text.rows
+    rows = _spaced_tables(text.rows)
     # a spreadsheet is one grid per sheet, not one table: its tables are regions between blank rows,
     # and a row with a single filled cell is a title or a note line, as in a text file
     sheet = text.format == "xlsx"
@@ -173,6 +173,52 @@ def blocks(text: SourceText) -> tuple[list[Block], list[tuple[int, Row]]]:
         prose.extend(pending)
     prose.sort(key=lambda p: p[0])
     return out, prose
+
+
+# columns aligned with spaces (pdftotext -layout, a table copied out of a PDF viewer): two or more
+# spaces, or an ideographic space, between cells
+_SPACED = re.compile(r"(?:\s{2,}|\u3000+)")
+_NUMBER = re.compile(r"^[-−▲△+]?[0-9０-９][0-9０-９,，.．]*\s*[^\s]{0,4}$")
+
+
+def _spaced_tables(rows: list[Row]) -> list[Row]:
+    """Runs of two or more text lines that split into three or more space-aligned fields, one of
+    them a number, become table rows with those fields as cells; every other row is unchanged."""
+    fields = [_spaced_fields(r) for r in rows]
+    out = list(rows)
+    i = 0
+    while i < len(rows):
+        if fields[i] is None:
+            i += 1
+            continue
+        run, j = [i], i + 1
+        while j < len(rows):
+            if rows[j].is_blank() and j + 1 < len(rows) and fields[j + 1] is not None:
+                j += 1  # a blank line between rows (a layout text prints one between table rows)
+                continue
+            if fields[j] is None:
+                break
+            run.append(j)
+            j += 1
+        if len(run) >= 2 and any(any(_NUMBER.match(f) for f in fields[k]) for k in run):
+            for k in run:
+                out[k] = Row(cells=tuple(fields[k]), ref=rows[k].ref, is_table=True)
+        i = j
+    return out
+
+
+def _spaced_fields(row: Row) -> list[str] | None:
+    if len(row.cells) != 1 or row.is_table:
+        return None
+    line = row.cells[0].strip()
+    if not line or line.startswith("|"):
+        return None
+    parts: list[str] = []
+    for part in (p for p in _SPACED.split(line) if p):
+        words = part.split(" ")
+        # 「5,075 5,704 6,181」「2014 2015 2016」: numbers one space apart are cells of their own
+        parts += words if len(words) > 1 and all(_NUMBER.match(w) for w in words) else [part]
+    return parts if len(parts) >= 3 else None
 
 
 def _new_block(last_text, heading_stack, markdown: bool) -> Block:

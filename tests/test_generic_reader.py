@@ -403,3 +403,15 @@ def test_tables_inside_a_spreadsheet_from_another_government(name, indicator, ye
     v = one(d, indicator, year)
     assert (v.target, v.actual) == (target, actual)
     assert d.tables_mapped >= 1 and not [u for u in d.unmapped if u.kind == "table"]
+
+
+def test_columns_aligned_with_spaces_in_a_layout_text():
+    """Text copied out of a PDF keeps its table as space-aligned columns (two or more spaces, numbers
+    one space apart, a blank line between rows): read as a table. Values read by hand from the report:
+    | 1.観光地点等入込客数(延べ人数) | 万人 | 5,075 | 5,704 | 6,181 | 6,128 | 6,184 | 8,200 |."""
+    d = doc("ibaraki_kanko_shinko_2018.layout.txt", RENDER)
+    assert one(d, "1.観光地点等入込客数(延べ人数)", 2014).actual == 5075
+    assert one(d, "3.宿泊観光入込客数(実人数)", 2017).actual == 512
+    v = one(d, "3.宿泊観光入込客数(実人数)", 2020)
+    assert (v.target, v.unit) == (822, "万人")
+    assert len(d.indicator_values) == 18
