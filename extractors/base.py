@@ -17,9 +17,12 @@ import abc
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Iterator
+from typing import TYPE_CHECKING, ClassVar, Iterator
 
-from hyoka.pipeline.model import Document, SourceRef
+from hyoka.pipeline.model import Document, Flag, SourceRef
+
+if TYPE_CHECKING:  # limits.py imports ExtractionError from here
+    from hyoka.extractors.limits import Limits
 
 
 class ExtractionError(Exception):
@@ -29,8 +32,11 @@ class ExtractionError(Exception):
     one space here, so no backend has to remember to do it.
     """
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, detail: str | None = None) -> None:
         super().__init__(" ".join(str(reason).split()))
+        # the library's own words ("PdfminerException: Non-Ascii85 digit found (at ascii85.py:55)"),
+        # for the failures table; the reason is what a person reads
+        self.detail = None if detail is None else " ".join(str(detail).split())
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,10 @@ class SourceText:
     format: str
     rows: list[Row]
     warnings: list[str] = field(default_factory=list)
+    encoding: str | None = None  # text files: the encoding the bytes were decoded from ("utf-8", "cp932" …)
+    # values the backend refused to read as printed (an XLSX cell pointing at no shared string …),
+    # for the document's flags table
+    flags: list[Flag] = field(default_factory=list)
 
     @property
     def file(self) -> str:
@@ -100,8 +110,9 @@ class FormatBackend(abc.ABC):
     extensions: ClassVar[tuple[str, ...]]
 
     @abc.abstractmethod
-    def read(self, path: Path) -> SourceText:
-        """Raise ExtractionError with a one-line reason when the file can't be read."""
+    def read(self, path: Path, limits: "Limits | None" = None) -> SourceText:
+        """Raise ExtractionError with a one-line reason when the file can't be read, LimitExceeded
+        when it is over one of `limits`. Backends default `limits` to limits.DEFAULT_LIMITS."""
 
 
 class LayoutExtractor(abc.ABC):
@@ -123,13 +134,20 @@ class LayoutExtractor(abc.ABC):
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls, and password-protected Office files
 
 
-def check_office_zip(path: Path, required_part: str, what: str, legacy: str) -> None:
-    """ExtractionError("not a {what} ({reason})") unless `path` is a zip holding `required_part`.
+def check_office_zip(path: Path, required_part: str, what: str, legacy: str, limits: "Limits | None" = None) -> None:
+    """ExtractionError("not a {what} ({reason})") unless `path` is a zip holding `required_part`;
+    LimitExceeded("max_decompressed_mb") when its parts would unpack to more than the limit.
 
     Office Open XML files are zip archives; an OLE compound file instead is a legacy format
-    (`legacy`, e.g. ".doc") or a password-protected file.
+    (`legacy`, e.g. ".doc") or a password-protected file. The sizes checked are the ones the
+    zip's directory declares; zipfile refuses to unpack a member past its declared size
+    ("Bad CRC" / short read), so a lying directory can't get round the check.
     """
     import zipfile
+
+    from hyoka.extractors.limits import DEFAULT_LIMITS, LimitExceeded
+
+    limits = limits or DEFAULT_LIMITS
 
     with path.open("rb") as fh:
         magic = fh.read(8)
@@ -139,9 +157,16 @@ def check_office_zip(path: Path, required_part: str, what: str, legacy: str) -> 
         raise ExtractionError(f"not {what} (not a zip archive)")
     try:
         with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
+            infos = z.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise ExtractionError(f"not {what} (unreadable zip archive: {exc})") from None
+    names = {info.filename for info in infos}
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > limits.max_decompressed_bytes:
+        packed = max(sum(info.compress_size for info in infos), 1)
+        raise LimitExceeded("max_decompressed_mb", f"{what} whose parts unpack to {unpacked / 2**20:,.0f} MB "
+                            f"({unpacked / packed:,.0f} times its compressed size), over the limit of "
+                            f"{limits.max_decompressed_mb:g} MB (max_decompressed_mb): a zip bomb or not a report")
     if required_part not in names:
         raise ExtractionError(f"not {what} (no {required_part} in the zip archive)")
 

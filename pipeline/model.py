@@ -342,6 +342,7 @@ class Document:
     doc_id: str  # sha256 of the file bytes (first 16 hex)
     source_path: str
     format: str  # "text", "markdown", "pdf", "docx"
+    encoding: str | None = None  # text files: the encoding the bytes were read in ("utf-8", "cp932" …)
     layout: str | None = None  # extractor layout name
     municipality: str | None = None
     municipality_basis: str | None = None  # "printed in the title", or how else it was known
