@@ -23,7 +23,7 @@ from hyoka.extractors._common import one_line
 from hyoka.extractors.base import ExtractionError, LayoutExtractor, Row, SourceText
 from hyoka.normalizers.labels import canonical_label
 from hyoka.normalizers.places import find_municipality
-from hyoka.pipeline.model import Document, IndicatorValue, Legend, Measure, Note, Unmapped
+from hyoka.pipeline.model import Document, Flag, IndicatorValue, Legend, Measure, Note, Unmapped
 
 YEAR = re.compile(r"(令和|平成)\s*(\d+|元)\s*年度")
 # 「事業承継セミナー(参加者数) P.33」, 「経営支援セミナー【新規事業】(参加者数) P.35」
@@ -89,8 +89,14 @@ class AkirunoProgress(LayoutExtractor):
                 # merged cells: empty where the cell above spans this row
                 area = cell.get("area") or area
                 sub_policy = cell.get("sub_policy") or sub_policy
-                self._project(row, cell, columns["years"], doc, [("方向性", None, area), ("個別施策", None, sub_policy)],
-                              target_label)
+                shifted = len(row.cells) > columns["width"]
+                self._project(row, cell, [] if shifted else columns["years"], doc,
+                              [("方向性", None, area), ("個別施策", None, sub_policy)], target_label)
+                if shifted:
+                    doc.flags.append(Flag(
+                        field="row", raw=row.text[:300], ref=row.ref, scope=doc.measures[-1].key,
+                        reason=f"{len(row.cells)} cells where the header has {columns['width']}: a cell too many "
+                               "(an extra tab?) shifts 年間目標/実績/評価, so this row's year values are not read"))
                 continue
             _inside_table(row, doc, [r.text.strip() for r in rows[:header_at]])
         legend_rows = rows[end:]
@@ -171,7 +177,8 @@ def _columns(top: Row, sub: Row) -> dict:
             sub_field = {"実績値": "baseline"}.get(below) or canonical_label(below)
             if sub_field in ("baseline", "target", "actual", "grade"):
                 years[-1][1][sub_field] = col
-    return {"fields": fields, "years": years}
+    # a data row wider than its header has a cell too many (an extra tab): its year values are shifted
+    return {"fields": fields, "years": years, "width": max(len(top.cells), len(sub.cells))}
 
 
 def _filled_key(row: Row) -> tuple[str, ...]:

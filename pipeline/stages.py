@@ -15,7 +15,7 @@ from typing import Callable
 from hyoka.normalizers.directions import parse_direction
 from hyoka.normalizers.eras import check_era_date, find_era_dates, fiscal_year, fiscal_year_of, parse_era_range
 from hyoka.normalizers.grades import parse_grade
-from hyoka.normalizers.numbers import UNIT_CANON, parse_number, parse_quantity
+from hyoka.normalizers.numbers import UNIT_CANON, digit_typos, number_note, parse_number, parse_quantity
 from hyoka.normalizers.symbols import parse_count_line, parse_symbol
 from hyoka.normalizers.text import parse_circled_list, split_list, squeeze_cjk_spaces, strip_html
 from hyoka.pipeline.model import DateMention, DocError, Document, Flag, SourceRef, SummaryCount
@@ -63,6 +63,7 @@ def normalize_measures(doc: Document) -> None:
                                   ref=m.ref, scope=m.key))
         m.basic_goals = parse_circled_list(m.basic_goals_raw or "")
         if m.target_raw:
+            _flag_number(doc, "target", m.target_raw, m.ref, m.key)
             q = parse_quantity(squeeze_cjk_spaces(m.target_raw))
             if q is not None:
                 m.target_value, m.target_unit = q.value, q.unit
@@ -80,9 +81,11 @@ def normalize_indicator_values(doc: Document) -> None:
             raw = getattr(v, raw_attr)
             if raw:
                 setattr(v, attr, parse_number(raw))
+                _flag_number(doc, attr, raw, v.ref, v.measure_key)
         units = set()
         for raw_attr, attr in (("target_raw", "target"), ("actual_raw", "actual")):
             raw = getattr(v, raw_attr)
+            _flag_number(doc, attr, raw, v.ref, v.measure_key)
             q = parse_quantity(raw) if raw else None
             setattr(v, attr, q.value if q else parse_number(raw) if raw else None)
             if q and q.unit:
@@ -103,6 +106,12 @@ def normalize_indicator_values(doc: Document) -> None:
                                       scope=v.measure_key))
 
 
+def _flag_number(doc: Document, field: str, raw: str | None, ref: SourceRef, scope: str | None) -> None:
+    """A flag when a printed number had letters among its digits (read as digits, or left None)."""
+    if note := number_note(raw):
+        doc.flags.append(Flag(field=field, raw=raw, reason=note, ref=ref, scope=scope))
+
+
 def _unit_from_label(raw: str) -> str | None:
     """A unit printed on its own or in a header: 「万人」, 「(千円)」, 「単位：人」, 「558.7 万人」 → 万人."""
     t = re.sub(r"^.*?単位\s*[:：]?\s*", "", raw.strip())
@@ -120,6 +129,7 @@ def normalize_costs(doc: Document) -> None:
         for name in _COST_FIELDS:
             raw = getattr(c, f"{name}_raw")
             setattr(c, name, parse_number(raw) if raw not in (None, "") else None)
+            _flag_number(doc, f"cost_{name}", raw, c.ref, c.measure_key)
 
 
 def normalize_scores(doc: Document) -> None:
@@ -141,7 +151,12 @@ def normalize_scores(doc: Document) -> None:
                    for sym, n in line.pieces]
         for piece in line.unknown:
             doc.flags.append(Flag(field="score_counts", raw=piece, reason="unknown symbol", ref=s.ref, scope=s.scope))
-        score_main, _, max_part = line.score_part.partition("/")
+        # letters typed for digits (「/ 1〇0点」): read when unambiguous, else no score; flagged either way
+        typos = digit_typos(line.score_part)
+        if typos.note:
+            doc.flags.append(Flag(field="score", raw=line.score_part.strip(), reason=typos.note, ref=s.ref,
+                                  scope=s.scope))
+        score_main, _, max_part = ("" if typos.doubtful else typos.text).partition("/")
         previous = re.search(r"[(（]\s*(\d+(?:\.\d+)?)\s*[)）]", score_main)
         stated = re.search(r"[−-]?\d+(?:\.\d+)?", re.sub(r"[(（][^)）]*[)）]", " ", score_main))
         if stated:

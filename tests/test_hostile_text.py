@@ -49,7 +49,8 @@ def test_form_feeds_and_unicode_separators_do_not_shift_line_references(tmp_path
 def test_form_feed_before_the_arrow_keeps_the_score_and_its_checks(tmp_path):
     text = MUSASHINO.read_text(encoding="utf-8")
     path = tmp_path / "ff.txt"
-    path.write_text(text.replace("◎2 -0 → 85", "◎2 -0 \f→ 85", 1), encoding="utf-8")
+    assert "◎2 -0 → **85" in text
+    path.write_text(text.replace("◎2 -0 → **85", "◎2 -0 \f→ **85", 1), encoding="utf-8")
     doc = read_document(path)
     first = doc.score_summaries[0]
     assert (first.stated_score, first.previous_score, first.max_score) == (85.0, 76.0, 100.0)
