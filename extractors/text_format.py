@@ -20,7 +20,7 @@ from pathlib import Path
 from hyoka.extractors._common import check_file_size
 from hyoka.extractors.base import ExtractionError, FormatBackend, Row, SourceText
 from hyoka.extractors.limits import DEFAULT_LIMITS, LimitExceeded, Limits
-from hyoka.pipeline.model import SourceRef
+from hyoka.pipeline.model import Flag, SourceRef
 
 _BOMS = (  # longest first: the UTF-32-LE mark starts with the UTF-16-LE one
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -150,7 +150,13 @@ class TextBackend(FormatBackend):
         if size > limits.max_text_bytes:
             raise LimitExceeded("max_text_mb", f"a text file of {size / 2**20:.0f} MB, over the limit of "
                                                f"{limits.max_text_mb:g} MB (max_text_mb)")
-        text, encoding, warnings = decode_text(path.read_bytes())
+        data = path.read_bytes()
+        text, encoding, warnings = decode_text(data)
+        flags = [Flag(field="text", raw=f"0x{data[offset]:02X}", ref=SourceRef(file=path.name, line_start=n, line_end=n),
+                      reason=f"a byte that is not {encoding} (at byte {offset:,} of the file), read as U+FFFD")
+                 for offset in (_bad_bytes(data, encoding) if warnings else ())
+                 for n in (_line_of(data, offset),)]
+        del data
         rows = []
         for n, line in enumerate(split_lines(text), start=1):
             cells = tuple(line.split("\t"))
@@ -158,4 +164,4 @@ class TextBackend(FormatBackend):
                 Row(cells=cells, ref=SourceRef(file=path.name, line_start=n, line_end=n), is_table=len(cells) > 1)
             )
         fmt = "markdown" if path.suffix.lower() == ".md" else "text"
-        return SourceText(path=path, format=fmt, rows=rows, warnings=warnings, encoding=encoding)
+        return SourceText(path=path, format=fmt, rows=rows, warnings=warnings, encoding=encoding, flags=flags)

@@ -169,7 +169,7 @@ def ingest(
                                        highlight=False, soft_wrap=True)
             if doc is not None:
                 log.debug("read %s: %s layout %s, %d measures", path, doc.format, doc.layout, len(doc.measures))
-            progress.update(task, advance=1, description=path.name)
+            progress.update(task, advance=1, description=_printable(path.name))
 
         result = run_ingest(files, on_file=on_file)
     tables = result.tables()

@@ -275,6 +275,7 @@ def collect_dates(doc: Document) -> None:
     """
     reference = int(doc.issued[:4]) if doc.issued else (doc.fiscal_year + 1 if doc.fiscal_year else None)
     scopes: dict[tuple, str | None] = {}  # a row's cells share their measure: look it up once per row
+    scope_of = _ScopeIndex(doc)
     for row in doc.source_rows:
         for col, cell in enumerate(row.cells):
             if "年" not in cell:
@@ -285,7 +286,7 @@ def collect_dates(doc: Document) -> None:
                 ref = row.cell_ref(col)
                 where = (ref.line_start, ref.table, ref.row)
                 if where not in scopes:
-                    scopes[where] = _scope_of(doc, ref)
+                    scopes[where] = scope_of(ref)
                 problem = d.problem or check_era_date(d, reference)
                 after = text[d.end:d.end + 6]
                 mention = DateMention(
@@ -319,6 +320,50 @@ def _scope_of(doc: Document, ref) -> str | None:
         if inside and (best is None or (r.line_start or 0, r.row or 0) >= (best.ref.line_start or 0, best.ref.row or 0)):
             best = m
     return best.key if best else None
+
+
+class _ScopeIndex:
+    """`_scope_of(doc, ref)` without a pass over every measure per date (that was quadratic: a 10 MB
+    text of 10,000 measures spent minutes here). When every measure has lines (text) or none has
+    (DOCX/PDF tables), the answer comes from a sorted index; otherwise from `_scope_of` itself."""
+
+    def __init__(self, doc: Document) -> None:
+        import bisect
+        import itertools
+
+        self._doc, self._bisect = doc, bisect
+        refs = [m.ref for m in doc.measures]
+        self._by_lines = all(r.line_start is not None for r in refs)
+        self._by_tables = all(r.line_start is None for r in refs)
+        # lines: (line_start, row, document order) sorted; the running maximum of line_end lets a
+        # search stop as soon as no earlier measure can reach the line
+        entries = sorted((r.line_start or 0, r.row or 0, i, r.line_end or r.line_start or 0) for i, r in enumerate(refs))
+        self._keys = [e[:3] for e in entries]
+        self._ends = [e[3] for e in entries]
+        self._reach = list(itertools.accumulate(self._ends, max))
+        # tables: per table, (row, document order) sorted
+        self._tables: dict[int, list[tuple[int, int]]] = {}
+        for i, r in enumerate(refs):
+            if r.table is not None:
+                self._tables.setdefault(r.table, []).append((r.row or 0, i))
+        for rows in self._tables.values():
+            rows.sort()
+
+    def __call__(self, ref) -> str | None:
+        measures = self._doc.measures
+        if ref.line_start is not None and self._by_lines:
+            line = ref.line_start
+            j = self._bisect.bisect_right(self._keys, (line, float("inf"), float("inf"))) - 1
+            while j >= 0 and self._reach[j] >= line:
+                if self._ends[j] >= line:  # the latest-starting measure that still covers the line
+                    return measures[self._keys[j][2]].key
+                j -= 1
+            return None
+        if ref.line_start is None and ref.table is not None and self._by_tables:
+            rows = self._tables.get(ref.table, [])
+            j = self._bisect.bisect_right(rows, (ref.row or 0, float("inf"))) - 1
+            return measures[rows[j][1]].key if j >= 0 else None
+        return _scope_of(self._doc, ref)
 
 
 def _canonical_id(id_raw: str | None, key: str | None) -> str | None:

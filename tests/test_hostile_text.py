@@ -103,6 +103,9 @@ def test_one_stray_byte_is_replaced_and_its_line_named(tmp_path):
     assert [e.message for e in doc.errors] == [
         "1 byte(s) that are not utf-8 replaced by U+FFFD (line L12); the rest read as utf-8"]
     assert doc.status.value == "partial"
+    [flag] = doc.flags
+    assert (flag.field, flag.raw, flag.ref.label()) == ("text", "0xFF", "stray.txt:L12")
+    assert flag.reason.startswith("a byte that is not utf-8 (at byte ") and flag.reason.endswith("read as U+FFFD")
 
 
 def test_binary_and_random_bytes_are_refused_with_one_line(tmp_path):
