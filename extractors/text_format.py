@@ -17,7 +17,7 @@ import codecs
 import re
 from pathlib import Path
 
-from hyoka.extractors._common import check_file_size
+from hyoka.extractors._common import check_file_size, reasons_for_people
 from hyoka.extractors.base import ExtractionError, FormatBackend, Row, SourceText
 from hyoka.extractors.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from hyoka.pipeline.model import Flag, SourceRef
@@ -150,8 +150,9 @@ class TextBackend(FormatBackend):
         if size > limits.max_text_bytes:
             raise LimitExceeded("max_text_mb", f"a text file of {size / 2**20:.0f} MB, over the limit of "
                                                f"{limits.max_text_mb:g} MB (max_text_mb)")
-        data = path.read_bytes()
-        text, encoding, warnings = decode_text(data)
+        with reasons_for_people("the text file"):
+            data = path.read_bytes()
+            text, encoding, warnings = decode_text(data)
         flags = [Flag(field="text", raw=f"0x{data[offset]:02X}", ref=SourceRef(file=path.name, line_start=n, line_end=n),
                       reason=f"a byte that is not {encoding} (at byte {offset:,} of the file), read as U+FFFD")
                  for offset in (_bad_bytes(data, encoding) if warnings else ())
