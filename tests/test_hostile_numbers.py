@@ -163,3 +163,21 @@ def test_xlsx_shared_string_index_out_of_range_is_refused_for_that_cell(tmp_path
     assert (flag.field, flag.raw, flag.ref.row, flag.ref.col) == ("cell", v, 1, 1)
     assert flag.reason == f"a shared-string cell pointing at string '{v}', but the workbook has 4 (0–3); cell not read"
     assert XlsxBackend().read(_workbook_with_cell(tmp_path, "3")).rows[1].cells == ("来場者数", "秘密")
+
+
+def test_an_extra_tab_in_a_generic_table_is_flagged_not_shifted(tmp_path):
+    src = SAMPLES.parent / "tests" / "corpus" / "nagasaki_kanko_shisaku_hyoka_2015.txt"
+    text = src.read_text(encoding="utf-8")
+    assert "実績値\t594.5\t595.3" in text
+    path = tmp_path / src.name
+    path.write_text(text.replace("実績値\t594.5\t595.3", "実績値\t\t594.5\t595.3", 1), encoding="utf-8")
+    plain, doc = read_document(src), read_document(path)
+    [flag] = [f for f in doc.flags if f.field == "row"]
+    assert flag.ref.line_start == 15 and flag.reason.startswith("10 cells where the header has 9")
+    visitors = [(v.fiscal_year_raw, v.target_raw, v.actual_raw) for v in doc.indicator_values
+                if v.indicator == "観光客数[暦年]"]
+    # the targets stay; no actual lands under the wrong year (H24 used to get H23's 594.5)
+    assert visitors == [("H23", "570.0", None), ("H24", "580.0", None), ("H25", "600.0", None),
+                        ("H26", "620.0", None), ("H27", "630.0", None)]
+    assert [v.actual_raw for v in plain.indicator_values if v.indicator == "観光客数[暦年]"] == [
+        "594.5", "595.3", "607.8", "630.6", "669.3"]
