@@ -40,9 +40,9 @@ _NOT_LINE_ENDS = "\f\v\x1c\x1d\x1e\x85\u2028\u2029"
 _INNER_BREAK = re.compile(f"[{_NOT_LINE_ENDS}]")
 
 
-# what the text of a Japanese report is made of: ASCII, Latin-1, general punctuation, arrows,
-# circled numbers, shapes, CJK symbols, kana, ideographs, full-width forms
-_TEXT_CHARS = re.compile("[\t\n\r\f\x20-\x7e\xa0-\xff\u2000-\u2bff\u3000-\u30ff\u3400-\u4dbf"
+# characters outside what the text of a Japanese report is made of (ASCII, Latin-1, general punctuation,
+# arrows, circled numbers, shapes, CJK symbols, kana, ideographs, full-width forms)
+_OTHER_CHARS = re.compile("[^\t\n\r\f\x20-\x7e\xa0-\xff\u2000-\u2bff\u3000-\u30ff\u3400-\u4dbf"
                          "\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
 
@@ -52,7 +52,7 @@ def _looks_like_text(text: str) -> bool:
     control characters and (almost) only the characters reports are written in."""
     if not text.strip() or _CONTROL.search(text):
         return False
-    return len(_TEXT_CHARS.findall(text)) >= 0.95 * len(text)
+    return len(_OTHER_CHARS.findall(text)) <= 0.05 * len(text)
 
 
 def _bad_bytes(data: bytes, encoding: str) -> list[int]:
