@@ -124,7 +124,13 @@ def reasons_for_people(what: str):
     except ExtractionError:
         raise
     except Exception as exc:  # noqa: BLE001 - the boundary: nothing a library raises may escape as a traceback
-        last = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-        where = f"{Path(last.filename).name}:{last.lineno}" if last else ""
-        reason, detail = reason_for_people(exc, where)
-        raise ExtractionError(reason.replace("the file", what, 1), detail=detail) from None
+        raise translated(exc, what) from None
+
+
+def translated(exc: BaseException, what: str, part: str = "") -> ExtractionError:
+    """The ExtractionError to raise for a library's `exc`: `reason_for_people`, about `what` ("the DOCX
+    file"), optionally naming the `part` read ("sheet 'データ'"), the library's words as the detail."""
+    last = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    reason, detail = reason_for_people(exc, f"{Path(last.filename).name}:{last.lineno}" if last else "")
+    reason = reason.replace("the file", what, 1)
+    return ExtractionError(f"{reason} ({part})" if part else reason, detail=detail)

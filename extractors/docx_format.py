@@ -27,7 +27,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from hyoka.extractors._common import check_file_size, reasons_for_people
+from hyoka.extractors._common import check_file_size, reasons_for_people, translated
 from hyoka.extractors.base import ExtractionError, FormatBackend, Row, SourceText, check_office_zip
 from hyoka.extractors.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from hyoka.pipeline.model import SourceRef
@@ -50,8 +50,7 @@ def _open(path: Path, limits: Limits = DEFAULT_LIMITS):
         raise ExtractionError("the DOCX file is damaged: a part it refers to is missing",
                               detail=f"KeyError: {exc}") from None
     except (XMLSyntaxError, zipfile.BadZipFile) as exc:
-        raise ExtractionError("the DOCX file is damaged: a part of it is not well-formed XML",
-                              detail=f"{type(exc).__name__}: {exc}") from None
+        raise translated(exc, "the DOCX file") from None
 
 
 def _w(tag: str) -> str:

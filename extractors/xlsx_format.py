@@ -42,7 +42,7 @@ from collections.abc import Sequence
 from typing import Any, Iterator
 from xml.etree import ElementTree as ET
 
-from hyoka.extractors._common import check_file_size, one_line, reasons_for_people
+from hyoka.extractors._common import check_file_size, one_line, reasons_for_people, translated
 from hyoka.extractors.base import ExtractionError, FormatBackend, Row, SourceText, check_office_zip
 from hyoka.extractors.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from hyoka.pipeline.model import Flag, SourceRef
@@ -70,8 +70,7 @@ def _open(path: Path, limits: Limits = DEFAULT_LIMITS):
         raise ExtractionError("the Excel workbook is damaged: a part it refers to is missing",
                               detail=f"KeyError: {exc}") from None
     except (ET.ParseError, zipfile.BadZipFile, ValueError, TypeError) as exc:
-        raise ExtractionError("the Excel workbook is damaged or not one hyoka can read",
-                              detail=f"{type(exc).__name__}: {exc}") from None
+        raise translated(exc, "the Excel workbook") from None
 
 
 def cell_text(value: Any) -> str:
@@ -111,8 +110,7 @@ class XlsxBackend(FormatBackend):
                     try:
                         values = list(_value_rows(wb, ws, _Refused(path.name, index, flags), budget))
                     except (ET.ParseError, KeyError, ValueError, TypeError) as exc:
-                        raise ExtractionError(f"the Excel workbook is damaged: sheet {ws.title!r} can't be read",
-                                              detail=f"{type(exc).__name__}: {exc}") from None
+                        raise translated(exc, "the Excel workbook", f"sheet {ws.title!r}") from None
                     rows.extend(_sheet_rows(path.name, index, values, boxes.get(ws.title, []), limits))
             finally:
                 wb.close()
