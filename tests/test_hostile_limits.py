@@ -157,3 +157,42 @@ def test_damaged_docx_and_xlsx_give_a_reason_and_a_detail(tmp_path):
         XlsxBackend().read(path)
     assert str(info.value).startswith("the Excel workbook is damaged")
     assert info.value.detail and "Error" in info.value.detail
+
+
+def _mutated(data: bytes, rng, part_of_zip=None) -> bytes:
+    """`data` with a few bytes changed: in one part of the zip (re-packed), or in the zip itself."""
+    if part_of_zip is None:
+        out = bytearray(data)
+        for _ in range(rng.randint(1, 5)):
+            out[rng.randrange(len(out))] = rng.randrange(256)
+        return bytes(out)
+    import io
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            part = zin.read(item.filename)
+            zout.writestr(item, _mutated(part, rng) if item.filename == part_of_zip and part else part)
+    return buf.getvalue()
+
+
+def test_mutated_docx_and_xlsx_are_read_or_refused_with_a_sentence(tmp_path):
+    import random
+
+    rng = random.Random(11)
+    docx_bytes = (SAMPLES / "akiruno_progress_summary_r7.docx").read_bytes()
+    xlsx_bytes = _workbook_with_cell(tmp_path, "3").read_bytes()
+    reasons = set()
+    for k in range(24):
+        suffix, data, part = [(".docx", docx_bytes, "word/document.xml"), (".xlsx", xlsx_bytes, "xl/worksheets/sheet1.xml"),
+                              (".docx", docx_bytes, None), (".xlsx", xlsx_bytes, None)][k % 4]
+        path = tmp_path / f"m{k}{suffix}"
+        path.write_bytes(_mutated(data, rng, part))
+        backend = DocxBackend() if suffix == ".docx" else XlsxBackend()
+        try:
+            backend.read(path)
+        except ExtractionError as exc:  # anything else is a traceback: the test fails
+            assert "\n" not in str(exc) and "Error" not in str(exc)  # a sentence; the exception's name is the detail
+            reasons.add(str(exc).split(" (")[0])
+    assert reasons and all(r.startswith(("the DOCX file", "the Excel workbook", "not a DOCX", "not an Excel"))
+                           for r in reasons)
