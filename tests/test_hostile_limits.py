@@ -196,3 +196,23 @@ def test_mutated_docx_and_xlsx_are_read_or_refused_with_a_sentence(tmp_path):
             reasons.add(str(exc).split(" (")[0])
     assert reasons and all(r.startswith(("the DOCX file", "the Excel workbook", "not a DOCX", "not an Excel"))
                            for r in reasons)
+
+
+def test_docx_part_packed_like_a_bomb_is_refused_at_the_default_limits(tmp_path):
+    # 12 MB of identical paragraphs in word/document.xml from a ~40 KB file: under max_decompressed_mb
+    # (500), but packed 340:1 where real documents are ≤ 35:1 (300 MB of this took 5.3 GB in lxml)
+    src = _docx(tmp_path, "plain.docx")
+    path = tmp_path / "paras.docx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                head, tail = data.split(b"<w:body>")
+                data = head + b"<w:body>" + b"<w:p><w:r><w:t>a</w:t></w:r></w:p>" * 360_000 + tail
+            zout.writestr(item, data)
+    assert path.stat().st_size < 100_000
+    with pytest.raises(LimitExceeded) as info:
+        DocxBackend().read(path)
+    assert info.value.limit == "max_decompressed_mb"
+    assert str(info.value).startswith("a DOCX file with a part (word/document.xml) that unpacks to 12 MB, ")
+    assert str(info.value).endswith("times its compressed size: a zip bomb, not a report")
