@@ -6,6 +6,7 @@ Builds, in a temporary folder (or --keep DIR):
 
 * ``gridspan.docx``: a 1-row table whose first cell has gridSpan="20000000" (~40 KB);
 * ``bomb.docx``: a DOCX with a 600 MB part of spaces (~600 KB on disk);
+* ``paragraphs.docx``: word/document.xml of 300 MB of identical paragraphs (~1 MB on disk);
 * ``xfd.xlsx``: one value in column XFD and 100,000 rows with a value in column A (~1 MB);
 * ``bomb.xlsx``: an XLSX with a 600 MB part of spaces;
 * ``big.txt``: the 昭島市 report repeated to --text-mb MB (a real layout, ~1,000 measures per MB);
@@ -65,6 +66,25 @@ def _docx(path: Path, span: int = 1, pad_mb: int = 0) -> None:
     src.unlink()
 
 
+def _docx_paragraphs(path: Path, mb: int) -> None:
+    """A DOCX whose word/document.xml is `mb` MB of identical paragraphs (packs ~340:1)."""
+    _docx(path.with_suffix(".plain.docx"))
+    with zipfile.ZipFile(path.with_suffix(".plain.docx")) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename != "word/document.xml":
+                zout.writestr(item, data)
+                continue
+            head, tail = data.split(b"<w:body>")
+            chunk = b"<w:p><w:r><w:t>a</w:t></w:r></w:p>" * 30_000
+            with zout.open(item.filename, "w") as fh:
+                fh.write(head + b"<w:body>")
+                for _ in range(mb * 2**20 // len(chunk)):
+                    fh.write(chunk)
+                fh.write(tail)
+    path.with_suffix(".plain.docx").unlink()
+
+
 def _xlsx(path: Path, rows: int = 0, pad_mb: int = 0) -> None:
     import openpyxl
 
@@ -91,6 +111,7 @@ def _xlsx(path: Path, rows: int = 0, pad_mb: int = 0) -> None:
 def build(folder: Path, text_mb: int) -> list[Path]:
     _docx(folder / "gridspan.docx", span=20_000_000)
     _docx(folder / "bomb.docx", pad_mb=600)
+    _docx_paragraphs(folder / "paragraphs.docx", 300)
     _xlsx(folder / "xfd.xlsx", rows=100_000)
     _xlsx(folder / "bomb.xlsx", pad_mb=600)
     report = (ROOT / "sample_docs" / "akishima_plan_report_r5.txt").read_bytes()
