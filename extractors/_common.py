@@ -3,9 +3,12 @@ underscore keeps the registry from importing it as one)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+import traceback
+from pathlib import Path
 
-from hyoka.extractors.base import Row
+from hyoka.extractors.base import ExtractionError, Row
 from hyoka.normalizers.labels import canonical_label
 from hyoka.normalizers.text import tex_math_to_text
 
@@ -58,3 +61,76 @@ def labelled_cells(row: Row) -> list[tuple[str | None, str | None, str | None, i
     if pending:
         out.append((pending[0], pending[1], None, pending[2]))
     return out
+
+
+# ---------------------------------------------------------------- limits and failure reasons
+
+def check_file_size(path, limits) -> None:
+    """LimitExceeded("max_file_mb") when the file on disk is over the limit (checked before reading it)."""
+    from hyoka.extractors.limits import LimitExceeded
+
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        raise LimitExceeded("max_file_mb", f"a file of {size / 2**20:,.0f} MB, over the limit of "
+                                           f"{limits.max_file_mb:g} MB (max_file_mb)")
+
+
+# (what the exception says, matched on "TypeName: message") → what it means for a person;
+# first match wins. The internal text stays in the failures table's `detail` column.
+_REASONS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.I), r) for p, r in (
+    (r"ascii85|asciihex|runlength|lzw|ccittfax|jbig2|dctdecode|unsupported filter|filter",
+     "the file is damaged: a compressed part of it can't be decoded"),
+    (r"zlib|deflate|decompress|invalid (?:stored )?block|incorrect header check|Bad CRC|crc-32",
+     "the file is damaged: a compressed part of it can't be decoded"),
+    (r"BadZipFile|not a zip file|truncated|unexpected end|EOF", "the file is truncated or damaged"),
+    (r"PSEOF|PSSyntaxError|PDFSyntaxError|No /Root|xref|trailer|startxref",
+     "the PDF is damaged: its structure can't be read"),
+    (r"PdfminerException|PDFException|pdfminer|PSException", "the PDF is damaged and can't be read"),
+    (r"encrypt|password|decrypt", "the file is password-protected or encrypted"),
+    (r"^KeyError|no item named|missing part", "the file is damaged: a part it refers to is missing"),
+    (r"XMLSyntaxError|ParseError|not well-formed|mismatched tag|Opening and ending tag|Premature end of data",
+     "the file is damaged: a part of it is not well-formed XML"),
+    (r"MemoryError", "the file needs more memory than is available to read"),
+    (r"RecursionError|maximum recursion", "the file is nested too deeply to read"),
+    (r"UnicodeDecodeError|codec can't decode", "the file's text is in an encoding that can't be read"),
+    (r"PermissionError|Permission denied", "the file can't be opened (permission denied)"),
+)]
+
+
+def reason_for_people(exc: BaseException, where: str = "") -> tuple[str, str]:
+    """(reason, detail) for an exception a backend or library raised while reading a file.
+
+    `reason` is a sentence a person understands ("the file is damaged: a compressed part of it
+    can't be decoded"); `detail` is the internal text ("PdfminerException: Non-Ascii85 digit found
+    (at ascii85.py:55)") for the failures table. Unknown exceptions keep a generic reason that says
+    it is likely a bug in hyoka rather than the user's fault.
+    """
+    detail = " ".join(f"{type(exc).__name__}: {exc}".split()) + (f" (at {where})" if where else "")
+    for rx, reason in _REASONS:
+        if rx.search(detail):
+            return reason, detail
+    if isinstance(exc, (TypeError, IndexError, AttributeError, ValueError, AssertionError, ZeroDivisionError)):
+        return "the file is damaged or unusual in a way the reader can't handle", detail
+    return "the file could not be read", detail
+
+
+@contextlib.contextmanager
+def reasons_for_people(what: str):
+    """Around a backend's reading: any library exception becomes an ExtractionError whose reason a
+    person understands (`reason_for_people`), prefixed with `what` ("the DOCX file"), the library's
+    own text kept as its `detail`. ExtractionError (and LimitExceeded) pass through unchanged."""
+    try:
+        yield
+    except ExtractionError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the boundary: nothing a library raises may escape as a traceback
+        raise translated(exc, what) from None
+
+
+def translated(exc: BaseException, what: str, part: str = "") -> ExtractionError:
+    """The ExtractionError to raise for a library's `exc`: `reason_for_people`, about `what` ("the DOCX
+    file"), optionally naming the `part` read ("sheet 'データ'"), the library's words as the detail."""
+    last = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    reason, detail = reason_for_people(exc, f"{Path(last.filename).name}:{last.lineno}" if last else "")
+    reason = reason.replace("the file", what, 1)
+    return ExtractionError(f"{reason} ({part})" if part else reason, detail=detail)

@@ -34,6 +34,10 @@ class TRow:
     row: Row
     header: bool = False  # a Markdown header row (above the 「|---|」 line)
     inner: bool = False  # a one-cell line kept inside the block (merged label or note)
+    printed: int = field(init=False, default=0)  # cells as printed, before the block's padding
+
+    def __post_init__(self) -> None:
+        self.printed = len(self.cells)
 
     @property
     def ref(self) -> SourceRef:

@@ -27,17 +27,19 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from hyoka.extractors._common import check_file_size, reasons_for_people, translated
 from hyoka.extractors.base import ExtractionError, FormatBackend, Row, SourceText, check_office_zip
+from hyoka.extractors.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from hyoka.pipeline.model import SourceRef
 
 
-def _open(path: Path):
+def _open(path: Path, limits: Limits = DEFAULT_LIMITS):
     """python-docx's Document, or ExtractionError("not a DOCX file (reason)")."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import XMLSyntaxError
 
-    check_office_zip(path, "word/document.xml", "a DOCX file", ".doc")
+    check_office_zip(path, "word/document.xml", "a DOCX file", ".doc", limits)
     try:
         return docx.Document(str(path))
     except PackageNotFoundError as exc:
@@ -45,9 +47,10 @@ def _open(path: Path):
     except ValueError as exc:  # e.g. "… is not a Word file, content type is …"
         raise ExtractionError(f"not a DOCX file ({exc})") from None
     except KeyError as exc:
-        raise ExtractionError(f"corrupt DOCX file (missing part {exc})") from None
+        raise ExtractionError("the DOCX file is damaged: a part it refers to is missing",
+                              detail=f"KeyError: {exc}") from None
     except (XMLSyntaxError, zipfile.BadZipFile) as exc:
-        raise ExtractionError(f"corrupt DOCX file ({type(exc).__name__}: {exc})") from None
+        raise translated(exc, "the DOCX file") from None
 
 
 def _w(tag: str) -> str:
@@ -76,21 +79,44 @@ class DocxBackend(FormatBackend):
     name = "docx"
     extensions = (".docx",)
 
-    def read(self, path: Path) -> SourceText:
-        document = _open(path)
-        rows: list[Row] = []
-        warnings: list[str] = []
-        n_paragraph = n_table = 0
-        for child in _children(document.element.body, "p", "tbl"):
-            if child.tag == _w("p"):
-                text = _paragraph_text(child)
-                if text.strip():
-                    rows.append(Row(cells=(text,), ref=SourceRef(file=path.name, row=n_paragraph)))
-                n_paragraph += 1
-            else:
-                rows.extend(_table_rows(child, n_table, path.name, warnings))
-                n_table += 1
+    def read(self, path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceText:
+        check_file_size(path, limits)
+        with reasons_for_people("the DOCX file"):
+            document = _open(path, limits)
+            rows: list[Row] = []
+            warnings: list[str] = []
+            n_paragraph = n_table = 0
+            budget = _CellBudget(limits)
+            for child in _children(document.element.body, "p", "tbl"):
+                if child.tag == _w("p"):
+                    text = _paragraph_text(child)
+                    if text.strip():
+                        rows.append(Row(cells=(text,), ref=SourceRef(file=path.name, row=n_paragraph)))
+                    n_paragraph += 1
+                else:
+                    rows.extend(_table_rows(child, n_table, path.name, warnings, budget))
+                    n_table += 1
         return SourceText(path=path, format="docx", rows=rows, warnings=warnings)
+
+
+class _CellBudget:
+    """Grid cells made so far against Limits.max_cells, and one merge's width against max_grid_span:
+    a 62 KB file declaring gridSpan="20000000" would otherwise be a 7 GB grid."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits, self.used = limits, 0
+
+    def span(self, n: int, table: int, row: int, what: str) -> int:
+        if n > self.limits.max_grid_span:
+            raise LimitExceeded("max_grid_span", f"table {table} row {row}: a {what} of {n:,} grid columns, over the "
+                                                 f"limit of {self.limits.max_grid_span:,} (max_grid_span)")
+        return n
+
+    def take(self, n: int, table: int) -> None:
+        self.used += n
+        if self.used > self.limits.max_cells:
+            raise LimitExceeded("max_cells", f"table {table}: more than {self.limits.max_cells:,} table cells "
+                                             f"in the document (max_cells)")
 
 
 def _paragraph_text(p) -> str:
@@ -130,20 +156,24 @@ def _cell_text(tc) -> str:
     return "\n".join(lines)
 
 
-def _table_rows(tbl, table_index: int, file: str, warnings: list[str]) -> list[Row]:
+def _table_rows(tbl, table_index: int, file: str, warnings: list[str], budget: _CellBudget) -> list[Row]:
     """The table's logical grid: merged cells' text at their top-left slot, '' elsewhere."""
-    grid_cols = len(tbl.tblGrid.gridCol_lst) if tbl.tblGrid is not None else 0
+    grid_cols = budget.span(len(tbl.tblGrid.gridCol_lst) if tbl.tblGrid is not None else 0, table_index, 0,
+                            "table grid")
     grid: list[list[str]] = []
-    for tr in _children(tbl, "tr"):
-        cells: list[str] = [""] * tr.grid_before
+    for r, tr in enumerate(_children(tbl, "tr")):
+        cells: list[str] = [""] * budget.span(tr.grid_before, table_index, r, "gridBefore")
         for tc in _children(tr, "tc"):
-            span = max(tc.grid_span, 1)
+            span = budget.span(max(tc.grid_span, 1), table_index, r, "merged cell (gridSpan)")
+            budget.take(span, table_index)
             # vMerge="continue" (or a bare w:vMerge): the cell above covers this slot
             cells.append("" if tc.vMerge == "continue" else _cell_text(tc))
             cells.extend([""] * (span - 1))
-        cells.extend([""] * tr.grid_after)
+        cells.extend([""] * budget.span(tr.grid_after, table_index, r, "gridAfter"))
+        budget.take(tr.grid_before + tr.grid_after, table_index)
         grid.append(cells)
     width = max([grid_cols, *(len(c) for c in grid)])
+    budget.take(sum(width - len(c) for c in grid), table_index)  # the short rows' padding
     if grid_cols and width > grid_cols:
         warnings.append(f"table {table_index}: rows wider than its {grid_cols}-column grid")
     out: list[Row] = []

@@ -363,6 +363,15 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
     data = [r for r in block.rows[n_header:]]
     if not any(_has_number(r) for r in data):
         return 0
+    # a text row with more cells than its header has one too many (an extra tab): every value after
+    # it would sit under the next year's column, so the row is flagged and its values not read
+    head_width = max((r.printed for r in block.rows[:n_header] if not r.inner), default=0)
+    shifted = [r for r in data if block.table_id is None and not r.inner and r.printed > head_width > 1]
+    for r in shifted:
+        ctx.doc.flags.append(Flag(field="row", raw=r.row.text[:300], ref=r.ref,
+                                  reason=f"{r.printed} cells where the header has {head_width}: a cell too many "
+                                         "(an extra tab?) shifts the values under the wrong columns; not read"))
+    data = [r for r in data if r not in shifted]
     width = block.width
     cols: list[_Col] = []
     for c, h in enumerate(headers):

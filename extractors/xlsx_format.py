@@ -42,9 +42,10 @@ from collections.abc import Sequence
 from typing import Any, Iterator
 from xml.etree import ElementTree as ET
 
-from hyoka.extractors._common import one_line
+from hyoka.extractors._common import check_file_size, one_line, reasons_for_people, translated
 from hyoka.extractors.base import ExtractionError, FormatBackend, Row, SourceText, check_office_zip
-from hyoka.pipeline.model import SourceRef
+from hyoka.extractors.limits import DEFAULT_LIMITS, LimitExceeded, Limits
+from hyoka.pipeline.model import Flag, SourceRef
 
 
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -53,21 +54,23 @@ _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS_XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 _NS_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _REL_DRAWING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
+_V_TAG = f"{{{_NS_MAIN}}}v"
 
 
-def _open(path: Path):
+def _open(path: Path, limits: Limits = DEFAULT_LIMITS):
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    check_office_zip(path, "xl/workbook.xml", "an Excel workbook", ".xls")
+    check_office_zip(path, "xl/workbook.xml", "an Excel workbook", ".xls", limits)
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except InvalidFileException as exc:
         raise ExtractionError(f"not an Excel workbook ({exc})") from None
     except KeyError as exc:
-        raise ExtractionError(f"corrupt Excel workbook (missing part {exc})") from None
+        raise ExtractionError("the Excel workbook is damaged: a part it refers to is missing",
+                              detail=f"KeyError: {exc}") from None
     except (ET.ParseError, zipfile.BadZipFile, ValueError, TypeError) as exc:
-        raise ExtractionError(f"corrupt Excel workbook ({type(exc).__name__}: {exc})") from None
+        raise translated(exc, "the Excel workbook") from None
 
 
 def cell_text(value: Any) -> str:
@@ -93,26 +96,29 @@ class XlsxBackend(FormatBackend):
     name = "xlsx"
     extensions = (".xlsx", ".xlsm")
 
-    def read(self, path: Path) -> SourceText:
-        wb = _open(path)
-        rows: list[Row] = []
-        warnings: list[str] = []
-        try:
-            boxes = _text_boxes(path, warnings)
-            for index, ws in enumerate(wb.worksheets):
-                try:
-                    values = list(_value_rows(wb, ws))
-                except (ET.ParseError, KeyError, ValueError, TypeError) as exc:
-                    raise ExtractionError(f"corrupt Excel workbook (sheet {ws.title!r}: "
-                                          f"{type(exc).__name__}: {exc})") from None
-                rows.extend(_sheet_rows(path.name, index, values, boxes.get(ws.title, [])))
-        finally:
-            wb.close()
-        return SourceText(path=path, format="xlsx", rows=rows, warnings=warnings)
+    def read(self, path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceText:
+        check_file_size(path, limits)
+        with reasons_for_people("the Excel workbook"):
+            wb = _open(path, limits)
+            rows: list[Row] = []
+            warnings: list[str] = []
+            flags: list[Flag] = []
+            budget = [limits.max_cells]  # value cells left to read, over all sheets
+            try:
+                boxes = _text_boxes(path, warnings)
+                for index, ws in enumerate(wb.worksheets):
+                    try:
+                        values = list(_value_rows(wb, ws, _Refused(path.name, index, flags), budget))
+                    except (ET.ParseError, KeyError, ValueError, TypeError) as exc:
+                        raise translated(exc, "the Excel workbook", f"sheet {ws.title!r}") from None
+                    rows.extend(_sheet_rows(path.name, index, values, boxes.get(ws.title, []), limits))
+            finally:
+                wb.close()
+        return SourceText(path=path, format="xlsx", rows=rows, warnings=warnings, flags=flags)
 
 
 def _sheet_rows(file: str, table: int, values: list[tuple[int, dict[int, Any]]],
-                boxes: list[tuple[int, int, str]]) -> list[Row]:
+                boxes: list[tuple[int, int, str]], limits: Limits = DEFAULT_LIMITS) -> list[Row]:
     """One Row per sheet row with a value (and one per row of text-box anchors), on one grid."""
     overlay: dict[int, dict[int, str]] = {}
     for r, c, text in boxes:
@@ -120,6 +126,13 @@ def _sheet_rows(file: str, table: int, values: list[tuple[int, dict[int, Any]]],
         slot[c] = f"{slot[c]}\n{text}" if c in slot else text
     width = max([c + 1 for _r, cells in values for c in cells] + [c + 1 for cells in overlay.values() for c in cells]
                 or [0])
+    # every row is as wide as the sheet's rightmost value: one value in column XFD on 100,000 rows
+    # would be a 1.6-billion-cell grid, so the grid is checked before it is made
+    n_rows = len(values) + len(overlay)
+    if n_rows * width > limits.max_cells:
+        raise LimitExceeded("max_cells", f"sheet {table + 1}: {n_rows:,} rows × {width:,} columns "
+                                         f"(to its rightmost value) is over the limit of {limits.max_cells:,} "
+                                         f"cells (max_cells)")
 
     def make(r: int, cells: dict[int, str]) -> Row:
         texts = [""] * width
@@ -176,13 +189,37 @@ class _CellRefs(Sequence):
 
 # --- cell values --------------------------------------------------------------------------
 
-def _value_rows(wb, ws) -> Iterator[tuple[int, dict[int, Any]]]:
-    """(0-based row, {0-based column: value}) for every sheet row that holds a value."""
-    parser = _fast_parser(wb, ws)
+class _Refused:
+    """Collects the cells the parser refused to read (a flag each) for one sheet."""
+
+    def __init__(self, file: str, table: int, flags: list[Flag]) -> None:
+        self.file, self.table, self.flags = file, table, flags
+
+    def add(self, row: int, col: int, raw: str, reason: str) -> None:
+        self.flags.append(Flag(field="cell", raw=raw, reason=reason,
+                               ref=SourceRef(file=self.file, table=self.table, row=row, col=col)))
+
+
+def _value_rows(wb, ws, refused: _Refused | None = None,
+                budget: list[int] | None = None) -> Iterator[tuple[int, dict[int, Any]]]:
+    """(0-based row, {0-based column: value}) for every sheet row that holds a value.
+
+    `budget` ([cells left]) is spent one per value cell; LimitExceeded("max_cells") when it runs out.
+    """
+    budget = budget if budget is not None else [DEFAULT_LIMITS.max_cells]
+
+    def spend(n: int) -> None:
+        budget[0] -= n
+        if budget[0] < 0:
+            raise LimitExceeded("max_cells", "more value cells in the workbook than the max_cells limit allows "
+                                             "(max_cells)")
+
+    parser = _fast_parser(wb, ws, refused)
     if parser is None:  # openpyxl's internals moved: the public (slower) way
         for r, values in enumerate(ws.iter_rows(values_only=True)):
             cells = {c: v for c, v in enumerate(values) if v is not None}
             if cells:
+                spend(len(cells))
                 yield r, cells
         return
     src, parser = parser
@@ -190,10 +227,11 @@ def _value_rows(wb, ws) -> Iterator[tuple[int, dict[int, Any]]]:
         for r, cells in parser.parse():
             found = {c["column"] - 1: c["value"] for c in cells if c["value"] is not None}
             if found:
+                spend(len(found))
                 yield r - 1, found
 
 
-def _fast_parser(wb, ws):
+def _fast_parser(wb, ws, refused: _Refused | None = None):
     """openpyxl's own worksheet parser, told to skip value-less cells; None if its internals differ.
 
     `ws.iter_rows()` parses every `<c>` element, and a sheet formatted down to row 1826 has
@@ -204,6 +242,21 @@ def _fast_parser(wb, ws):
         from openpyxl.worksheet._reader import WorkSheetParser
 
         class _ValueCellsParser(WorkSheetParser):
+            def parse_cell(self, element):
+                # a shared-string cell holds an index into the workbook's strings; openpyxl reads
+                # <v>-148</v> as the 148th string from the end and <v>99999</v> as an IndexError
+                if element.get("t") == "s" and (v := element.find(_V_TAG)) is not None:
+                    index, n = (v.text or "").strip(), len(self.shared_strings)
+                    if not (index.isdigit() and int(index) < n):
+                        element.remove(v)
+                        cell = super().parse_cell(element)
+                        if refused is not None:
+                            refused.add(cell["row"] - 1, cell["column"] - 1, index,
+                                        f"a shared-string cell pointing at string {index!r}, but the workbook "
+                                        f"has {n} (0–{n - 1}); cell not read")
+                        return cell
+                return super().parse_cell(element)
+
             def parse_row(self, row):
                 kept = [el for el in row if len(el)]  # a value (<v>), inline string (<is>) or formula child
                 # only when every cell names its column: otherwise positions come from counting

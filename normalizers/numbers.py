@@ -34,7 +34,7 @@ _PER_WORDS = {"年": "年", "年間": "年", "毎年": "年", "月": "月", "月
               "回": "回", "毎回": "回", "日": "日", "毎日": "日", "週": "週", "毎週": "週"}
 _QUAL = "以上|以下|程度|未満|超|強|弱"
 _AFTER = re.compile(
-    rf"\s*(?P<pct>割)?\s*(?P<unit>{_UNIT_RE})?(?![A-Za-z])\s*(?P<q1>{_QUAL})?"
+    rf"\s*(?P<pct>割)?\s*(?:(?P<unit>{_UNIT_RE})(?![A-Za-z]))?\s*(?P<q1>{_QUAL})?"
     rf"\s*(?:/\s*(?P<per>年間|年|月間|月|回|日|週))?\s*(?P<q2>{_QUAL})?"
 )
 _PREFIX_PER = re.compile(r"(毎年|年間|毎月|月間|毎回|毎日|毎週|(?<![\d同今昨前翌本])年)\s*$")  # "年4回"
@@ -87,6 +87,60 @@ def _first_number(t: str) -> re.Match | None:
     return next((m for m in _NUM.finditer(t) if _plausible(t, m)), None)
 
 
+# ---------------------------------------------------------------- letters typed for digits
+
+# A run of digits with letters among them: O/o/〇 typed for 0, l/I for 1 ("8O,000", "l0人", "1〇0点").
+# Not next to another Latin letter ("No.10", "CO2", "Illinois" are words), and only with an Arabic
+# digit in it ("二〇二五" is a kanji numeral, "〇" alone an evaluation mark).
+_TYPO_RUN = re.compile(r"(?<![A-Za-z])[0-9OoIl〇](?:[0-9OoIl〇]|[,.](?=[0-9OoIl〇]))*(?![A-Za-z])")
+_ZERO_LIKE, _ONE_LIKE = "Oo〇", "Il"
+
+
+@dataclass(frozen=True)
+class DigitTypos:
+    """What `digit_typos` found in a text."""
+
+    text: str  # the text with the unambiguous typos read as digits
+    fixed: tuple[str, ...] = ()  # 「8O,000 → 80,000」 per run read
+    doubtful: tuple[str, ...] = ()  # runs that can't be read for sure (kept as printed), e.g. 「10l」
+
+    @property
+    def note(self) -> str | None:
+        """A flag's reason, or None when the text had no letters among its digits."""
+        if self.doubtful:
+            return (f"letters among the digits of 「{'」「'.join(self.doubtful)}」: can't tell which number was "
+                    "meant; left empty, kept as printed")
+        if self.fixed:
+            return f"letters typed for digits, read as {'; '.join(self.fixed)} (O/o/〇 as 0, l/I as 1)"
+        return None
+
+
+@functools.lru_cache(maxsize=65536)
+def digit_typos(s: str) -> DigitTypos:
+    """Letters typed for digits inside a number: 「8O,000」 → 80,000 and 「l0」 → 10 (fixed), while a run
+    whose letter could as well be something else is doubtful: a trailing l/I (「10l」: 10 litres?) or a
+    leading O (「O5」: a leading zero). Text without such runs comes back unchanged."""
+    if not any(c in s for c in _ZERO_LIKE + _ONE_LIKE):
+        return DigitTypos(s)
+    fixed, doubtful, out, last = [], [], [], 0
+    for m in _TYPO_RUN.finditer(s):
+        run = m.group()
+        if not re.search(r"\d", run) or not re.search(r"[OoIl〇]", run):
+            continue
+        if run[0] == "〇":  # an evaluation mark before a count (「〇30」), not a typo
+            continue
+        core = run.rstrip(",.")
+        if core[-1] in _ONE_LIKE or core[0] in "Oo" and len(core) > 1:
+            doubtful.append(run)
+            continue
+        read = run.translate(str.maketrans({c: "0" for c in _ZERO_LIKE} | {c: "1" for c in _ONE_LIKE}))
+        fixed.append(f"{run} → {read}")
+        out.append(s[last:m.start()] + read)
+        last = m.end()
+    out.append(s[last:])
+    return DigitTypos("".join(out), tuple(fixed), tuple(doubtful))
+
+
 # Japanese accounts print a negative amount with a leading △ or ▲ (「△500」 = −500)
 _ACCOUNTING_MINUS = re.compile(r"^\s*[△▲]\s*(?=\d)")
 
@@ -104,7 +158,10 @@ def parse_number(s: str | None) -> float | None:
     """
     if s is None or s.strip() in _NONE:
         return None
-    t = _masked(_prepare(s))
+    typos = digit_typos(for_value(s))
+    if typos.doubtful:
+        return None  # never a wrong number: the caller flags it (number_note)
+    t = _masked(_prepare(typos.text))
     m = _first_number(t)
     if m is None:
         return None
@@ -122,6 +179,7 @@ class Quantity:
     deadline_fiscal_year: int | None = None  # "令和8年度までに" → 2026
     count_label: str | None = None  # "相談件数" in "相談件数 8 件／年"
     problem: str | None = None  # the deadline's era date can't be right (deadline left None)
+    typo: str | None = None  # letters typed for digits: how they were read, or why the value is left None
 
 
 def _deadline(t: str) -> tuple[int | None, str | None]:
@@ -152,8 +210,11 @@ def parse_quantity(s: str | None) -> Quantity | None:
     """
     if s is None or s.strip() in _NONE:
         return None
-    t = _prepare(s)
+    typos = digit_typos(for_value(s))
+    t = _prepare(typos.text)
     deadline, problem = _deadline(t)
+    if typos.doubtful:  # never a wrong number: no value, and the reason why
+        return Quantity(raw=s, value=None, deadline_fiscal_year=deadline, problem=problem, typo=typos.note)
     masked = _masked(t)
     m = _first_number(masked)
     if m is None:
@@ -177,4 +238,10 @@ def parse_quantity(s: str | None) -> Quantity | None:
     return Quantity(
         raw=s, value=value, unit=unit, per=_PER_WORDS.get(per, per) if per else None, qualifier=qualifier,
         deadline_fiscal_year=deadline, count_label=_label(_PREFIX_NOISE.sub("", prefix)), problem=problem,
+        typo=typos.note,
     )
+
+
+def number_note(s: str | None) -> str | None:
+    """Why a printed number needs a flag: letters read as digits (how), or a value left None (why)."""
+    return None if not s else digit_typos(for_value(s)).note

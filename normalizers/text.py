@@ -197,3 +197,26 @@ def split_list(s: str | None) -> list[str]:
             parts = dotted
     names = [squeeze_cjk_spaces(p) for p in parts]
     return [n for n in names if n not in _NONE_WORDS]
+
+
+# ---------------------------------------------------------------- file names that are not UTF-8
+
+
+def printable(s: str) -> str:
+    """`s` safe to print and to store as UTF-8: a file name's undecodable bytes (which Python keeps as
+    lone surrogates, e.g. the cp932 names a Windows zip leaves) become "\\x95"-style escapes.
+
+    Text that is valid Unicode comes back unchanged (the same object).
+    """
+    if s.isascii():
+        return s
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        pass
+    try:
+        data = s.encode("utf-8", "surrogateescape")  # the bytes the file system gave
+    except UnicodeEncodeError:  # a surrogate that did not come from a byte
+        return s.encode("utf-8", "backslashreplace").decode("utf-8")
+    return data.decode("utf-8", "backslashreplace")

@@ -1,6 +1,6 @@
 """The `hyoka` command line: ingest reports into a dataset, show one parsed report, audit, info.
 
-Every message naming a file or a failure reason is printed with Rich markup off (or escaped),
+Every message naming a file or a failure reason is printed with Rich markup off (or as Text),
 so a file called `[x].txt` is printed as it is and can't break the output.
 """
 
@@ -15,7 +15,6 @@ from typing import Any, List, Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 from rich.tree import Tree
@@ -97,19 +96,33 @@ def _global_options(
     _setup_logging(quiet, verbose)
 
 
+def _printable(text: str) -> str:
+    """`text` with the bytes of a file name that is not UTF-8 (a Windows zip's cp932 names) shown as \\xNN."""
+    from hyoka.normalizers.text import printable
+
+    return printable(text)
+
+
 def _err(message: str, code: int) -> typer.Exit:
     """Print one plain line on stderr; the Exit to raise."""
-    err_console.print(message, markup=False, highlight=False, soft_wrap=True)
+    err_console.print(_printable(message), markup=False, highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
 def _mark(mark: str, style: str, text: str) -> Text:
     """A coloured mark and a plain text (no markup in `text` is interpreted)."""
-    return Text.assemble((mark, style), " ", text)
+    return Text.assemble((mark, style), " ", _printable(text))
 
 
 def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    def clean(x: Any) -> Any:  # file names that are not UTF-8 → \\xNN, so the output is valid UTF-8 JSON
+        if isinstance(x, str):
+            return _printable(x)
+        if isinstance(x, dict):
+            return {clean(k): clean(v) for k, v in x.items()}
+        return [clean(v) for v in x] if isinstance(x, (list, tuple)) else x
+
+    sys.stdout.write(json.dumps(clean(data), ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 @app.command()
@@ -156,7 +169,7 @@ def ingest(
                                        highlight=False, soft_wrap=True)
             if doc is not None:
                 log.debug("read %s: %s layout %s, %d measures", path, doc.format, doc.layout, len(doc.measures))
-            progress.update(task, advance=1, description=path.name)
+            progress.update(task, advance=1, description=_printable(path.name))
 
         result = run_ingest(files, on_file=on_file)
     tables = result.tables()
@@ -230,10 +243,14 @@ def show(
     except ExtractionError as exc:
         raise _err(f"hyoka: {file}: {exc}", EXIT_NONE_READ)
     except Exception as exc:  # a layout that trips on this file: one line, as ingest reports it
-        raise _err(f"hyoka: {file}: {type(exc).__name__}: {exc}", EXIT_NONE_READ)
-    e = escape  # every label below is markup; the report's own text is escaped
-    root = Tree(f"[bold]{e(doc.title or Path(doc.source_path).name)}[/bold]  ({e(str(doc.municipality))}, "
-                f"FY{doc.fiscal_year or '?'}, {e(str(doc.kind))}, layout {e(str(doc.layout))}, doc_id {doc.doc_id})")
+        from hyoka.extractors._common import reason_for_people
+
+        raise _err(f"hyoka: {file}: {reason_for_people(exc)[0]} ({type(exc).__name__}: {exc})", EXIT_NONE_READ)
+    # every label is a Text: the report's own words (and the file's name) are never read as markup
+    t = lambda *parts: Text.assemble(*((_printable(p) if isinstance(p, str) else (_printable(p[0]), p[1]))
+                                       for p in parts))
+    root = Tree(t((doc.title or Path(doc.source_path).name, "bold"), f"  ({doc.municipality}, "
+                  f"FY{doc.fiscal_year or '?'}, {doc.kind}, layout {doc.layout}, doc_id {doc.doc_id})"))
     groups: dict[tuple, Tree] = {}
     for m in doc.measures:
         parent = root
@@ -241,7 +258,7 @@ def show(
             key = tuple(m.hierarchy[: m.hierarchy.index(level) + 1])
             if key not in groups:
                 label, id_, name = level
-                groups[key] = parent.add(e(f"{label}{id_ or ''} {name}"))
+                groups[key] = parent.add(t(f"{label}{id_ or ''} {name}"))
             parent = groups[key]
         extras = []
         if m.direction:
@@ -252,28 +269,28 @@ def show(
             extras.append(f"関係機関 {'、'.join(m.partners) or 'なし'}")
         if m.target_raw:
             extras.append(f"目標 {m.target_raw}")
-        label = e(m.name) if m.key == m.name else f"[cyan]{e(m.key)}[/cyan] {e(m.name)}"
-        node = parent.add(f"{label}  [dim]{e(' | '.join(extras))}  ({e(m.ref.label())})[/dim]")
+        label = t(m.name) if m.key == m.name else t((m.key, "cyan"), " ", m.name)
+        node = parent.add(label + t((f"  {' | '.join(extras)}  ({m.ref.label()})", "dim")))
         for a in (a for a in doc.actions if a.measure_key == m.key):
-            node.add(e(f"取組{a.action_no or ''}: 予定 {_short(a.planned)} / 実施 {_short(a.done)}"
+            node.add(t(f"取組{a.action_no or ''}: 予定 {_short(a.planned)} / 実施 {_short(a.done)}"
                        + (f" / 指標 {_short(a.indicator)}" if a.indicator else "")))
         for v in (v for v in doc.indicator_values if v.measure_key == m.key):
             what = f"{v.indicator} " if v.indicator else ""
-            node.add(e(f"{what}{v.fiscal_year_raw} ({v.row_kind}): 目標 {v.target_raw or '-'} 実績 {v.actual_raw or '-'} "
+            node.add(t(f"{what}{v.fiscal_year_raw} ({v.row_kind}): 目標 {v.target_raw or '-'} 実績 {v.actual_raw or '-'} "
                        f"評価 {v.grade_raw or '-'}"))
         if notes:
             for n in (n for n in doc.notes if n.scope == m.key):
-                node.add(f"[dim]{e(f'{n.kind}: {_short(n.text, 60)}')}[/dim]")
+                node.add(t((f"{n.kind}: {_short(n.text, 60)}", "dim")))
     for s in doc.score_summaries:
         counts = " ".join(f"{k}{v}" for k, v in s.counts.items())
-        root.add(f"[magenta]{e(str(s.scope))}[/magenta] "
-                 + e(f"{s.total_items}施策中 {counts} → {s.stated_score_raw} (前回 {_num(s.previous_score)}) / {_num(s.max_score)}"))
+        root.add(t((str(s.scope), "magenta"), " ",
+                   f"{s.total_items}施策中 {counts} → {s.stated_score_raw} (前回 {_num(s.previous_score)}) / {_num(s.max_score)}"))
     if notes:
         scoped = {m.key for m in doc.measures}
         for n in (n for n in doc.notes if n.scope not in scoped):
-            root.add(f"[dim]{e(f'{n.scope} {n.kind}: {_short(n.text, 60)} {chr(32).join(n.actors)}')}[/dim]")
+            root.add(t((f"{n.scope} {n.kind}: {_short(n.text, 60)} {' '.join(n.actors)}", "dim")))
     for f in doc.flags:
-        root.add("[yellow]flag[/yellow] " + e(f"{f.field} 「{f.raw}」: {f.reason} ({f.ref.label()})"))
+        root.add(t(("flag", "yellow"), " ", f"{f.field} 「{f.raw}」: {f.reason} ({f.ref.label()})"))
     _print_whole(root)
 
 

@@ -83,9 +83,10 @@ def read_document(path: Path, stages: tuple[Processor, ...] = NORMALIZE) -> Docu
     # a specific layout that claims the file wins; every other file is read by its labels
     layout = extractors.detect_layout(text) or extractors.generic_layout()
     doc = Document(doc_id=doc_id_for(data), source_path=str(path), format=text.format, layout=layout.name,
-                   source_rows=text.rows)
+                   source_rows=text.rows, encoding=text.encoding)
     layout().extract(text, doc)
     doc.errors.extend(DocError(stage="read", message=warning) for warning in text.warnings)
+    doc.flags.extend(text.flags)  # values the backend refused to read as printed
     for stage in stages:
         stage(doc)
     return doc

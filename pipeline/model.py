@@ -140,6 +140,10 @@ class SourceText:
     format: str
     rows: list[Row]
     warnings: list[str] = field(default_factory=list)
+    encoding: str | None = None  # text files: the encoding the bytes were decoded from ("utf-8", "cp932" …)
+    # values the backend refused to read as printed (an XLSX cell pointing at no shared string …),
+    # for the document's flags table
+    flags: list["Flag"] = field(default_factory=list)
 
     @property
     def file(self) -> str:
@@ -406,6 +410,7 @@ class Document:
     doc_id: str  # sha256 of the file bytes (first 16 hex)
     source_path: str
     format: str  # "text", "markdown", "pdf", "docx"
+    encoding: str | None = None  # text files: the encoding the bytes were read in ("utf-8", "cp932" …)
     layout: str | None = None  # extractor layout name
     municipality: str | None = None
     municipality_basis: str | None = None  # "printed in the title", or how else it was known

@@ -62,38 +62,40 @@ def _by_document(findings: list[Finding]) -> dict[str, list[Finding]]:
 
 def _table(findings: list[Finding], show_all: bool, console) -> str:
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
+    # file names, printed values and messages are the reports' own text: Text, never markup
     capture = console is None
     console = console or Console(file=io.StringIO(), width=120, force_terminal=False)
     for source, items in _by_document(findings).items():
         counts = Counter(f.status for f in items)
         head = ", ".join(f"{counts[s]} {s}" for s in (INCONSISTENT, WARNING, ROUNDING, CONSISTENT) if counts[s])
-        console.print(f"\n[bold]{escape(source)}[/bold]  ({head})", highlight=False)
+        console.print(Text.assemble("\n", (source, "bold"), f"  ({head})"), highlight=False)
         for rule in dict.fromkeys((f.rule, f.rule_source) for f in items if f.rule):
-            console.print(f"  rule [bold]{escape(rule[0])}[/bold]: {escape(str(rule[1]))}", highlight=False)
+            console.print(Text.assemble("  rule ", (rule[0], "bold"), f": {rule[1]}"), highlight=False)
         shown = [f for f in items if show_all or f.status != CONSISTENT]
         checked = Counter(_CHECK_NAMES.get(f.check, f.check) for f in items if f.status == CONSISTENT)
         if checked and not show_all:
-            console.print("  ✓ consistent: " + ", ".join(f"{n} {name}" for name, n in checked.items()),
-                          style="green", highlight=False)
+            console.print(Text("  ✓ consistent: " + ", ".join(f"{n} {name}" for name, n in checked.items()),
+                               style="green"), highlight=False)
         if not shown:
             continue
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=False)
         for col in ("", "check", "where", "stated", "recomputed", "finding"):
             table.add_column(col, overflow="fold")
         for f in shown:
-            # file names, printed values and messages are the reports' own text: escaped, never markup
-            finding = escape(f.message) + (f"  [dim](reading: {escape(f.reading)})[/dim]" if f.reading else "")
-            table.add_row(f"[{_STYLE[f.status]}]{_MARK[f.status]}[/]", escape(_CHECK_NAMES.get(f.check, f.check)),
-                          escape(f.location.split(":", 1)[-1]), escape(f.stated or ""), _num(f.recomputed), finding)
+            finding = Text(f.message)
+            if f.reading:
+                finding.append(f"  (reading: {f.reading})", style="dim")
+            table.add_row(Text(_MARK[f.status], style=_STYLE[f.status]), Text(_CHECK_NAMES.get(f.check, f.check)),
+                          Text(f.location.split(":", 1)[-1]), Text(f.stated or ""), Text(_num(f.recomputed)), finding)
         console.print(table)
     total = Counter(f.status for f in findings)
     console.print(
         f"\n{len(findings)} findings: {total[INCONSISTENT]} inconsistent, {total[WARNING]} warnings, "
         f"{total[ROUNDING]} consistent only with rounding or one boundary reading, {total[CONSISTENT]} consistent.",
-        highlight=False,
+        highlight=False, markup=False,
     )
     return console.file.getvalue() if capture else ""
 

@@ -15,7 +15,7 @@ from typing import Callable
 from hyoka.normalizers.directions import parse_direction
 from hyoka.normalizers.eras import check_era_date, find_era_dates, fiscal_year, fiscal_year_of, parse_era_range
 from hyoka.normalizers.grades import parse_grade
-from hyoka.normalizers.numbers import UNIT_CANON, parse_number, parse_quantity
+from hyoka.normalizers.numbers import UNIT_CANON, digit_typos, number_note, parse_number, parse_quantity
 from hyoka.normalizers.symbols import parse_count_line, parse_symbol
 from hyoka.normalizers.text import parse_circled_list, split_list, squeeze_cjk_spaces, strip_html
 from hyoka.pipeline.model import DateMention, DocError, Document, Flag, SourceRef, SummaryCount
@@ -65,6 +65,7 @@ def normalize_measures(doc: Document) -> None:
         # a target printed as a quantity (「4社/年」「毎年5件以上」), not a sentence about the state aimed
         # at (「…160事業者にアプローチを行う。」, 「別表2-2に基づき…」): its first number is no target
         if m.target_raw and len(m.target_raw) <= 30 and not re.search(r"[。、]", m.target_raw):
+            _flag_number(doc, "target", m.target_raw, m.ref, m.key)
             q = parse_quantity(squeeze_cjk_spaces(m.target_raw))
             if q is not None:
                 m.target_value, m.target_unit = q.value, q.unit
@@ -82,9 +83,11 @@ def normalize_indicator_values(doc: Document) -> None:
             raw = getattr(v, raw_attr)
             if raw:
                 setattr(v, attr, parse_number(raw))
+                _flag_number(doc, attr, raw, v.ref, v.measure_key)
         units = set()
         for raw_attr, attr in (("target_raw", "target"), ("actual_raw", "actual")):
             raw = getattr(v, raw_attr)
+            _flag_number(doc, attr, raw, v.ref, v.measure_key)
             q = parse_quantity(raw) if raw else None
             setattr(v, attr, q.value if q else parse_number(raw) if raw else None)
             if q and q.unit:
@@ -105,6 +108,12 @@ def normalize_indicator_values(doc: Document) -> None:
                                       scope=v.measure_key))
 
 
+def _flag_number(doc: Document, field: str, raw: str | None, ref: SourceRef, scope: str | None) -> None:
+    """A flag when a printed number had letters among its digits (read as digits, or left None)."""
+    if note := number_note(raw):
+        doc.flags.append(Flag(field=field, raw=raw, reason=note, ref=ref, scope=scope))
+
+
 def _unit_from_label(raw: str) -> str | None:
     """A unit printed on its own or in a header: 「万人」, 「(千円)」, 「単位：人」, 「558.7 万人」 → 万人."""
     t = re.sub(r"^.*?単位\s*[:：]?\s*", "", raw.strip())
@@ -122,6 +131,7 @@ def normalize_costs(doc: Document) -> None:
         for name in _COST_FIELDS:
             raw = getattr(c, f"{name}_raw")
             setattr(c, name, parse_number(raw) if raw not in (None, "") else None)
+            _flag_number(doc, f"cost_{name}", raw, c.ref, c.measure_key)
 
 
 def normalize_scores(doc: Document) -> None:
@@ -143,7 +153,12 @@ def normalize_scores(doc: Document) -> None:
                    for sym, n in line.pieces]
         for piece in line.unknown:
             doc.flags.append(Flag(field="score_counts", raw=piece, reason="unknown symbol", ref=s.ref, scope=s.scope))
-        score_main, _, max_part = line.score_part.partition("/")
+        # letters typed for digits (「/ 1〇0点」): read when unambiguous, else no score; flagged either way
+        typos = digit_typos(line.score_part)
+        if typos.note:
+            doc.flags.append(Flag(field="score", raw=line.score_part.strip(), reason=typos.note, ref=s.ref,
+                                  scope=s.scope))
+        score_main, _, max_part = ("" if typos.doubtful else typos.text).partition("/")
         previous = re.search(r"[(（]\s*(\d+(?:\.\d+)?)\s*[)）]", score_main)
         stated = re.search(r"[−-]?\d+(?:\.\d+)?", re.sub(r"[(（][^)）]*[)）]", " ", score_main))
         if stated:
@@ -262,6 +277,7 @@ def collect_dates(doc: Document) -> None:
     """
     reference = int(doc.issued[:4]) if doc.issued else (doc.fiscal_year + 1 if doc.fiscal_year else None)
     scopes: dict[tuple, str | None] = {}  # a row's cells share their measure: look it up once per row
+    scope_of = _ScopeIndex(doc)
     for row in doc.source_rows:
         for col, cell in enumerate(row.cells):
             if "年" not in cell:
@@ -272,7 +288,7 @@ def collect_dates(doc: Document) -> None:
                 ref = row.cell_ref(col)
                 where = (ref.line_start, ref.table, ref.row)
                 if where not in scopes:
-                    scopes[where] = _scope_of(doc, ref)
+                    scopes[where] = scope_of(ref)
                 problem = d.problem or check_era_date(d, reference)
                 after = text[d.end:d.end + 6]
                 mention = DateMention(
@@ -306,6 +322,50 @@ def _scope_of(doc: Document, ref) -> str | None:
         if inside and (best is None or (r.line_start or 0, r.row or 0) >= (best.ref.line_start or 0, best.ref.row or 0)):
             best = m
     return best.key if best else None
+
+
+class _ScopeIndex:
+    """`_scope_of(doc, ref)` without a pass over every measure per date (that was quadratic: a 10 MB
+    text of 10,000 measures spent minutes here). When every measure has lines (text) or none has
+    (DOCX/PDF tables), the answer comes from a sorted index; otherwise from `_scope_of` itself."""
+
+    def __init__(self, doc: Document) -> None:
+        import bisect
+        import itertools
+
+        self._doc, self._bisect = doc, bisect
+        refs = [m.ref for m in doc.measures]
+        self._by_lines = all(r.line_start is not None for r in refs)
+        self._by_tables = all(r.line_start is None for r in refs)
+        # lines: (line_start, row, document order) sorted; the running maximum of line_end lets a
+        # search stop as soon as no earlier measure can reach the line
+        entries = sorted((r.line_start or 0, r.row or 0, i, r.line_end or r.line_start or 0) for i, r in enumerate(refs))
+        self._keys = [e[:3] for e in entries]
+        self._ends = [e[3] for e in entries]
+        self._reach = list(itertools.accumulate(self._ends, max))
+        # tables: per table, (row, document order) sorted
+        self._tables: dict[int, list[tuple[int, int]]] = {}
+        for i, r in enumerate(refs):
+            if r.table is not None:
+                self._tables.setdefault(r.table, []).append((r.row or 0, i))
+        for rows in self._tables.values():
+            rows.sort()
+
+    def __call__(self, ref) -> str | None:
+        measures = self._doc.measures
+        if ref.line_start is not None and self._by_lines:
+            line = ref.line_start
+            j = self._bisect.bisect_right(self._keys, (line, float("inf"), float("inf"))) - 1
+            while j >= 0 and self._reach[j] >= line:
+                if self._ends[j] >= line:  # the latest-starting measure that still covers the line
+                    return measures[self._keys[j][2]].key
+                j -= 1
+            return None
+        if ref.line_start is None and ref.table is not None and self._by_tables:
+            rows = self._tables.get(ref.table, [])
+            j = self._bisect.bisect_right(rows, (ref.row or 0, float("inf"))) - 1
+            return measures[rows[j][1]].key if j >= 0 else None
+        return _scope_of(self._doc, ref)
 
 
 def _canonical_id(id_raw: str | None, key: str | None) -> str | None:

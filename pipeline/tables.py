@@ -13,6 +13,7 @@ from typing import Iterable
 import pandas as pd
 
 from hyoka.normalizers.symbols import Symbol
+from hyoka.normalizers.text import printable
 from hyoka.pipeline.model import (
     Action, Cost, CrossRef, DateMention, Document, Flag, IndicatorValue, Legend, Measure, Note, ScoreSummary, SourceRef,
     SummaryCount, Unmapped, record_dict,
@@ -170,7 +171,24 @@ def _table_rows(docs: list[Document], failures: list) -> dict[str, list[dict]]:
         rows["unmapped"] += _rows(d, d.unmapped)
     rows["failures"] = [dataclasses.asdict(f) for f in failures]
     # audit_findings is filled by the audit stage (pipeline/audit.py), on these tables
+    _printable_paths(rows)
     return rows
+
+
+# columns that hold a file's name or path (or quote one): a name that is not UTF-8 (a Windows zip's
+# cp932 bytes, kept by Python as lone surrogates) can't be stored as UTF-8 and is written with \xNN escapes
+_PATH_COLUMNS = ("source_path", "src_file", "src", "period_ref", "title", "reason", "detail")
+
+
+def _printable_paths(rows: dict[str, list[dict]]) -> None:
+    for table in rows.values():
+        for row in table:
+            for key in _PATH_COLUMNS:
+                value = row.get(key)
+                if isinstance(value, str) and not value.isascii():
+                    row[key] = printable(value)
+    for row in rows["documents"]:
+        row["errors"] = [printable(e) for e in row["errors"]]
 
 
 def _empty_columns(name: str) -> list[str]:

@@ -62,7 +62,7 @@ def seed_tables():
 
 
 # Columns that legitimately differ between the text, DOCX and PDF versions of one report.
-FORMAT_DEPENDENT = {"doc_id", "source_path", "format", "errors", "source", "location", "inputs", "rule",
+FORMAT_DEPENDENT = {"doc_id", "source_path", "format", "encoding", "errors", "source", "location", "inputs", "rule",
                     # "legend printed in the report (<file>:<location>)": names the file and where in it
                     "rule_source"}
 
