@@ -1,0 +1,288 @@
+"""A page's characters and ruling-line edges read with PDFium (pypdfium2), in pdfplumber's shape.
+
+pdfminer (under pdfplumber) parses page content in Python at 15–18 pages/s; PDFium does it in
+C++ at several hundred. This module gives the PDF backend (extractors/pdf_format.py) what it
+used from pdfplumber — per page the characters (text, x0, x1, top, bottom, size, fontname,
+upright) and the edges of painted paths — so the backend's own table and line logic runs
+unchanged on either engine. pdfplumber's table finder (pure geometry) is reused on these edges.
+
+How the pdfminer/pdfplumber conventions are reproduced:
+
+* Coordinates: x as in the PDF, ``top = mediabox height − y`` (pdfplumber's convention),
+  rounded to 4 decimals (PDFium computes in float32; the PDF's own numbers have fewer digits).
+* A character's box: x0 is its origin, x1 the end of its advance, bottom its baseline plus the
+  font's descent and top = bottom − size, size = font size × the text matrix's vertical scale
+  (pdfminer's ``LTChar``). PDFium's "loose" box is used for x0, x1 and the descent; where it
+  reaches past the next character's origin in the same text object (a glyph wider than its
+  advance, seen with non-embedded fonts) the advance ends at that origin.
+* Edges: each painted path is split into subpaths and classified as pdfminer's
+  ``PDFLayoutAnalyzer.paint_path`` does (one segment → line, closed axis-aligned 4-gon → rect,
+  anything else → curve through its segment end points), then turned into edges as
+  pdfplumber's ``obj_to_edges`` does. Paths neither stroked nor filled (clipping) are skipped,
+  as pdfminer skips ``n``. Paths inside form XObjects are included, in page space.
+
+A page this module can't reproduce returns a reason instead (`PageContent.fallback`), and the
+backend reads that page with pdfplumber: rotated pages; characters not upright (rotated or
+vertical writing); glyphs without a Unicode mapping (pdfplumber names the (cid:NN) glyphs);
+text in a non-embedded font other than the standard 14 (PDFium's text for those depends on
+the fonts installed on the machine); text objects PDFium gives no text for (it leaves glyphs
+out that pdfminer reads, e.g. a "fake bold" copy, or stray spaces).
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as R
+
+_ROUND = 4
+
+
+@dataclass
+class PageContent:
+    number: int  # 1-based
+    width: float
+    height: float
+    chars: list[dict] = field(default_factory=list)
+    edges: list[dict] = field(default_factory=list)
+    fallback: str | None = None  # why this page must be read by pdfplumber instead
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:  # what pdfplumber's TableFinder reads
+        return (0.0, 0.0, self.width, self.height)
+
+
+def open_document(path) -> pdfium.PdfDocument:
+    """Raises pdfium.PdfiumError when PDFium can't open the file."""
+    return pdfium.PdfDocument(str(path))
+
+
+def page_count(doc: pdfium.PdfDocument) -> int:
+    return len(doc)
+
+
+def read_page(doc: pdfium.PdfDocument, index: int) -> PageContent:
+    page = doc[index]
+    try:
+        return _read_page(page, index + 1)
+    finally:
+        page.close()
+
+
+def _read_page(page: pdfium.PdfPage, number: int) -> PageContent:
+    left, bottom, right, top = page.get_mediabox()
+    width, height = right - left, top - bottom
+    content = PageContent(number=number, width=_r(width), height=_r(height))
+    if page.get_rotation() % 360:
+        content.fallback = "rotated page"
+        return content
+    textpage = page.get_textpage()
+    try:
+        content.fallback = (_read_chars(textpage.raw, height, content.chars)
+                            or _read_objects(page.raw, textpage.raw, height, content.edges))
+    finally:
+        textpage.close()
+    return content
+
+
+def _r(v: float) -> float:
+    return round(v, _ROUND)
+
+
+# ---------------------------------------------------------------- characters
+
+
+def _page_text(tp, n: int) -> str | None:
+    """All n characters' text in one call (one UTF-16 unit each), or None when that doesn't line up."""
+    buf = (ctypes.c_ushort * (n + 1))()
+    written = R.FPDFText_GetText(tp, 0, n, buf)
+    text = bytes(buf)[: max(written - 1, 0) * 2].decode("utf-16-le", errors="surrogatepass")
+    return text if len(text) == n else None
+
+
+# the PDF standard fonts, whose metrics and encodings PDFium has built in
+_STANDARD_FONTS = ("Helvetica", "Times", "Courier", "Symbol", "ZapfDingbats")
+_WHITESPACE_OR_CONTROL = frozenset(" \t\r\n\x00\x02\xa0\u3000\ufffe")
+
+
+def _read_chars(tp, page_height: float, out: list[dict]) -> str | None:
+    n = R.FPDFText_CountChars(tp)
+    if n <= 0:
+        return None
+    text = _page_text(tp, n)
+    rect = R.FS_RECTF()
+    matrix = R.FS_MATRIX()
+    name_buf = ctypes.create_string_buffer(256)
+    fonts: dict[int, str] = {}
+    last_obj = None
+    size = 1.0
+    fontname = ""
+    prev: dict | None = None
+    prev_obj = None
+    for i in range(n):
+        ch = text[i] if text is not None else chr(R.FPDFText_GetUnicode(tp, i))
+        if (ch in _WHITESPACE_OR_CONTROL or ch == "-") and R.FPDFText_IsGenerated(tp, i):
+            continue  # a space or line break PDFium inferred, not printed
+        obj = R.FPDFText_GetTextObject(tp, i)
+        obj_key = ctypes.cast(obj, ctypes.c_void_p).value
+        if obj_key != last_obj:
+            last_obj = obj_key
+            if R.FPDFText_HasUnicodeMapError(tp, i):
+                return "glyphs without a Unicode mapping"
+            R.FPDFText_GetMatrix(tp, i, matrix)
+            if matrix.b != 0 or matrix.c != 0 or matrix.a <= 0 or matrix.d <= 0:
+                return "characters not upright"
+            size = _r(R.FPDFText_GetFontSize(tp, i) * matrix.d)
+            font = R.FPDFTextObj_GetFont(obj)
+            font_key = ctypes.cast(font, ctypes.c_void_p).value or 0
+            if font_key not in fonts:
+                length = R.FPDFFont_GetBaseFontName(font, name_buf, len(name_buf)) if font else 0
+                name = name_buf.value.decode("utf-8", "replace") if length else ""
+                if not (font and R.FPDFFont_GetIsEmbedded(font)) and not name.startswith(_STANDARD_FONTS):
+                    # PDFium maps a non-embedded font's glyphs to text through the fonts installed
+                    # on the machine (without a CJK font it drops 「体」 of reportlab's HeiseiKakuGo-W5)
+                    return "font not embedded"
+                fonts[font_key] = name
+            fontname = fonts[font_key]
+        if ch in "\x00\ufffd\ufffe":
+            return "glyphs without a Unicode mapping"  # PDFium maps no text to them; pdfminer may
+        R.FPDFText_GetLooseCharBox(tp, i, rect)
+        x0, x1 = _r(rect.left), _r(rect.right)
+        bottom = _r(page_height - rect.bottom)
+        c = {"text": ch, "x0": x0, "x1": x1, "top": _r(bottom - size), "bottom": bottom, "doctop": _r(bottom - size),
+             "size": size, "fontname": fontname, "upright": True}
+        if prev is not None and prev_obj == obj_key:
+            if abs(prev["x0"] - x0) < 0.01 and abs(prev["bottom"] - bottom) > 0.5 * size:
+                return "vertical writing"
+            # a glyph wider than its advance: the advance ends where the next character starts
+            if prev["x0"] < x0 < prev["x1"] and abs(prev["bottom"] - bottom) < 0.01:
+                prev["x1"] = x0
+        out.append(c)
+        prev, prev_obj = c, obj_key
+    return None
+
+
+# ---------------------------------------------------------------- edges
+
+_MOVETO, _LINETO, _BEZIERTO = R.FPDF_SEGMENT_MOVETO, R.FPDF_SEGMENT_LINETO, R.FPDF_SEGMENT_BEZIERTO
+_PATH, _FORM, _TEXT = R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM, R.FPDF_PAGEOBJ_TEXT
+
+_Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _mult(m: _Matrix, n: _Matrix) -> _Matrix:
+    """m then n (PDF's row-vector convention: m × n)."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
+            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+
+
+def _read_objects(page, tp, page_height: float, out: list[dict]) -> str | None:
+    """Edges of the painted paths into `out`; a reason when a text object has no text.
+
+    PDFium leaves out of the text page the glyphs it can't map to Unicode (seen with
+    non-embedded CJK fonts whose CMap it lacks: reportlab's HeiseiKakuGo-W5 「体」), where
+    pdfminer reads them: such a page is read with pdfplumber."""
+    fs = R.FS_MATRIX()
+    text_buf = (ctypes.c_ushort * 2)()
+    unmapped: list[bool] = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+
+    def matrix_of(obj) -> _Matrix:
+        if not R.FPDFPageObj_GetMatrix(obj, fs):
+            return _IDENTITY
+        return (fs.a, fs.b, fs.c, fs.d, fs.e, fs.f)
+
+    def walk(count: int, get, parent: _Matrix) -> None:
+        for k in range(count):
+            obj = get(k)
+            kind = R.FPDFPageObj_GetType(obj)
+            if kind == _PATH:
+                if not R.FPDFPath_GetDrawMode(obj, fill, stroke) or not (fill.value or stroke.value):
+                    continue  # a clipping path: painted by nothing
+                m = _mult(matrix_of(obj), parent)
+                ops: list[tuple[str, tuple[float, float] | None]] = []
+                beziers = 0
+                for s in range(R.FPDFPath_CountSegments(obj)):
+                    seg = R.FPDFPath_GetPathSegment(obj, s)
+                    R.FPDFPathSegment_GetPoint(seg, x, y)
+                    px, py = x.value, y.value
+                    pt = (m[0] * px + m[2] * py + m[4], m[1] * px + m[3] * py + m[5])
+                    t = R.FPDFPathSegment_GetType(seg)
+                    if t == _MOVETO:
+                        ops.append(("m", pt))
+                        beziers = 0
+                    elif t == _LINETO:
+                        ops.append(("l", pt))
+                    elif t == _BEZIERTO:
+                        beziers += 1
+                        if beziers % 3 == 0:  # two control points, then the end point
+                            ops.append(("c", pt))
+                    if R.FPDFPathSegment_GetClose(seg):
+                        ops.append(("h", None))
+                _paint_path(ops, page_height, out)
+            elif kind == _TEXT:
+                if R.FPDFTextObj_GetText(obj, tp, text_buf, 4) <= 2:  # only the terminator: no text
+                    unmapped.append(True)
+            elif kind == _FORM:
+                form = obj
+                walk(R.FPDFFormObj_CountObjects(form), lambda j, f=form: R.FPDFFormObj_GetObject(f, j),
+                     _mult(matrix_of(form), parent))
+
+    walk(R.FPDFPage_CountObjects(page), lambda j: R.FPDFPage_GetObject(page, j), _IDENTITY)
+    return "text objects without Unicode text" if unmapped else None
+
+
+def _paint_path(ops, page_height: float, out: list[dict]) -> None:
+    """pdfminer's paint_path (subpaths; line / rect / curve), then pdfplumber's edges."""
+    start = None
+    sub: list = []
+    for op in ops:
+        if op[0] == "m":
+            if sub:
+                _subpath(sub, page_height, out)
+            sub = [op]
+        elif sub:
+            sub.append(op)
+    if sub:
+        _subpath(sub, page_height, out)
+
+
+def _subpath(path, page_height: float, out: list[dict]) -> None:
+    shape = "".join(op for op, _pt in path)
+    pts = [(_r(pt[0]), _r(pt[1])) if op != "h" else (_r(path[0][1][0]), _r(path[0][1][1])) for op, pt in path]
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape = shape[:-2] + "h"
+        pts.pop()
+    if shape in ("mlh", "ml"):
+        (x0, y0), (x1, y1) = pts[0], pts[1]
+        top, bottom = page_height - max(y0, y1), page_height - min(y0, y1)
+        out.append(_edge("line", min(x0, x1), max(x0, x1), top, bottom,
+                         "h" if top == bottom else "v"))
+        return
+    if shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        if pts[0] == pts[4] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
+                                 or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)):
+            left, right = min(x0, x2), max(x0, x2)
+            top, bottom = page_height - max(y0, y2), page_height - min(y0, y2)
+            out.append(_edge("rect_edge", left, right, top, top, "h"))
+            out.append(_edge("rect_edge", left, right, bottom, bottom, "h"))
+            out.append(_edge("rect_edge", left, left, top, bottom, "v"))
+            out.append(_edge("rect_edge", right, right, top, bottom, "v"))
+            return
+    for (ax, ay), (bx, by) in zip(pts, pts[1:]):
+        orientation = "v" if ax == bx else ("h" if ay == by else None)
+        out.append(_edge("curve_edge", min(ax, bx), max(ax, bx), page_height - max(ay, by),
+                         page_height - min(ay, by), orientation))
+
+
+def _edge(kind: str, x0: float, x1: float, top: float, bottom: float, orientation: str | None) -> dict:
+    top, bottom = _r(top), _r(bottom)
+    return {"object_type": kind, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+            "width": _r(x1 - x0), "height": _r(bottom - top), "orientation": orientation}
