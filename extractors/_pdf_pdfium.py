@@ -8,8 +8,9 @@ unchanged on either engine. pdfplumber's table finder (pure geometry) is reused 
 
 How the pdfminer/pdfplumber conventions are reproduced:
 
-* Coordinates: x as in the PDF, ``top = mediabox height − y`` (pdfplumber's convention),
-  rounded to 4 decimals (PDFium computes in float32; the PDF's own numbers have fewer digits).
+* Coordinates: x as in the PDF, ``top = mediabox height − y`` (pdfplumber's convention);
+  edges rounded to 4 decimals (PDFium computes in float32; the PDF's own numbers have fewer
+  digits, and the table finder compares edges for equality).
 * A character's box: x0 is its origin, x1 the end of its advance, bottom its baseline plus the
   font's descent and top = bottom − size, size = font size × the text matrix's vertical scale
   (pdfminer's ``LTChar``). PDFium's "loose" box is used for x0, x1 and the descent; where it
@@ -25,8 +26,11 @@ A page this module can't reproduce returns a reason instead (`PageContent.fallba
 backend reads that page with pdfplumber: rotated pages; characters not upright (rotated or
 vertical writing); glyphs without a Unicode mapping (pdfplumber names the (cid:NN) glyphs);
 text in a non-embedded font other than the standard 14 (PDFium's text for those depends on
-the fonts installed on the machine); text objects PDFium gives no text for (it leaves glyphs
-out that pdfminer reads, e.g. a "fake bold" copy, or stray spaces).
+the fonts installed on the machine); a text object with an extent that PDFium gives no text
+for (glyphs it left out, e.g. a "fake bold" copy); a printed space PDFium left out between
+two characters in a font with no other printed space on the page to take its width from
+(with one, the space is put back). Spaces PDFium drops where they overlap a character are
+not a reason: the backend ignores such spaces anyway.
 """
 
 from __future__ import annotations
@@ -80,8 +84,10 @@ def _read_page(page: pdfium.PdfPage, number: int) -> PageContent:
         return content
     textpage = page.get_textpage()
     try:
-        content.fallback = (_read_chars(textpage.raw, height, content.chars)
-                            or _read_objects(page.raw, textpage.raw, height, content.edges))
+        space_widths: dict[int, float] = {}
+        content.fallback = (_read_chars(textpage.raw, height, content.chars, space_widths)
+                            or _read_objects(page.raw, textpage.raw, height, content.chars, space_widths,
+                                             content.edges))
     finally:
         textpage.close()
     return content
@@ -107,7 +113,21 @@ _STANDARD_FONTS = ("Helvetica", "Times", "Courier", "Symbol", "ZapfDingbats")
 _WHITESPACE_OR_CONTROL = frozenset(" \t\r\n\x00\x02\xa0\u3000\ufffe")
 
 
-def _read_chars(tp, page_height: float, out: list[dict]) -> str | None:
+def _plain(fn, restype, *argtypes):
+    """The same C function called with plain pointers (ints): no ctypes pointer objects or casts
+    per call in the per-character loop."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+_VP, _INT = ctypes.c_void_p, ctypes.c_int
+_text_object = _plain(R.FPDFText_GetTextObject, _VP, _VP, _INT)
+_loose_box = _plain(R.FPDFText_GetLooseCharBox, _INT, _VP, _INT, ctypes.POINTER(R.FS_RECTF))
+_is_generated = _plain(R.FPDFText_IsGenerated, _INT, _VP, _INT)
+
+
+def _read_chars(tp, page_height: float, out: list[dict], space_widths: dict[int, float]) -> str | None:
+    """The page's printed characters into `out`; the width of a printed space per font (in
+    units of the font size) into `space_widths`. A reason when the page must go to pdfplumber."""
     n = R.FPDFText_CountChars(tp)
     if n <= 0:
         return None
@@ -116,6 +136,11 @@ def _read_chars(tp, page_height: float, out: list[dict]) -> str | None:
     matrix = R.FS_MATRIX()
     name_buf = ctypes.create_string_buffer(256)
     fonts: dict[int, str] = {}
+    # the loop runs once per character: functions and constants bound locally
+    get_object, get_box, is_generated, as_pointer = _text_object, _loose_box, _is_generated, ctypes.c_void_p
+    cast, skip_if_generated = ctypes.cast, _WHITESPACE_OR_CONTROL
+    tp_address = cast(tp, as_pointer).value
+    rect_ref = ctypes.byref(rect)
     last_obj = None
     size = 1.0
     fontname = ""
@@ -123,10 +148,9 @@ def _read_chars(tp, page_height: float, out: list[dict]) -> str | None:
     prev_obj = None
     for i in range(n):
         ch = text[i] if text is not None else chr(R.FPDFText_GetUnicode(tp, i))
-        if (ch in _WHITESPACE_OR_CONTROL or ch == "-") and R.FPDFText_IsGenerated(tp, i):
+        if (ch in skip_if_generated or ch == "-") and is_generated(tp_address, i):
             continue  # a space or line break PDFium inferred, not printed
-        obj = R.FPDFText_GetTextObject(tp, i)
-        obj_key = ctypes.cast(obj, ctypes.c_void_p).value
+        obj_key = get_object(tp_address, i)
         if obj_key != last_obj:
             last_obj = obj_key
             if R.FPDFText_HasUnicodeMapError(tp, i):
@@ -135,8 +159,8 @@ def _read_chars(tp, page_height: float, out: list[dict]) -> str | None:
             if matrix.b != 0 or matrix.c != 0 or matrix.a <= 0 or matrix.d <= 0:
                 return "characters not upright"
             size = _r(R.FPDFText_GetFontSize(tp, i) * matrix.d)
-            font = R.FPDFTextObj_GetFont(obj)
-            font_key = ctypes.cast(font, ctypes.c_void_p).value or 0
+            font = R.FPDFTextObj_GetFont(R.FPDFText_GetTextObject(tp, i))
+            font_key = cast(font, as_pointer).value or 0
             if font_key not in fonts:
                 length = R.FPDFFont_GetBaseFontName(font, name_buf, len(name_buf)) if font else 0
                 name = name_buf.value.decode("utf-8", "replace") if length else ""
@@ -148,17 +172,19 @@ def _read_chars(tp, page_height: float, out: list[dict]) -> str | None:
             fontname = fonts[font_key]
         if ch in "\x00\ufffd\ufffe":
             return "glyphs without a Unicode mapping"  # PDFium maps no text to them; pdfminer may
-        R.FPDFText_GetLooseCharBox(tp, i, rect)
-        x0, x1 = _r(rect.left), _r(rect.right)
-        bottom = _r(page_height - rect.bottom)
-        c = {"text": ch, "x0": x0, "x1": x1, "top": _r(bottom - size), "bottom": bottom, "doctop": _r(bottom - size),
-             "size": size, "fontname": fontname, "upright": True}
-        if prev is not None and prev_obj == obj_key:
+        get_box(tp_address, i, rect_ref)
+        x0 = rect.left
+        bottom = page_height - rect.bottom
+        c = {"text": ch, "x0": x0, "x1": rect.right, "top": bottom - size, "bottom": bottom,
+             "doctop": bottom - size, "size": size, "fontname": fontname, "upright": True}
+        if prev_obj == obj_key:
             if abs(prev["x0"] - x0) < 0.01 and abs(prev["bottom"] - bottom) > 0.5 * size:
                 return "vertical writing"
             # a glyph wider than its advance: the advance ends where the next character starts
             if prev["x0"] < x0 < prev["x1"] and abs(prev["bottom"] - bottom) < 0.01:
                 prev["x1"] = x0
+        if ch == " " and font_key not in space_widths and size > 0:
+            space_widths[font_key] = (rect.right - x0) / size
         out.append(c)
         prev, prev_obj = c, obj_key
     return None
@@ -181,7 +207,8 @@ def _mult(m: _Matrix, n: _Matrix) -> _Matrix:
             e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
 
 
-def _read_objects(page, tp, page_height: float, out: list[dict]) -> str | None:
+def _read_objects(page, tp, page_height: float, chars: list[dict], space_widths: dict[int, float],
+                  out: list[dict]) -> str | None:
     """Edges of the painted paths into `out`; a reason when a text object has no text.
 
     PDFium leaves out of the text page the glyphs it can't map to Unicode (seen with
@@ -190,6 +217,8 @@ def _read_objects(page, tp, page_height: float, out: list[dict]) -> str | None:
     fs = R.FS_MATRIX()
     text_buf = (ctypes.c_ushort * 2)()
     unmapped: list[bool] = []
+    blank: list[tuple[float, float, float, int]] = []  # text objects without text or extent: x, y, size, font
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     x, y = ctypes.c_float(), ctypes.c_float()
     fill, stroke = ctypes.c_int(), ctypes.c_int()
 
@@ -228,14 +257,40 @@ def _read_objects(page, tp, page_height: float, out: list[dict]) -> str | None:
                 _paint_path(ops, page_height, out)
             elif kind == _TEXT:
                 if R.FPDFTextObj_GetText(obj, tp, text_buf, 4) <= 2:  # only the terminator: no text
-                    unmapped.append(True)
+                    if not R.FPDFPageObj_GetBounds(obj, left, bottom, right, top) or right.value - left.value > 0.01:
+                        unmapped.append(True)  # glyphs with an extent went missing
+                    else:  # nothing visible: a space PDFium dropped; where, what size, which font?
+                        m = _mult(matrix_of(obj), parent)
+                        font_size = ctypes.c_float()
+                        R.FPDFTextObj_GetFontSize(obj, font_size)
+                        font = R.FPDFTextObj_GetFont(obj)
+                        blank.append((m[4], page_height - m[5], font_size.value * m[3], font))
             elif kind == _FORM:
                 form = obj
                 walk(R.FPDFFormObj_CountObjects(form), lambda j, f=form: R.FPDFFormObj_GetObject(f, j),
                      _mult(matrix_of(form), parent))
 
     walk(R.FPDFPage_CountObjects(page), lambda j: R.FPDFPage_GetObject(page, j), _IDENTITY)
-    return "text objects without Unicode text" if unmapped else None
+    if unmapped:
+        return "text objects without Unicode text"
+    # PDFium drops printed spaces that overlap the text (Word prints them around underlined
+    # runs; the backend ignores them too), but also some standing in a gap between words
+    # (「今年度は 33件」), which the backend keeps: such a space is put back, as wide as the
+    # spaces printed in that font on the page; when there are none, the page goes to pdfplumber
+    descent = ctypes.c_float()
+    name_buf = ctypes.create_string_buffer(256)
+    for px, baseline, size, font in blank:
+        if any(c["x0"] < px < c["x1"] - 0.02 and c["top"] <= baseline <= c["bottom"] for c in chars):
+            continue
+        font_key = ctypes.cast(font, ctypes.c_void_p).value or 0
+        if font_key not in space_widths or size <= 0 or not R.FPDFFont_GetDescent(font, ctypes.c_float(size), descent):
+            return "a printed space PDFium left out"
+        bottom = baseline - descent.value  # the descent is negative: below the baseline
+        R.FPDFFont_GetBaseFontName(font, name_buf, len(name_buf))
+        chars.append({"text": " ", "x0": px, "x1": px + space_widths[font_key] * size, "top": bottom - size,
+                      "bottom": bottom, "doctop": bottom - size, "size": _r(size),
+                      "fontname": name_buf.value.decode("utf-8", "replace"), "upright": True})
+    return None
 
 
 def _paint_path(ops, page_height: float, out: list[dict]) -> None:
