@@ -1,6 +1,6 @@
 """PDF reading speed of the two engines, pages per second per core, and peak memory.
 
-    python bench/pdf_speed.py [--repeat 5] [PDF ...]
+    python bench/pdf_speed.py [--repeat 5] [--main /work/venv/bin/python] [PDF ...]
 
 Default input: every PDF fixture (sample_docs/*.pdf, tests/fixtures/*.pdf,
 tests/corpus/render/*.pdf). For each file, in one process, alternating: the PDF backend's
@@ -10,10 +10,14 @@ tests/corpus/render/*.pdf). For each file, in one process, alternating: the PDF 
 * after — ``PdfSettings(engine="pdfium")`` (the default): PDFium's characters and path objects,
   pdfplumber only for the pages PDFium can't reproduce (the "fallback" column counts them).
 
-Both must give the same rows (checked here too: "same" column; tests/test_formats_pdf.py
-asserts it). Medians of --repeat runs; "with tables" sums the files that have a table.
-Peak RSS: each engine reads every file once in a fresh child process (ru_maxrss).
-One process, one thread: the figures are per core.
+Both must give the same rows (the "same" column; tests/test_formats_pdf.py asserts it).
+Pages/s are per core: pages ÷ CPU seconds of this one-threaded process (time.process_time),
+medians of --repeat runs — on a shared machine, wall time also counts the waits for a core
+(printed too, as "wall"). "with tables" sums the files that have a table.
+
+Peak RSS: each engine reads every file once in a fresh child process (ru_maxrss). With
+--main PYTHON, the same child runs the PDF backend of another checkout (an interpreter whose
+``hyoka`` is, e.g., the main branch: pages never closed) for its CPU time and peak RSS.
 """
 
 from __future__ import annotations
@@ -31,6 +35,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ENGINES = ("pdfplumber", "pdfium")
 
+# run in a child: read every file once, print CPU seconds and peak RSS (works on any checkout)
+CHILD = """
+import json, resource, sys, time
+from hyoka.extractors.pdf_format import PdfBackend, PdfSettings
+engine, paths = sys.argv[1], sys.argv[2:]
+backend = PdfBackend(PdfSettings(engine=engine)) if engine != "-" else PdfBackend()
+t0 = time.process_time()
+for p in paths:
+    backend.read(p)
+print(json.dumps({"cpu": time.process_time() - t0,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
 
 def default_pdfs() -> list[Path]:
     return sorted([*(ROOT / "sample_docs").glob("*.pdf"), *(ROOT / "tests" / "fixtures").glob("*.pdf"),
@@ -43,11 +60,12 @@ def read(path: Path, engine: str):
     return PdfBackend(PdfSettings(engine=engine)).read(path)
 
 
-def timed(path: Path, engine: str) -> float:
+def timed(path: Path, engine: str) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one read."""
     gc.collect()
-    t0 = time.perf_counter()
+    c0, w0 = time.process_time(), time.perf_counter()
     read(path, engine)
-    return time.perf_counter() - t0
+    return time.process_time() - c0, time.perf_counter() - w0
 
 
 def info(path: Path) -> tuple[int, int, bool]:
@@ -64,54 +82,60 @@ def info(path: Path) -> tuple[int, int, bool]:
         pages.close()
 
 
-def child_rss(engine: str, pdfs: list[Path]) -> float:
-    """Peak RSS (MB) of a fresh process that reads every file once with `engine`."""
-    out = subprocess.run([sys.executable, __file__, "--rss-child", engine, *map(str, pdfs)],
-                         check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])["peak_rss_mb"]
+def child(python: str, engine: str, pdfs: list[Path], cwd: Path) -> dict:
+    out = subprocess.run([python, "-c", CHILD, engine, *map(str, pdfs)], check=True, capture_output=True,
+                         text=True, cwd=cwd).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("pdfs", nargs="*", type=Path)
     ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--rss-child", choices=ENGINES, help=argparse.SUPPRESS)
+    ap.add_argument("--main", metavar="PYTHON", help="also measure the PDF backend this interpreter imports")
     args = ap.parse_args()
-    pdfs = args.pdfs or default_pdfs()
-
-    if args.rss_child:
-        import hyoka.extractors.pdf_format  # noqa: F401  (imports counted in both engines alike)
-
-        for path in pdfs:
-            read(path, args.rss_child)
-        print(json.dumps({"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-        return
+    pdfs = [p.resolve() for p in args.pdfs] or default_pdfs()
 
     for engine in ENGINES:  # warm-up: imports, caches
         read(pdfs[0], engine)
-    print(f"{'file':52} {'pages':>5} {'fallback':>8} {'before p/s':>10} {'after p/s':>10} {'speedup':>7} {'same':>5}")
-    totals: dict[str, list[float]] = {"all": [0, 0, 0], "with tables": [0, 0, 0]}
+    print(f"{'file':52} {'pages':>5} {'fallback':>8} {'before p/s':>10} {'after p/s':>10} {'speedup':>7} "
+          f"{'wall':>6} {'same':>5}")
+    totals: dict[str, list[float]] = {"all": [0, 0, 0, 0, 0], "with tables": [0, 0, 0, 0, 0]}
     for path in pdfs:
         pages, fallback, has_table = info(path)
         same = [r.cells for r in read(path, "pdfplumber").rows] == [r.cells for r in read(path, "pdfium").rows]
-        runs: dict[str, list[float]] = {e: [] for e in ENGINES}
+        runs: dict[str, list[tuple[float, float]]] = {e: [] for e in ENGINES}
         for _ in range(args.repeat):
             for engine in ENGINES:
                 runs[engine].append(timed(path, engine))
-        before, after = statistics.median(runs["pdfplumber"]), statistics.median(runs["pdfium"])
+        before = statistics.median(c for c, _w in runs["pdfplumber"])
+        after = statistics.median(c for c, _w in runs["pdfium"])
+        wall_ratio = statistics.median(w for _c, w in runs["pdfplumber"]) / statistics.median(w for _c, w in runs["pdfium"])
         for key in ("all", "with tables") if has_table else ("all",):
-            totals[key][0] += pages
-            totals[key][1] += before
-            totals[key][2] += after
+            t = totals[key]
+            t[0] += pages
+            t[1] += before
+            t[2] += after
+            t[3] += statistics.median(w for _c, w in runs["pdfplumber"])
+            t[4] += statistics.median(w for _c, w in runs["pdfium"])
         name = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else path.name
         print(f"{name:52} {pages:5d} {fallback:8d} {pages / before:10.1f} {pages / after:10.1f} "
-              f"{before / after:6.1f}× {'yes' if same else 'NO':>5}")
-    for key, (pages, before, after) in totals.items():
+              f"{before / after:6.1f}× {wall_ratio:5.1f}× {'yes' if same else 'NO':>5}")
+    for key, (pages, before, after, wb, wa) in totals.items():
         if pages:
-            print(f"{key:52} {int(pages):5d} {'':8} {pages / before:10.1f} {pages / after:10.1f} {before / after:6.1f}×")
-    rss = {engine: child_rss(engine, pdfs) for engine in ENGINES}
-    print(f"medians of {args.repeat} interleaved runs, one process (per core); peak RSS reading all "
-          f"{len(pdfs)} files in a fresh process: before {rss['pdfplumber']:.0f} MB, after {rss['pdfium']:.0f} MB")
+            print(f"{key:52} {int(pages):5d} {'':8} {pages / before:10.1f} {pages / after:10.1f} "
+                  f"{before / after:6.1f}× {wb / wa:5.1f}×")
+    print(f"pages/s = pages ÷ CPU s of this process, medians of {args.repeat} interleaved runs; "
+          f"'wall' = the same ratio in wall time")
+    print(f"one fresh process per engine reading all {len(pdfs)} files "
+          f"({int(totals['all'][0])} pages) once:")
+    runs_rss = [(f"before (engine=pdfplumber)", sys.executable, "pdfplumber", ROOT),
+                (f"after (engine=pdfium)", sys.executable, "pdfium", ROOT)]
+    if args.main:
+        runs_rss.insert(0, (f"main ({args.main})", args.main, "-", Path("/")))
+    for label, python, engine, cwd in runs_rss:
+        r = child(python, engine, pdfs, cwd)
+        print(f"  {label:40} {totals['all'][0] / r['cpu']:7.1f} pages/s (CPU), peak RSS {r['peak_rss_mb']:6.0f} MB")
 
 
 if __name__ == "__main__":

@@ -22,8 +22,9 @@ How the pdfminer/pdfplumber conventions are reproduced:
   pdfplumber's ``obj_to_edges`` does. Paths neither stroked nor filled (clipping) are skipped,
   as pdfminer skips ``n``. Paths inside form XObjects are included, in page space.
 
-A page this module can't reproduce returns a reason instead (`PageContent.fallback`), and the
-backend reads that page with pdfplumber: rotated pages; characters not upright (rotated or
+A page whose characters this module can't reproduce returns a reason (`PageContent.fallback`),
+and the backend takes that page's characters from pdfminer (its edges stay PDFium's; a rotated
+page is read by pdfplumber altogether): rotated pages; characters not upright (rotated or
 vertical writing); glyphs without a Unicode mapping (pdfplumber names the (cid:NN) glyphs);
 text in a non-embedded font other than the standard 14 (PDFium's text for those depends on
 the fonts installed on the machine); a text object with an extent that PDFium gives no text
@@ -51,7 +52,8 @@ class PageContent:
     height: float
     chars: list[dict] = field(default_factory=list)
     edges: list[dict] = field(default_factory=list)
-    fallback: str | None = None  # why this page must be read by pdfplumber instead
+    fallback: str | None = None  # why this page's characters must come from pdfminer instead
+    edges_read: bool = False  # the edges are PDFium's (all but rotated pages): only the characters fall back
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:  # what pdfplumber's TableFinder reads
@@ -85,9 +87,14 @@ def _read_page(page: pdfium.PdfPage, number: int) -> PageContent:
     textpage = page.get_textpage()
     try:
         space_widths: dict[int, float] = {}
-        content.fallback = (_read_chars(textpage.raw, height, content.chars, space_widths)
-                            or _read_objects(page.raw, textpage.raw, height, content.chars, space_widths,
-                                             content.edges))
+        chars_fallback = _read_chars(textpage.raw, height, content.chars, space_widths)
+        # paths don't depend on fonts: the edges are PDFium's even when the characters are not
+        objects_fallback = _read_objects(page.raw, textpage.raw, height, content.chars if chars_fallback is None else [],
+                                         space_widths, content.edges)
+        content.edges_read = True
+        content.fallback = chars_fallback or objects_fallback
+        if content.fallback:
+            content.chars = []
     finally:
         textpage.close()
     return content

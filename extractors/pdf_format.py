@@ -521,7 +521,9 @@ class _PlumberPages:
 
 
 class _PdfiumPages:
-    """Pages read by PDFium; a page it can't reproduce (see _pdf_pdfium) is read by pdfplumber."""
+    """Pages read by PDFium. A page whose characters it can't reproduce (see _pdf_pdfium) gets
+    them from pdfminer (_pdf_pdfminer), its ruling lines still from PDFium; a rotated page, or
+    one PDFium fails on, is read by pdfplumber altogether."""
 
     def __init__(self, path: Path, settings: PdfSettings) -> None:
         from hyoka.extractors import _pdf_pdfium
@@ -539,13 +541,20 @@ class _PdfiumPages:
             content = self.engine.read_page(self.doc, index)
             reason = content.fallback
         except pypdfium2.PdfiumError as exc:
+            content = self.engine.PageContent(number=index + 1, width=0.0, height=0.0)
             reason = f"PDFium: {exc}"
         if reason is None:
             return _pdfium_page(content, self.settings), lambda: None
         self.fallbacks.append((index + 1, reason))
         if self.plumber is None:
             self.plumber = _PlumberPages(self.path, self.settings)
-        return self.plumber.page(index)
+        if not content.edges_read:
+            return self.plumber.page(index)  # a rotated page, or one PDFium failed on: all pdfplumber's
+        from hyoka.extractors._pdf_pdfminer import page_chars
+
+        page = self.plumber.pdf.pages[index]
+        content.chars = page_chars(self.plumber.pdf, page)  # the text from pdfminer, the ruling lines PDFium's
+        return _pdfium_page(content, self.settings), page.close
 
     def close(self) -> None:
         self.doc.close()

@@ -375,13 +375,20 @@ def test_every_pdfplumber_page_is_closed(monkeypatch, engine):
     the next page is read, not when the document ends."""
     import pdfplumber.page
 
+    import hyoka.extractors._pdf_pdfminer as pdfminer_chars
+
     events: list[tuple[str, int]] = []
     original_chars = pdfplumber.page.Page.chars
     original_close = pdfplumber.page.Page.close
+    original_page_chars = pdfminer_chars.page_chars
 
-    def chars(self):
+    def chars(self):  # the pdfplumber engine
         events.append(("read", self.page_number))
         return original_chars.fget(self)
+
+    def page_chars(pdf, page):  # the pdfium engine, for pages whose text PDFium can't give
+        events.append(("read", page.page_number))
+        return original_page_chars(pdf, page)
 
     def close(self):
         events.append(("close", self.page_number))
@@ -389,12 +396,29 @@ def test_every_pdfplumber_page_is_closed(monkeypatch, engine):
 
     monkeypatch.setattr(pdfplumber.page.Page, "chars", property(chars))
     monkeypatch.setattr(pdfplumber.page.Page, "close", close)
-    PdfBackend().read(pdf_path("000"))  # 7 pages; PDFium leaves pages 1–6 (a non-embedded font) to pdfplumber
+    monkeypatch.setattr(pdfminer_chars, "page_chars", page_chars)
+    PdfBackend().read(pdf_path("000"))  # 7 pages; PDFium leaves the text of 1–6 (a non-embedded font) to pdfminer
     read = [n for kind, n in events if kind == "read"]
     assert read == (list(range(1, 7)) if engine == "pdfium" else list(range(1, 8)))
     for page, following in zip(read, read[1:]):
         between = events[events.index(("read", page)):events.index(("read", following))]
         assert ("close", page) in between
+
+
+def test_pdfminer_characters_are_pdfplumbers():
+    """The pages whose text PDFium can't give take their characters from pdfminer without
+    pdfplumber's object conversion: the same characters, attribute for attribute."""
+    import pdfplumber
+
+    from hyoka.extractors._pdf_pdfminer import page_chars
+
+    keys = ("text", "x0", "x1", "top", "bottom", "doctop", "size", "fontname", "upright")
+    for path in (FIXTURES / "akiruno_progress_summary_r7_reportlab.pdf", pdf_path("000")):
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                ours = page_chars(pdf, page)
+                assert [tuple(c[k] for k in keys) for c in ours] == [tuple(c[k] for k in keys) for c in page.chars]
+                assert len(ours) > 0 or page.page_number == 7  # the 000 PDF's last page is blank
 
 
 @pytest.mark.parametrize("path", ALL_PDFS, ids=lambda p: p.name)
@@ -423,8 +447,8 @@ def test_both_engines_give_the_same_rows(path):
 def test_pdfium_reads_the_table_pages_itself(pdf_rows):
     """The fast engine is really used: every page of the 001 PDF (embedded IPAex fonts, a table
     on every page) is read by PDFium, including pages 5 and 14 where PDFium leaves printed spaces
-    out of its text (they are put back: 「今年度は 33件」); the reportlab PDF of 000 (a
-    non-embedded CJK font, whose text PDFium takes from the machine's fonts) goes to pdfplumber."""
+    out of its text (they are put back: 「今年度は 33件」); the text of the reportlab PDF of 000
+    (a non-embedded CJK font, whose text PDFium takes from the machine's fonts) comes from pdfminer."""
     from hyoka.extractors.pdf_format import _PdfiumPages
 
     for seed, expected in (("001", []), ("000", [(p, "font not embedded") for p in range(1, 7)])):
