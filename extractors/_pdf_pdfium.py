@@ -132,6 +132,14 @@ _loose_box = _plain(R.FPDFText_GetLooseCharBox, _INT, _VP, _INT, ctypes.POINTER(
 _is_generated = _plain(R.FPDFText_IsGenerated, _INT, _VP, _INT)
 
 
+_count_segments = _plain(R.FPDFPath_CountSegments, _INT, _VP)
+_get_segment = _plain(R.FPDFPath_GetPathSegment, _VP, _VP, _INT)
+_segment_point = _plain(R.FPDFPathSegment_GetPoint, _INT, _VP, ctypes.POINTER(ctypes.c_float),
+                        ctypes.POINTER(ctypes.c_float))
+_segment_type = _plain(R.FPDFPathSegment_GetType, _INT, _VP)
+_segment_close = _plain(R.FPDFPathSegment_GetClose, _INT, _VP)
+
+
 def _read_chars(tp, page_height: float, out: list[dict], space_widths: dict[int, float]) -> str | None:
     """The page's printed characters into `out`; the width of a printed space per font (in
     units of the font size) into `space_widths`. A reason when the page must go to pdfplumber."""
@@ -216,18 +224,24 @@ def _mult(m: _Matrix, n: _Matrix) -> _Matrix:
 
 def _read_objects(page, tp, page_height: float, chars: list[dict], space_widths: dict[int, float],
                   out: list[dict]) -> str | None:
-    """Edges of the painted paths into `out`; a reason when a text object has no text.
+    """Edges of the painted paths into `out`; a reason when the characters must come from pdfminer.
 
-    PDFium leaves out of the text page the glyphs it can't map to Unicode (seen with
-    non-embedded CJK fonts whose CMap it lacks: reportlab's HeiseiKakuGo-W5 「体」), where
-    pdfminer reads them: such a page is read with pdfplumber."""
+    PDFium leaves glyphs out of the text page (a "fake bold" copy; glyphs of non-embedded fonts
+    it can't map, 「体」 of reportlab's HeiseiKakuGo-W5 on a machine without CJK fonts; some
+    printed spaces): their text object has no text. With an extent that's text lost; without,
+    a space, put back into `chars` where it stands between characters."""
     fs = R.FS_MATRIX()
     text_buf = (ctypes.c_ushort * 2)()
     unmapped: list[bool] = []
     blank: list[tuple[float, float, float, int]] = []  # text objects without text or extent: x, y, size, font
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
     fill, stroke = ctypes.c_int(), ctypes.c_int()
+    # once per path segment: functions bound locally, handles as plain pointers
+    cast, void_p = ctypes.cast, ctypes.c_void_p
+    count_segments, get_segment = _count_segments, _get_segment
+    segment_point, segment_type, segment_close = _segment_point, _segment_type, _segment_close
 
     def matrix_of(obj) -> _Matrix:
         if not R.FPDFPageObj_GetMatrix(obj, fs):
@@ -241,15 +255,16 @@ def _read_objects(page, tp, page_height: float, chars: list[dict], space_widths:
             if kind == _PATH:
                 if not R.FPDFPath_GetDrawMode(obj, fill, stroke) or not (fill.value or stroke.value):
                     continue  # a clipping path: painted by nothing
-                m = _mult(matrix_of(obj), parent)
+                a, b, c, d, e, f = _mult(matrix_of(obj), parent)
                 ops: list[tuple[str, tuple[float, float] | None]] = []
                 beziers = 0
-                for s in range(R.FPDFPath_CountSegments(obj)):
-                    seg = R.FPDFPath_GetPathSegment(obj, s)
-                    R.FPDFPathSegment_GetPoint(seg, x, y)
+                path = cast(obj, void_p).value
+                for s in range(count_segments(path)):
+                    seg = get_segment(path, s)
+                    segment_point(seg, x_ref, y_ref)
                     px, py = x.value, y.value
-                    pt = (m[0] * px + m[2] * py + m[4], m[1] * px + m[3] * py + m[5])
-                    t = R.FPDFPathSegment_GetType(seg)
+                    pt = (a * px + c * py + e, b * px + d * py + f)
+                    t = segment_type(seg)
                     if t == _MOVETO:
                         ops.append(("m", pt))
                         beziers = 0
@@ -259,7 +274,7 @@ def _read_objects(page, tp, page_height: float, chars: list[dict], space_widths:
                         beziers += 1
                         if beziers % 3 == 0:  # two control points, then the end point
                             ops.append(("c", pt))
-                    if R.FPDFPathSegment_GetClose(seg):
+                    if segment_close(seg):
                         ops.append(("h", None))
                 _paint_path(ops, page_height, out)
             elif kind == _TEXT:
