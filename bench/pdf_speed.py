@@ -1,6 +1,6 @@
 """PDF reading speed of the two engines, pages per second per core, and peak memory.
 
-    python bench/pdf_speed.py [--repeat 5] [--main /work/venv/bin/python] [PDF ...]
+    python bench/pdf_speed.py [--repeat 5] [--main /work/venv/bin/python] [--long 200] [PDF ...]
 
 Default input: every PDF fixture (sample_docs/*.pdf, tests/fixtures/*.pdf,
 tests/corpus/render/*.pdf). For each file, in one process, alternating: the PDF backend's
@@ -18,6 +18,8 @@ medians of --repeat runs — on a shared machine, wall time also counts the wait
 Peak RSS: each engine reads every file once in a fresh child process (ru_maxrss). With
 --main PYTHON, the same child runs the PDF backend of another checkout (an interpreter whose
 ``hyoka`` is, e.g., the main branch: pages never closed) for its CPU time and peak RSS.
+With --long N, the same three read one generated N-page PDF (reportlab; needs the
+``fixtures`` extra): memory per page held or not.
 """
 
 from __future__ import annotations
@@ -82,6 +84,25 @@ def info(path: Path) -> tuple[int, int, bool]:
         pages.close()
 
 
+def long_pdf(pages: int, folder: Path) -> Path:
+    """A `pages`-page PDF (reportlab, Helvetica): a 3 × 30 ruled table and a paragraph per page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = folder / f"long_{pages}.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    for n in range(1, pages + 1):
+        c.setFont("Helvetica", 10)
+        c.drawString(72, 800, f"Progress sheet {n}: measures, targets and results of the year.")
+        for r in range(30):
+            for k, text in enumerate((f"Measure {n}.{r}", f"{r * 7 + n} units", f"{(r * 13 + n) % 100} %")):
+                c.rect(72 + k * 150, 760 - (r + 1) * 20, 150, 20)
+                c.drawString(76 + k * 150, 766 - (r + 1) * 20, text)
+        c.showPage()
+    c.save()
+    return path
+
+
 def child(python: str, engine: str, pdfs: list[Path], cwd: Path) -> dict:
     out = subprocess.run([python, "-c", CHILD, engine, *map(str, pdfs)], check=True, capture_output=True,
                          text=True, cwd=cwd).stdout
@@ -93,6 +114,8 @@ def main() -> None:
     ap.add_argument("pdfs", nargs="*", type=Path)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--main", metavar="PYTHON", help="also measure the PDF backend this interpreter imports")
+    ap.add_argument("--long", type=int, default=0, metavar="PAGES",
+                    help="also read one generated PDF of PAGES pages (peak RSS: pages closed or not)")
     args = ap.parse_args()
     pdfs = [p.resolve() for p in args.pdfs] or default_pdfs()
 
@@ -136,6 +159,16 @@ def main() -> None:
     for label, python, engine, cwd in runs_rss:
         r = child(python, engine, pdfs, cwd)
         print(f"  {label:40} {totals['all'][0] / r['cpu']:7.1f} pages/s (CPU), peak RSS {r['peak_rss_mb']:6.0f} MB")
+    if args.long:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = long_pdf(args.long, Path(tmp))
+            print(f"one generated PDF of {args.long} pages (a 3 × 30 ruled table per page, Helvetica), "
+                  f"one fresh process each:")
+            for label, python, engine, cwd in runs_rss:
+                r = child(python, engine, [path], cwd)
+                print(f"  {label:40} {args.long / r['cpu']:7.1f} pages/s (CPU), peak RSS {r['peak_rss_mb']:6.0f} MB")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,26 @@
-"""PDF files (text layer, via pdfplumber): tables as table rows, the rest as paragraphs.
+"""PDF files (text layer): tables as table rows, the rest as paragraphs.
 
 Output is the same neutral form the text renderings give (see extractors/base.py):
 rows in reading order, a table row's cells at their grid columns with merged-cell
 continuations as '', every other piece of text as one-cell paragraph rows.
 
-How the PDF is turned into that, page by page:
+Where characters and ruling lines come from (``PdfSettings.engine`` / ``$HYOKA_PDF_ENGINE``):
 
-* ``page.find_tables()`` once per page (ruling lines). The characters of the page are
+* "pdfium" (default): PDFium (pypdfium2) gives each page's characters and painted paths in
+  pdfplumber's shape (extractors/_pdf_pdfium.py), 3–5× faster per page than pdfminer's Python
+  parsing; pdfplumber's table finder runs on those edges, and not at all on a page without
+  ruling lines. A page whose text PDFium can't reproduce (a non-embedded font, glyphs without
+  a Unicode mapping, characters not upright …) takes its characters from pdfminer
+  (extractors/_pdf_pdfminer.py) and keeps PDFium's edges; a rotated page is read by
+  pdfplumber altogether. The rows are the same as with "pdfplumber" (tests/test_formats_pdf.py).
+* "pdfplumber": pdfplumber (pdfminer) for everything, as before.
+
+Every pdfplumber page is closed once read (a page holds ≈2 MB of parsed objects until then);
+``Limits.max_pages`` is checked from the page count before any page is parsed.
+
+How the PDF is turned into rows, page by page:
+
+* table finding once per page (ruling lines). The characters of the page are
   read once and each is given to the table cell whose grid slot holds its centre, or to
   the running text outside the tables. Cell text is assembled from those characters
   here rather than with ``Table.extract()``, so that line wraps can be told from
@@ -31,7 +45,7 @@ How the PDF is turned into that, page by page:
   (「27,00」/「0部」) is joined without a space; the cells' padding is measured on cells
   whose text is not centred (a centred word wider than its cell sits closer to the edges).
 * Pages that draw text twice for a "fake bold" effect are de-duplicated
-  (``page.dedupe_chars()``) — only those pages, as the check is cheap and the
+  (pdfplumber's ``dedupe_chars``) — only those pages, as the check is cheap and the
   de-duplication is not.
 * ``(cid:NN)`` glyphs (a font without a ToUnicode map) are an error: the text layer is
   unusable and the file needs OCR. Blank pages are skipped, and so are page numbers printed
