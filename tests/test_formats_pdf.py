@@ -493,6 +493,15 @@ def test_table_drawn_in_a_form_xobject_and_a_rotated_page(tmp_path):
     c.drawString(72, 800, "Rotated page")
     _reportlab_grid(c, 72, 700, rows)
     c.showPage()
+    c.setPageRotation(0)
+    c.drawString(72, 800, "Text turned on its side")  # not upright: the characters come from pdfminer
+    c.saveState()
+    c.translate(300, 400)
+    c.rotate(90)
+    c.drawString(0, 0, "Sideways note")
+    c.restoreState()
+    _reportlab_grid(c, 72, 700, rows)
+    c.showPage()
     c.save()
     fast = PdfBackend(PdfSettings(engine="pdfium")).read(path).rows
     slow = PdfBackend(PdfSettings(engine="pdfplumber")).read(path).rows
@@ -503,3 +512,33 @@ def test_table_drawn_in_a_form_xobject_and_a_rotated_page(tmp_path):
     # (0, -20)–(90, 0) in the form, × 1.5 at (72, 700): y 670–700, top = 842 − y
     assert first.cell_refs[0].bbox == (72.0, 142.0, 207.0, 172.0)
     assert [r.cell_refs for r in fast if r.is_table] == [r.cell_refs for r in slow if r.is_table]
+    assert {r.ref.page for r in fast} == {1, 2, 3}
+    assert [r.cells for r in fast if r.ref.page == 3 and r.is_table] == [tuple(r) for r in rows]
+    from hyoka.extractors.pdf_format import _PdfiumPages
+
+    pages = _PdfiumPages(path, PdfSettings())
+    try:
+        for i in range(pages.count):
+            pages.page(i)[1]()
+    finally:
+        pages.close()
+    assert pages.fallbacks == [(2, "rotated page"), (3, "characters not upright")]
+
+
+def test_mediabox_not_at_the_origin_gives_the_same_rows(tmp_path):
+    """pdfplumber's coordinates for a MediaBox not starting at (0, 0) (x as printed, top =
+    height − y): PDFium's characters and edges follow them."""
+    grid = b"".join(b"%d %d 100 20 re S " % (100 + 100 * k, 700 - 20 * r) for r in range(3) for k in range(2))
+    text = b"".join(b"BT /F1 10 Tf %d %d Td (%s) Tj ET " % (104 + 100 * k, 706 - 20 * r, cell)
+                    for r, row in enumerate(((b"Item", b"Value"), (b"Visitors", b"1350"), (b"Events", b"9")))
+                    for k, cell in enumerate(row))
+    path = tmp_path / "shifted.pdf"
+    _minimal_pdf(path, b"BT /F1 12 Tf 100 760 Td (Shifted page) Tj ET " + grid + text, fonts=b"/F1 5 0 R",
+                 extra=[b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"])
+    path.write_bytes(path.read_bytes().replace(b"/MediaBox [0 0 595 842]", b"/MediaBox [30 40 625 882]"))
+    fast = PdfBackend(PdfSettings(engine="pdfium")).read(path).rows
+    slow = PdfBackend(PdfSettings(engine="pdfplumber")).read(path).rows
+    assert [r.cells for r in fast] == [r.cells for r in slow] == [
+        ("Shifted page",), ("Item", "Value"), ("Visitors", "1350"), ("Events", "9")]
+    assert [r.cell_refs for r in fast if r.is_table] == [r.cell_refs for r in slow if r.is_table]
+    assert fast[1].cell_refs[0].bbox == (100.0, 122.0, 200.0, 142.0)  # top = 842 − 720
