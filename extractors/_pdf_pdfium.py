@@ -37,6 +37,7 @@ not a reason: the backend ignores such spaces anyway.
 from __future__ import annotations
 
 import ctypes
+import threading
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
@@ -60,21 +61,34 @@ class PageContent:
         return (0.0, 0.0, self.width, self.height)
 
 
+# PDFium is not thread-safe, not even across documents (pypdfium2's docs): one call at a time
+# per process. A page is read under the lock; pdfminer's and the backend's work is not.
+_LOCK = threading.RLock()
+
+
 def open_document(path) -> pdfium.PdfDocument:
     """Raises pdfium.PdfiumError when PDFium can't open the file."""
-    return pdfium.PdfDocument(str(path))
+    with _LOCK:
+        return pdfium.PdfDocument(str(path))
+
+
+def close_document(doc: pdfium.PdfDocument) -> None:
+    with _LOCK:
+        doc.close()
 
 
 def page_count(doc: pdfium.PdfDocument) -> int:
-    return len(doc)
+    with _LOCK:
+        return len(doc)
 
 
 def read_page(doc: pdfium.PdfDocument, index: int) -> PageContent:
-    page = doc[index]
-    try:
-        return _read_page(page, index + 1)
-    finally:
-        page.close()
+    with _LOCK:
+        page = doc[index]
+        try:
+            return _read_page(page, index + 1)
+        finally:
+            page.close()
 
 
 def _read_page(page: pdfium.PdfPage, number: int) -> PageContent:

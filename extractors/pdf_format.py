@@ -571,7 +571,7 @@ class _PdfiumPages:
         return _pdfium_page(content, self.settings), page.close
 
     def close(self) -> None:
-        self.doc.close()
+        self.engine.close_document(self.doc)
         if self.plumber is not None:
             self.plumber.close()
 

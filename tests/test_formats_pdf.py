@@ -542,3 +542,17 @@ def test_mediabox_not_at_the_origin_gives_the_same_rows(tmp_path):
         ("Shifted page",), ("Item", "Value"), ("Visitors", "1350"), ("Events", "9")]
     assert [r.cell_refs for r in fast if r.is_table] == [r.cell_refs for r in slow if r.is_table]
     assert fast[1].cell_refs[0].bbox == (100.0, 122.0, 200.0, 142.0)  # top = 842 − 720
+
+
+def test_pdfium_engine_is_safe_in_threads():
+    """PDFium allows one call at a time per process: PDFs read in threads (a thread-pool
+    executor, Dask's threaded workers) give the rows they give one after the other."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = [pdf_path("001"), SAMPLES / "akiruno_progress_summary_r7.pdf",
+             CORPUS_RENDER / "oyabe_sogokeikaku_seika_shihyo_2003.chromium.pdf"] * 2
+    backend = PdfBackend(PdfSettings(engine="pdfium"))
+    expected = {p: [r.cells for r in backend.read(p).rows] for p in set(paths)}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda p: [r.cells for r in backend.read(p).rows], paths))
+    assert results == [expected[p] for p in paths]
