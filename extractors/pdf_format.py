@@ -99,8 +99,9 @@ class PdfSettings:
     dedupe_tolerance: float = 1.0  # points: how close a doubled char is drawn
     continuation_x_tolerance: float = 3.0  # points: a table on the next page with the same x-extent continues it
     table_settings: dict[str, Any] = field(default_factory=dict)  # passed to page.find_tables()
-    # where characters and ruling lines come from: "pdfium" (pypdfium2, pages it can't reproduce
-    # read by pdfplumber) or "pdfplumber" (pdfminer, 20–50× slower); None: $HYOKA_PDF_ENGINE, else "pdfium"
+    # where characters and ruling lines come from: "pdfium" (pypdfium2; pdfminer for the text it
+    # can't reproduce) or "pdfplumber" (pdfminer throughout, 3–5× slower per page with embedded
+    # fonts); None: $HYOKA_PDF_ENGINE, else "pdfium"
     engine: str | None = None
 
     def __post_init__(self) -> None:
@@ -546,7 +547,7 @@ class _PdfiumPages:
         self.doc = _pdf_pdfium.open_document(path)  # PdfiumError: the caller asks pdfplumber why
         self.count = _pdf_pdfium.page_count(self.doc)
         self.plumber: _PlumberPages | None = None
-        self.fallbacks: list[tuple[int, str]] = []  # (page, why pdfplumber read it)
+        self.fallbacks: list[tuple[int, str]] = []  # (page, why its characters came from pdfminer)
 
     def page(self, index: int):
         import pypdfium2
