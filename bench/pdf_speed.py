@@ -40,6 +40,7 @@ ENGINES = ("pdfplumber", "pdfium")
 # run in a child: read every file once, print CPU seconds and peak RSS (works on any checkout)
 CHILD = """
 import json, resource, sys, time
+import pdfplumber, pypdfium2  # imported before the clock starts (the backends import them lazily)
 from hyoka.extractors.pdf_format import PdfBackend, PdfSettings
 engine, paths = sys.argv[1], sys.argv[2:]
 backend = PdfBackend(PdfSettings(engine=engine)) if engine != "-" else PdfBackend()
