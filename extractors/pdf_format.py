@@ -1,12 +1,26 @@
-"""PDF files (text layer, via pdfplumber): tables as table rows, the rest as paragraphs.
+"""PDF files (text layer): tables as table rows, the rest as paragraphs.
 
 Output is the same neutral form the text renderings give (see extractors/base.py):
 rows in reading order, a table row's cells at their grid columns with merged-cell
 continuations as '', every other piece of text as one-cell paragraph rows.
 
-How the PDF is turned into that, page by page:
+Where characters and ruling lines come from (``PdfSettings.engine`` / ``$HYOKA_PDF_ENGINE``):
 
-* ``page.find_tables()`` once per page (ruling lines). The characters of the page are
+* "pdfium" (default): PDFium (pypdfium2) gives each page's characters and painted paths in
+  pdfplumber's shape (extractors/_pdf_pdfium.py), 3–5× faster per page than pdfminer's Python
+  parsing; pdfplumber's table finder runs on those edges, and not at all on a page without
+  ruling lines. A page whose text PDFium can't reproduce (a non-embedded font, glyphs without
+  a Unicode mapping, characters not upright …) takes its characters from pdfminer
+  (extractors/_pdf_pdfminer.py) and keeps PDFium's edges; a rotated page is read by
+  pdfplumber altogether. The rows are the same as with "pdfplumber" (tests/test_formats_pdf.py).
+* "pdfplumber": pdfplumber (pdfminer) for everything, as before.
+
+Every pdfplumber page is closed once read (a page holds ≈2 MB of parsed objects until then);
+``Limits.max_pages`` is checked from the page count before any page is parsed.
+
+How the PDF is turned into rows, page by page:
+
+* table finding once per page (ruling lines). The characters of the page are
   read once and each is given to the table cell whose grid slot holds its centre, or to
   the running text outside the tables. Cell text is assembled from those characters
   here rather than with ``Table.extract()``, so that line wraps can be told from
@@ -31,7 +45,7 @@ How the PDF is turned into that, page by page:
   (「27,00」/「0部」) is joined without a space; the cells' padding is measured on cells
   whose text is not centred (a centred word wider than its cell sits closer to the edges).
 * Pages that draw text twice for a "fake bold" effect are de-duplicated
-  (``page.dedupe_chars()``) — only those pages, as the check is cheap and the
+  (pdfplumber's ``dedupe_chars``) — only those pages, as the check is cheap and the
   de-duplication is not.
 * ``(cid:NN)`` glyphs (a font without a ToUnicode map) are an error: the text layer is
   unusable and the file needs OCR. Blank pages are skipped, and so are page numbers printed
@@ -46,6 +60,7 @@ How the PDF is turned into that, page by page:
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -53,9 +68,22 @@ from pathlib import Path
 from typing import Any
 
 from hyoka.extractors.base import ExtractionError, FormatBackend, Row, SourceText
+from hyoka.extractors.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from hyoka.pipeline.model import SourceRef
 
 # ---------------------------------------------------------------- settings
+
+ENGINES = ("pdfium", "pdfplumber")
+ENGINE_VARIABLE = "HYOKA_PDF_ENGINE"
+
+
+def resolve_engine(engine: str | None) -> str:
+    """The engine to use: the setting, else $HYOKA_PDF_ENGINE, else "pdfium"."""
+    chosen = engine or os.environ.get(ENGINE_VARIABLE, "").strip().lower() or "pdfium"
+    if chosen not in ENGINES:
+        raise ExtractionError(f"unknown PDF engine {chosen!r} in ${ENGINE_VARIABLE} (known: {', '.join(ENGINES)})")
+    return chosen
+
 
 
 @dataclass(frozen=True)
@@ -71,8 +99,14 @@ class PdfSettings:
     dedupe_tolerance: float = 1.0  # points: how close a doubled char is drawn
     continuation_x_tolerance: float = 3.0  # points: a table on the next page with the same x-extent continues it
     table_settings: dict[str, Any] = field(default_factory=dict)  # passed to page.find_tables()
+    # where characters and ruling lines come from: "pdfium" (pypdfium2; pdfminer for the text it
+    # can't reproduce) or "pdfplumber" (pdfminer throughout, 3–5× slower per page with embedded
+    # fonts); None: $HYOKA_PDF_ENGINE, else "pdfium"
+    engine: str | None = None
 
     def __post_init__(self) -> None:
+        if self.engine is not None and self.engine not in ENGINES:
+            raise ValueError(f"PdfSettings.engine must be one of {', '.join(ENGINES)} or None, not {self.engine!r}")
         for name in ("line_tolerance", "latin_gap", "cjk_gap", "wrap_tolerance", "paragraph_gap",
                      "dedupe_tolerance", "continuation_x_tolerance"):
             value = getattr(self, name)
@@ -444,6 +478,105 @@ class _Block:
         self.last_page = self.last_page or self.page
 
 
+@dataclass
+class _Page:
+    """One page as the backend needs it, whichever engine read it."""
+
+    number: int
+    width: float
+    height: float
+    chars: list[dict]
+    find_tables: Any  # () -> list of pdfplumber-style tables (.cells, .bbox)
+
+
+def _plumber_page(page, number: int, settings: PdfSettings) -> _Page:
+    ts = settings.table_settings or None
+    return _Page(number=number, width=page.width, height=page.height, chars=page.chars,
+                 find_tables=lambda: page.find_tables(ts) if ts else page.find_tables())
+
+
+def _pdfium_page(content, settings: PdfSettings) -> _Page:
+    def find_tables() -> list:
+        if not any(e["orientation"] in ("h", "v") for e in content.edges):
+            return []  # no ruling lines on the page: nothing for the table finder to find
+        from pdfplumber.table import TableFinder, TableSettings
+
+        return TableFinder(content, TableSettings.resolve(settings.table_settings or None)).tables
+
+    return _Page(number=content.number, width=content.width, height=content.height, chars=content.chars,
+                 find_tables=find_tables)
+
+
+def _pdfium_reproduces(settings: PdfSettings) -> bool:
+    """pdfplumber's table finder runs on the PDFium edges unless a strategy needs its words."""
+    ts = settings.table_settings or {}
+    return all(ts.get(k) != "text" for k in ("vertical_strategy", "horizontal_strategy"))
+
+
+class _PlumberPages:
+    """Pages read by pdfplumber (pdfminer), each closed after use."""
+
+    def __init__(self, path: Path, settings: PdfSettings) -> None:
+        import pdfplumber
+
+        self.settings = settings
+        try:
+            self.pdf = pdfplumber.open(path)
+        except Exception as exc:
+            raise ExtractionError(_failure_reason(exc)) from exc
+        self.count = len(self.pdf.pages)
+
+    def page(self, index: int):
+        """(the page, a function closing it)."""
+        page = self.pdf.pages[index]
+        return _plumber_page(page, index + 1, self.settings), page.close
+
+    def close(self) -> None:
+        self.pdf.close()
+
+
+class _PdfiumPages:
+    """Pages read by PDFium. A page whose characters it can't reproduce (see _pdf_pdfium) gets
+    them from pdfminer (_pdf_pdfminer), its ruling lines still from PDFium; a rotated page, or
+    one PDFium fails on, is read by pdfplumber altogether."""
+
+    def __init__(self, path: Path, settings: PdfSettings) -> None:
+        from hyoka.extractors import _pdf_pdfium
+
+        self.path, self.settings, self.engine = path, settings, _pdf_pdfium
+        self.doc = _pdf_pdfium.open_document(path)  # PdfiumError: the caller asks pdfplumber why
+        self.count = _pdf_pdfium.page_count(self.doc)
+        self.plumber: _PlumberPages | None = None
+        self.fallbacks: list[tuple[int, str]] = []  # (page, why its characters came from pdfminer)
+
+    def page(self, index: int):
+        import pypdfium2
+
+        try:
+            content = self.engine.read_page(self.doc, index)
+            reason = content.fallback
+        except pypdfium2.PdfiumError as exc:
+            content = self.engine.PageContent(number=index + 1, width=0.0, height=0.0)
+            reason = f"PDFium: {exc}"
+        if reason is None:
+            return _pdfium_page(content, self.settings), lambda: None
+        self.fallbacks.append((index + 1, reason))
+        if self.plumber is None:
+            self.plumber = _PlumberPages(self.path, self.settings)
+        if not content.edges_read:
+            return self.plumber.page(index)  # a rotated page, or one PDFium failed on: all pdfplumber's
+        from hyoka.extractors._pdf_pdfminer import page_chars
+
+        page = self.plumber.pdf.pages[index]
+        content.chars = page_chars(self.plumber.pdf, page)  # the text from pdfminer, the ruling lines PDFium's
+        return _pdfium_page(content, self.settings), page.close
+
+    def close(self) -> None:
+        self.engine.close_document(self.doc)
+        if self.plumber is not None:
+            self.plumber.close()
+
+
 class PdfBackend(FormatBackend):
     name = "pdf"
     extensions = (".pdf",)
@@ -451,21 +584,17 @@ class PdfBackend(FormatBackend):
     def __init__(self, settings: PdfSettings | None = None) -> None:
         self.settings = settings or PdfSettings()
 
-    def read(self, path: Path) -> SourceText:
-        import pdfplumber
-
+    def read(self, path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceText:
         path = Path(path)
         if not path.exists():
             raise ExtractionError("file not found")
         if path.stat().st_size == 0:
             raise ExtractionError("empty file (0 bytes)")
+        pages = self._open(path)
         try:
-            pdf = pdfplumber.open(path)
-        except Exception as exc:
-            raise ExtractionError(_failure_reason(exc)) from exc
-        try:
-            with pdf:
-                blocks, warnings, page_widths = self._read_pages(pdf)
+            if pages.count > limits.max_pages:
+                raise LimitExceeded("max_pages", f"{pages.count} pages (limit max_pages={limits.max_pages})")
+            blocks, warnings, page_widths = self._read_pages(pages)
         except ExtractionError:
             raise
         except Exception as exc:
@@ -473,73 +602,91 @@ class PdfBackend(FormatBackend):
             if reason is None:
                 raise
             raise ExtractionError(reason) from exc
+        finally:
+            pages.close()
         rows = self._rows(path.name, blocks, page_widths)
         if not rows:
             raise ExtractionError("no text layer: every page is blank or an image (needs OCR)")
         return SourceText(path=path, format="pdf", rows=rows, warnings=warnings)
 
+    def _open(self, path: Path):
+        if resolve_engine(self.settings.engine) == "pdfium" and _pdfium_reproduces(self.settings):
+            import pypdfium2
+
+            try:
+                return _PdfiumPages(path, self.settings)
+            except pypdfium2.PdfiumError:
+                pass  # corrupt, encrypted …: pdfplumber/pdfminer's reason, as before (or its reading)
+        return _PlumberPages(path, self.settings)
+
     # -- pages
 
-    def _read_pages(self, pdf) -> tuple[list[_Block], list[str], dict[int, float]]:
+    def _read_pages(self, pages) -> tuple[list[_Block], list[str], dict[int, float]]:
         settings = self.settings
         blocks: list[_Block] = []
         warnings: list[str] = []
         widths: dict[int, float] = {}
-        for page_no, page in enumerate(pdf.pages, start=1):
-            chars = page.chars
-            if not chars:
-                continue  # blank (or image-only) page
-            for c in chars:
-                if "(cid:" in c["text"] and _CID.search(c["text"]):
-                    raise ExtractionError(
-                        f"needs OCR: font without ToUnicode map ({_CID.search(c['text']).group(0)} glyphs) "
-                        f"on page {page_no}")
-            if _doubled_chars(chars, settings) >= settings.dedupe_min_pairs:
-                page = page.dedupe_chars(tolerance=settings.dedupe_tolerance)
-                chars = page.chars
-            if not any(c["text"].strip() for c in chars):
-                continue
-            widths[page_no] = page.width
-            found = page.find_tables(settings.table_settings) if settings.table_settings else page.find_tables()
-            tables = [_build_table(t, page_no) for t in found]
-            outside: list[dict] = []
-            if tables:
-                # by the character's centre, as pdfplumber's own cell extraction does: a line
-                # just under a table may overlap its box by a fraction of a point (the ※ note
-                # under the あきる野 legend does), and outside_bbox() would cut it
-                per_table: list[list[dict]] = [[] for _ in tables]
-                boxes = [t.bbox for t in tables]
-                for ch in chars:
-                    cx = (ch["x0"] + ch["x1"]) / 2
-                    cy = (ch["top"] + ch["bottom"]) / 2
-                    for k, (x0, top, x1, bottom) in enumerate(boxes):
-                        if x0 <= cx <= x1 and top <= cy <= bottom:
-                            per_table[k].append(ch)
-                            break
-                    else:
-                        outside.append(ch)
-                for t, tchars in zip(tables, per_table):
-                    _assign_chars(t, tchars)
-                    _layout_cells(t, settings)
-            else:
-                outside = chars
-            lines = [ln for ln in _group_lines(outside, settings) if not _is_page_number(ln, page.height)]
-            for ln in lines:
-                ln.page = page_no
-            page_blocks = [_Block(page=page_no, top=t.bbox[1], table=t) for t in tables]
-            # runs of lines between tables
-            run: list[_Line] = []
-            table_tops = sorted(t.bbox[1] for t in tables)
-            for line in lines:
-                if run and bisect.bisect_right(table_tops, run[-1].top) != bisect.bisect_right(table_tops, line.top):
-                    page_blocks.append(_Block(page=page_no, top=run[0].top, lines=run))
-                    run = []
-                run.append(line)
-            if run:
-                page_blocks.append(_Block(page=page_no, top=run[0].top, lines=run))
-            page_blocks.sort(key=lambda b: b.top)
-            blocks.extend(page_blocks)
+        for index in range(pages.count):
+            page, close = pages.page(index)
+            try:
+                blocks.extend(self._read_page(page, widths))
+            finally:
+                close()  # pdfplumber keeps a page's parsed objects (≈2 MB) until closed
         return blocks, warnings, widths
+
+    def _read_page(self, page: _Page, widths: dict[int, float]) -> list[_Block]:
+        settings = self.settings
+        page_no, chars = page.number, page.chars
+        if not chars:
+            return []  # blank (or image-only) page
+        for c in chars:
+            if "(cid:" in c["text"] and _CID.search(c["text"]):
+                raise ExtractionError(
+                    f"needs OCR: font without ToUnicode map ({_CID.search(c['text']).group(0)} glyphs) "
+                    f"on page {page_no}")
+        if _is_fake_bold(chars, settings):
+            chars = dedupe_chars(chars, settings.dedupe_tolerance)
+        if not any(c["text"].strip() for c in chars):
+            return []
+        widths[page_no] = page.width
+        tables = [_build_table(t, page_no) for t in page.find_tables()]
+        outside: list[dict] = []
+        if tables:
+            # by the character's centre, as pdfplumber's own cell extraction does: a line
+            # just under a table may overlap its box by a fraction of a point (the ※ note
+            # under the あきる野 legend does), and outside_bbox() would cut it
+            per_table: list[list[dict]] = [[] for _ in tables]
+            boxes = [t.bbox for t in tables]
+            for ch in chars:
+                cx = (ch["x0"] + ch["x1"]) / 2
+                cy = (ch["top"] + ch["bottom"]) / 2
+                for k, (x0, top, x1, bottom) in enumerate(boxes):
+                    if x0 <= cx <= x1 and top <= cy <= bottom:
+                        per_table[k].append(ch)
+                        break
+                else:
+                    outside.append(ch)
+            for t, tchars in zip(tables, per_table):
+                _assign_chars(t, tchars)
+                _layout_cells(t, settings)
+        else:
+            outside = chars
+        lines = [ln for ln in _group_lines(outside, settings) if not _is_page_number(ln, page.height)]
+        for ln in lines:
+            ln.page = page_no
+        page_blocks = [_Block(page=page_no, top=t.bbox[1], table=t) for t in tables]
+        # runs of lines between tables
+        run: list[_Line] = []
+        table_tops = sorted(t.bbox[1] for t in tables)
+        for line in lines:
+            if run and bisect.bisect_right(table_tops, run[-1].top) != bisect.bisect_right(table_tops, line.top):
+                page_blocks.append(_Block(page=page_no, top=run[0].top, lines=run))
+                run = []
+            run.append(line)
+        if run:
+            page_blocks.append(_Block(page=page_no, top=run[0].top, lines=run))
+        page_blocks.sort(key=lambda b: b.top)
+        return page_blocks
 
     # -- rows
 
@@ -720,9 +867,22 @@ def _round(bbox) -> tuple[float, float, float, float]:
     return tuple(round(v, 2) for v in bbox)  # type: ignore[return-value]
 
 
-def _doubled_chars(chars: list[dict], settings: PdfSettings) -> int:
-    """How many chars are drawn a second time at (nearly) the same place — "fake bold"."""
-    tol = settings.dedupe_tolerance
+def dedupe_chars(chars: list[dict], tolerance: float) -> list[dict]:
+    """The page's characters with those drawn twice for a "fake bold" effect once (pdfplumber's
+    dedupe: same text, font and size, within `tolerance` points)."""
+    from pdfplumber.utils import dedupe_chars as plumber_dedupe
+
+    return plumber_dedupe(chars, tolerance=tolerance)
+
+
+def _is_fake_bold(chars: list[dict], settings: PdfSettings) -> bool:
+    """At least dedupe_min_pairs chars are drawn a second time at (nearly) the same place — "fake bold"."""
+    tol, needed = settings.dedupe_tolerance, settings.dedupe_min_pairs
+    # quick bound first (one C sort instead of a Python scan of every earlier char): the count below
+    # is at most the number of neighbours within `tol` in x order, per text and band
+    points = sorted((c["text"], int(c["top"] // 2), c["x0"]) for c in chars if c["text"].strip())
+    if sum(1 for a, b in zip(points, points[1:]) if b[2] - a[2] <= tol and a[:2] == b[:2]) < needed:
+        return False
     seen: dict[tuple[str, int], list[float]] = {}
     pairs = 0
     for c in chars:
@@ -734,10 +894,10 @@ def _doubled_chars(chars: list[dict], settings: PdfSettings) -> int:
         x0 = c["x0"]
         if any(abs(x - x0) <= tol for x in xs):
             pairs += 1
-            if pairs >= settings.dedupe_min_pairs:
-                break  # enough to tell
+            if pairs >= needed:
+                return True  # enough to tell
         xs.append(x0)
-    return pairs
+    return False
 
 
 def _is_page_number(line: _Line, page_height: float) -> bool:

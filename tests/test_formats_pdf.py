@@ -1,6 +1,10 @@
 """The PDF versions of 000, 001 and 003 (tests/fixtures/make_fixtures.py) give the same
 dataset as their text renderings; merged cells, wrapped lines, tables continued on the
-next page, fake bold, source references and unreadable files."""
+next page, fake bold, source references and unreadable files.
+
+Every test runs on both engines (PdfSettings.engine / $HYOKA_PDF_ENGINE): "pdfium" (the
+default: pypdfium2's characters and path objects, pdfplumber for the pages it can't reproduce)
+and "pdfplumber"; the engines give the same rows on every PDF fixture (section (e))."""
 
 from __future__ import annotations
 
@@ -15,13 +19,27 @@ from conftest import SAMPLES, SEED_FILES, comparable
 from hyoka.extractors import backend_for
 from hyoka.extractors._common import plain
 from hyoka.extractors.base import ExtractionError
-from hyoka.extractors.pdf_format import PdfBackend, PdfSettings
+from hyoka.extractors.limits import LimitExceeded, Limits
+from hyoka.extractors.pdf_format import ENGINE_VARIABLE, ENGINES, PdfBackend, PdfSettings
 from hyoka.normalizers.text import strip_html
 from hyoka.pipeline.ingest import ingest
 from hyoka.pipeline.tables import TABLES
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 PDF_SEEDS = ("000", "001", "003")
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CORPUS_RENDER = Path(__file__).parent / "corpus" / "render"
+ALL_PDFS = sorted([*SAMPLES.glob("*.pdf"), *FIXTURES.glob("*.pdf"), *CORPUS_RENDER.glob("*.pdf")])
+
+
+@pytest.fixture(scope="module", autouse=True, params=ENGINES)
+def engine(request):
+    """The whole module once per engine (the default backend reads $HYOKA_PDF_ENGINE per file)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(ENGINE_VARIABLE, request.param)
+        yield request.param
 
 
 def pdf_path(seed: str) -> Path:
@@ -112,18 +130,18 @@ def test_000_pdf_fake_bold_title_is_read_once(pdf_docs, pdf_rows):
 
 
 def test_000_pdf_dedupes_only_the_fake_bold_page(monkeypatch):
-    import pdfplumber.page
+    import hyoka.extractors.pdf_format as pdf_format
 
     calls = []
-    original = pdfplumber.page.Page.dedupe_chars
+    original = pdf_format.dedupe_chars
 
-    def counting(self, *args, **kwargs):
-        calls.append(self.page_number)
-        return original(self, *args, **kwargs)
+    def counting(chars, tolerance):
+        calls.append(len(chars))
+        return original(chars, tolerance)
 
-    monkeypatch.setattr(pdfplumber.page.Page, "dedupe_chars", counting)
+    monkeypatch.setattr(pdf_format, "dedupe_chars", counting)
     PdfBackend().read(pdf_path("000"))
-    assert calls == [1]
+    assert calls == [269]  # page 1 only: its 16 title characters are drawn twice (253 after)
     calls.clear()
     PdfBackend().read(pdf_path("003"))
     assert calls == []
@@ -329,4 +347,212 @@ def test_settings_are_validated():
         PdfSettings(dedupe_min_pairs=0)
     with pytest.raises(ValueError):
         PdfSettings(table_settings={"no_such_setting": 1})
+    with pytest.raises(ValueError):
+        PdfSettings(engine="mupdf")
     assert PdfBackend(PdfSettings(table_settings={"snap_tolerance": 3})).read(pdf_path("003")).rows
+
+
+def test_unknown_engine_in_the_environment_is_a_clear_failure(monkeypatch):
+    monkeypatch.setenv(ENGINE_VARIABLE, "mupdf")
+    with pytest.raises(ExtractionError) as exc:
+        PdfBackend().read(pdf_path("003"))
+    assert str(exc.value) == "unknown PDF engine 'mupdf' in $HYOKA_PDF_ENGINE (known: pdfium, pdfplumber)"
+
+
+# --- (e) limits, memory, and the two engines ---------------------------------------------
+
+def test_max_pages_is_checked_before_parsing(tmp_path):
+    path = pdf_path("001")  # 24 pages
+    with pytest.raises(LimitExceeded) as exc:
+        PdfBackend().read(path, limits=Limits(max_pages=23))
+    assert exc.value.limit == "max_pages"
+    assert str(exc.value) == "24 pages (limit max_pages=23)"
+    assert PdfBackend().read(path, limits=Limits(max_pages=24)).rows
+
+
+def test_every_pdfplumber_page_is_closed(monkeypatch, engine):
+    """A pdfplumber page keeps its parsed objects (≈2 MB) until closed: each is closed before
+    the next page is read, not when the document ends."""
+    import pdfplumber.page
+
+    import hyoka.extractors._pdf_pdfminer as pdfminer_chars
+
+    events: list[tuple[str, int]] = []
+    original_chars = pdfplumber.page.Page.chars
+    original_close = pdfplumber.page.Page.close
+    original_page_chars = pdfminer_chars.page_chars
+
+    def chars(self):  # the pdfplumber engine
+        events.append(("read", self.page_number))
+        return original_chars.fget(self)
+
+    def page_chars(pdf, page):  # the pdfium engine, for pages whose text PDFium can't give
+        events.append(("read", page.page_number))
+        return original_page_chars(pdf, page)
+
+    def close(self):
+        events.append(("close", self.page_number))
+        return original_close(self)
+
+    monkeypatch.setattr(pdfplumber.page.Page, "chars", property(chars))
+    monkeypatch.setattr(pdfplumber.page.Page, "close", close)
+    monkeypatch.setattr(pdfminer_chars, "page_chars", page_chars)
+    PdfBackend().read(pdf_path("000"))  # 7 pages; PDFium leaves the text of 1–6 (a non-embedded font) to pdfminer
+    read = [n for kind, n in events if kind == "read"]
+    assert read == (list(range(1, 7)) if engine == "pdfium" else list(range(1, 8)))
+    for page, following in zip(read, read[1:]):
+        between = events[events.index(("read", page)):events.index(("read", following))]
+        assert ("close", page) in between
+
+
+def test_pdfminer_characters_are_pdfplumbers():
+    """The pages whose text PDFium can't give take their characters from pdfminer without
+    pdfplumber's object conversion: the same characters, attribute for attribute."""
+    import pdfplumber
+
+    from hyoka.extractors._pdf_pdfminer import page_chars
+
+    keys = ("text", "x0", "x1", "top", "bottom", "doctop", "size", "fontname", "upright")
+    for path in (FIXTURES / "akiruno_progress_summary_r7_reportlab.pdf", pdf_path("000")):
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                ours = page_chars(pdf, page)
+                assert [tuple(c[k] for k in keys) for c in ours] == [tuple(c[k] for k in keys) for c in page.chars]
+                assert len(ours) > 0 or page.page_number == 7  # the 000 PDF's last page is blank
+
+
+@pytest.mark.parametrize("path", ALL_PDFS, ids=lambda p: p.name)
+def test_both_engines_give_the_same_rows(path):
+    """Cell for cell and reference for reference; bboxes to within rounding (cells, from the
+    ruling lines) or a character's descent (paragraphs: pdfminer and PDFium take the font's
+    descent from different places when the font descriptor gives none)."""
+    slow = PdfBackend(PdfSettings(engine="pdfplumber")).read(path).rows
+    fast = PdfBackend(PdfSettings(engine="pdfium")).read(path).rows
+    assert [r.cells for r in fast] == [r.cells for r in slow]
+    assert [r.is_table for r in fast] == [r.is_table for r in slow]
+
+    def where(ref):
+        return (ref.page, ref.table, ref.row, ref.col)
+
+    for f, s in zip(fast, slow):
+        assert where(f.ref) == where(s.ref)
+        assert all(abs(a - b) <= 0.011 for a, b in zip(f.ref.bbox[::2], s.ref.bbox[::2]))  # x0, x1
+        assert all(abs(a - b) <= 0.3 * 14 for a, b in zip(f.ref.bbox[1::2], s.ref.bbox[1::2]))
+        if s.is_table:
+            assert [where(r) for r in f.cell_refs] == [where(r) for r in s.cell_refs]
+            assert all(abs(a - b) <= 0.011 for fr, sr in zip(f.cell_refs, s.cell_refs)
+                       for a, b in zip(fr.bbox, sr.bbox))
+
+
+def test_pdfium_reads_the_table_pages_itself(pdf_rows):
+    """The fast engine is really used: every page of the 001 PDF (embedded IPAex fonts, a table
+    on every page) is read by PDFium, including pages 5 and 14 where PDFium leaves printed spaces
+    out of its text (they are put back: 「今年度は 33件」); the text of the reportlab PDF of 000
+    (a non-embedded CJK font, whose text PDFium takes from the machine's fonts) comes from pdfminer."""
+    from hyoka.extractors.pdf_format import _PdfiumPages
+
+    for seed, expected in (("001", []), ("000", [(p, "font not embedded") for p in range(1, 7)])):
+        pages = _PdfiumPages(pdf_path(seed), PdfSettings())
+        try:
+            for i in range(pages.count):
+                _page, close = pages.page(i)
+                close()
+        finally:
+            pages.close()
+        assert pages.fallbacks == expected
+    assert any("今年度は 33件の認定を行った" in cell for r in pdf_rows["001"] for cell in r.cells)
+
+
+def _reportlab_grid(c, x: float, y: float, rows: list[list[str]], width: float = 90, height: float = 20) -> None:
+    for r, row in enumerate(rows):
+        for k, text in enumerate(row):
+            c.rect(x + k * width, y - (r + 1) * height, width, height)
+            c.drawString(x + k * width + 4, y - (r + 1) * height + 6, text)
+
+
+def test_table_drawn_in_a_form_xobject_and_a_rotated_page(tmp_path):
+    """Ruling lines inside a form XObject are placed by the form's matrix; a rotated page is
+    read by pdfplumber. Both engines give the same rows."""
+    pytest.importorskip("reportlab")
+    from reportlab.pdfgen import canvas
+
+    rows = [["Item", "Target", "Actual"], ["Visitors", "1200", "1350"], ["Events", "12", "9"]]
+    path = tmp_path / "forms.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    c.drawString(72, 800, "Table in a form")
+    c.beginForm("grid")
+    _reportlab_grid(c, 0, 0, rows)
+    c.endForm()
+    c.saveState()
+    c.translate(72, 700)
+    c.scale(1.5, 1.5)
+    c.doForm("grid")
+    c.restoreState()
+    c.showPage()
+    c.setPageRotation(90)
+    c.drawString(72, 800, "Rotated page")
+    _reportlab_grid(c, 72, 700, rows)
+    c.showPage()
+    c.setPageRotation(0)
+    c.drawString(72, 800, "Text turned on its side")  # not upright: the characters come from pdfminer
+    c.saveState()
+    c.translate(300, 400)
+    c.rotate(90)
+    c.drawString(0, 0, "Sideways note")
+    c.restoreState()
+    _reportlab_grid(c, 72, 700, rows)
+    c.showPage()
+    c.save()
+    fast = PdfBackend(PdfSettings(engine="pdfium")).read(path).rows
+    slow = PdfBackend(PdfSettings(engine="pdfplumber")).read(path).rows
+    assert [r.cells for r in fast] == [r.cells for r in slow]
+    table = [r.cells for r in fast if r.is_table and r.ref.page == 1]
+    assert table == [tuple(r) for r in rows]
+    first = next(r for r in fast if r.is_table)
+    # (0, -20)–(90, 0) in the form, × 1.5 at (72, 700): y 670–700, top = 842 − y
+    assert first.cell_refs[0].bbox == (72.0, 142.0, 207.0, 172.0)
+    assert [r.cell_refs for r in fast if r.is_table] == [r.cell_refs for r in slow if r.is_table]
+    assert {r.ref.page for r in fast} == {1, 2, 3}
+    assert [r.cells for r in fast if r.ref.page == 3 and r.is_table] == [tuple(r) for r in rows]
+    from hyoka.extractors.pdf_format import _PdfiumPages
+
+    pages = _PdfiumPages(path, PdfSettings())
+    try:
+        for i in range(pages.count):
+            pages.page(i)[1]()
+    finally:
+        pages.close()
+    assert pages.fallbacks == [(2, "rotated page"), (3, "characters not upright")]
+
+
+def test_mediabox_not_at_the_origin_gives_the_same_rows(tmp_path):
+    """pdfplumber's coordinates for a MediaBox not starting at (0, 0) (x as printed, top =
+    height − y): PDFium's characters and edges follow them."""
+    grid = b"".join(b"%d %d 100 20 re S " % (100 + 100 * k, 700 - 20 * r) for r in range(3) for k in range(2))
+    text = b"".join(b"BT /F1 10 Tf %d %d Td (%s) Tj ET " % (104 + 100 * k, 706 - 20 * r, cell)
+                    for r, row in enumerate(((b"Item", b"Value"), (b"Visitors", b"1350"), (b"Events", b"9")))
+                    for k, cell in enumerate(row))
+    path = tmp_path / "shifted.pdf"
+    _minimal_pdf(path, b"BT /F1 12 Tf 100 760 Td (Shifted page) Tj ET " + grid + text, fonts=b"/F1 5 0 R",
+                 extra=[b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"])
+    path.write_bytes(path.read_bytes().replace(b"/MediaBox [0 0 595 842]", b"/MediaBox [30 40 625 882]"))
+    fast = PdfBackend(PdfSettings(engine="pdfium")).read(path).rows
+    slow = PdfBackend(PdfSettings(engine="pdfplumber")).read(path).rows
+    assert [r.cells for r in fast] == [r.cells for r in slow] == [
+        ("Shifted page",), ("Item", "Value"), ("Visitors", "1350"), ("Events", "9")]
+    assert [r.cell_refs for r in fast if r.is_table] == [r.cell_refs for r in slow if r.is_table]
+    assert fast[1].cell_refs[0].bbox == (100.0, 122.0, 200.0, 142.0)  # top = 842 − 720
+
+
+def test_pdfium_engine_is_safe_in_threads():
+    """PDFium allows one call at a time per process: PDFs read in threads (a thread-pool
+    executor, Dask's threaded workers) give the rows they give one after the other."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = [pdf_path("001"), SAMPLES / "akiruno_progress_summary_r7.pdf",
+             CORPUS_RENDER / "oyabe_sogokeikaku_seika_shihyo_2003.chromium.pdf"] * 2
+    backend = PdfBackend(PdfSettings(engine="pdfium"))
+    expected = {p: [r.cells for r in backend.read(p).rows] for p in set(paths)}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda p: [r.cells for r in backend.read(p).rows], paths))
+    assert results == [expected[p] for p in paths]
