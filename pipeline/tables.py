@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 from typing import Iterable
 
 import pandas as pd
@@ -149,7 +150,20 @@ def build_tables(docs: list[Document], failures: list) -> dict[str, pd.DataFrame
         for column in FLOAT_COLUMNS.intersection(frame.columns):
             frame[column] = frame[column].astype("float64")
         frames[name] = frame
+    frames["measures"] = _with_themes(frames)
     return frames
+
+
+def _with_themes(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """measures with theme, theme_basis and in_plan (pipeline/themes.py; printed words, no NLP)."""
+    from hyoka.pipeline.themes import assign_themes, load_vocabulary
+
+    try:
+        vocab = load_vocabulary()
+    except ValueError as exc:  # a broken $HYOKA_THEMES file: say so, theme with the bundled words
+        logging.getLogger("hyoka").warning("%s; using the bundled theme vocabulary", exc)
+        vocab = load_vocabulary(use_env=False)
+    return assign_themes(frames, vocab)
 
 
 def _table_rows(docs: list[Document], failures: list) -> dict[str, list[dict]]:
