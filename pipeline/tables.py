@@ -22,6 +22,7 @@ from hyoka.pipeline.model import (
 TABLES = (
     "documents", "measures", "actions", "indicator_values", "score_summaries", "summary_counts", "costs", "notes",
     "cross_references", "legends", "dates", "flags", "unmapped", "failures", "audit_findings",
+    "actors", "evidence",  # filled by the NLP layer (pipeline/nlp.py enrich_nlp), empty without it
 )
 
 # integer columns that may be null (pandas would make them float)
@@ -212,4 +213,7 @@ def _schema() -> dict[str, list[str]]:
     doc.unmapped.append(Unmapped(kind="", reason="", raw="", ref=ref))
     columns = {name: list(rows[0]) for name, rows in _table_rows([doc], []).items() if rows}
     columns["failures"] = ["source_path", "stage", "reason", "doc_id"]
+    from hyoka.pipeline.nlp import ACTOR_COLUMNS, EVIDENCE_COLUMNS  # column names only; spaCy is not imported
+
+    columns["actors"], columns["evidence"] = list(ACTOR_COLUMNS), list(EVIDENCE_COLUMNS)
     return columns
