@@ -338,12 +338,13 @@ def _parse_all(nlp, texts: list[str]) -> dict[str, list]:
     return out
 
 
-def enrich_nlp(tables: dict, nlp=None, name: str | None = None, actors: bool = True) -> dict:
+def enrich_nlp(tables: dict, nlp=None, name: str | None = None, actors: bool = True, themes: bool = True) -> dict:
     """`tables` (a copy) with the NLP layer: measures re-themed on token lemmas, an `actors` table
     (organisations as canonical actors with a type) and an `evidence` table (each 取組's 達成指標 target
     paired with its 実施 result where both are quantities, with an achievement 0–1 and both spans).
 
-    Not on the ingest path: `hyoka ingest --nlp` and `hyoka compare` call it.
+    Not on the ingest path: `hyoka ingest --nlp` and `hyoka compare` call it. `actors=False` skips
+    the actors (their texts are most of the cost: every note); `themes=False` keeps the stored themes.
     """
     import pandas as pd
 
@@ -353,7 +354,7 @@ def enrich_nlp(tables: dict, nlp=None, name: str | None = None, actors: bool = T
         nlp, name = pipeline()
     name = name or "custom"
     out = dict(tables)
-    if "measures" in tables and not tables["measures"].empty:
+    if themes and "measures" in tables and not tables["measures"].empty:
         out["measures"] = assign_themes(tables, load_vocabulary(), nlp=nlp)
     wanted = []
     fields = ACTOR_FIELDS if actors else {"actions": ACTOR_FIELDS["actions"]}
