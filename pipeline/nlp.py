@@ -205,7 +205,7 @@ def find_quantities(doc) -> list[QuantityMention]:
     """Amounts in a spaCy Doc: a number token (数詞) with the counter token after it (助数詞: 件,
     人, 本, 講座 … or %, 割), an optional 約 before and 以上/以下 … after. Dates, ordinals and
     ages (年, 月, 条, 期, 代 …) are not amounts. The value is read by normalizers.parse_quantity."""
-    from hyoka.normalizers.numbers import parse_quantity
+    from hyoka.normalizers.numbers import UNIT_CANON, parse_quantity
 
     tokens = list(doc)
     text = doc.text
@@ -241,6 +241,7 @@ def find_quantities(doc) -> list[QuantityMention]:
             i = end_tok
             continue
         unit = "%" if q.unit == "%" or counter.text in ("%", "％", "割") else (q.unit or counter.text)
+        unit = UNIT_CANON.get(unit, unit)  # 7名 and 7人 count the same thing
         qualifier = q.qualifier
         # the clause: back to the last break before the number
         clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, span.start_char)), default=0)
