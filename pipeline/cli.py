@@ -428,12 +428,12 @@ def compare(
     if use_nlp:
         if not available():
             raise _err(f"hyoka compare: --nlp needs a Japanese spaCy pipeline: {NLP_INSTALL}", EXIT_USAGE)
-        evidence = tables.get("evidence")
-        if evidence is None or evidence.empty:  # not enriched at ingest: pair targets and results now
-            from hyoka.pipeline.nlp import enrich_nlp
+        from hyoka.pipeline.nlp import enrich_nlp
 
-            log.info("compare: pairing 達成指標 targets with 実施 results (NLP)")
-            tables = enrich_nlp(tables, actors=False, themes=False)
+        # pair 達成指標 targets with 実施 results for every document (cheap; a store enriched by
+        # `ingest --nlp` for only some of its documents is completed the same way)
+        log.info("compare: pairing 達成指標 targets with 実施 results (NLP)")
+        tables = enrich_nlp(tables, actors=False, themes=False)
     data = compare_data(tables, all_measures=all_measures, vocabulary=vocabulary)
     if fmt == "json":
         text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
@@ -465,7 +465,7 @@ def _compare_table(data: dict, matrix_frame) -> str:
         cells = []
         for t in themes:
             n, a = counts.at[city, t], achievement.at[city, t]
-            cells.append("-" if not n else f"{int(n)}" + ("" if pd_isna(a) else f" ({a * 100:.0f}%)"))
+            cells.append("-" if not n else f"{int(n)}" + ("" if _isna(a) else f" ({a * 100:.0f}%)"))
         lines.append(city + "\t" + "\t".join(cells))
     lines.append("")
     for c in data["cities"]:
@@ -477,7 +477,7 @@ def _compare_table(data: dict, matrix_frame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def pd_isna(x) -> bool:
+def _isna(x) -> bool:
     return x is None or x != x
 
 

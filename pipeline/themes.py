@@ -273,11 +273,11 @@ def measure_fields(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         "heading": m["h2_name"].where(m["h2_name"].notna(), m["h1_name"]) if "h2_name" in m else None,
         "section": m["h1_name"].where(m["h2_name"].notna(), None) if "h1_name" in m else None,
     })
-    own = [c for c in ("target_raw", "indicator_raw") if c in m]
+    own = [m[c].tolist() for c in ("target_raw", "indicator_raw") if c in m]
     out["text"] = [
-        "\n".join(texts.get((d, k), []) + [str(v) for c in own if isinstance(v := row[c], str)])
-        for d, k, (_, row) in zip(m["doc_id"], m["key"], m[own].iterrows())
-    ] if own else ["\n".join(texts.get((d, k), [])) for d, k in zip(m["doc_id"], m["key"])]
+        "\n".join(texts.get((d, k), []) + [v for v in extra if isinstance(v, str)])
+        for d, k, *extra in zip(m["doc_id"], m["key"], *own)
+    ]
     return out
 
 
