@@ -6,8 +6,9 @@ and what the HTML report renders):
 - municipalities: names, in the order the documents were read;
 - themes: the taxonomy (pipeline/themes.py), その他 last;
 - cells: one per municipality × theme — n_measures (distinct measures: one measure printed in
-  several places or years counts once), n_indicators, achievement (mean of the measures'
-  0–1 achievement, null where nothing is graded), n_graded, directions {方向性: count};
+  several places, years or formats counts once, with its latest direction and achievement),
+  n_indicators, achievement (mean of the measures' 0–1 achievement, null where nothing is
+  graded), n_graded, directions {方向性: count};
 - cities: per municipality the same totals, the share of その他 among plan measures, the
   achievement per fiscal year and per document;
 - measures: one object per measure row (municipality, doc_id, key, id, name, theme,
@@ -163,12 +164,13 @@ def compare_data(tables: dict[str, pd.DataFrame], *, all_measures: bool = False,
     for c in municipalities:
         for theme in THEMES:
             group = [r for r in counted if r["municipality"] == c and r["theme"] == theme]
-            graded = [r["achievement"] for r in group if r["achievement"] is not None]
+            ids = _identities(group)
+            graded = [i["achievement"] for i in ids if i["achievement"] is not None]
             cells.append({
-                "municipality": c, "theme": theme, "n_measures": len({r["series_id"] for r in group}),
-                "n_rows": len(group), "n_indicators": sum(r["n_indicators"] for r in group),
+                "municipality": c, "theme": theme, "n_measures": len(ids),
+                "n_rows": len(group), "n_indicators": sum(i["n_indicators"] for i in ids),
                 "achievement": _mean(graded), "n_graded": len(graded),
-                "directions": _directions(r["direction"] for r in group),
+                "directions": _directions(i["direction"] for i in ids),
             })
 
     cities = []
@@ -181,15 +183,17 @@ def compare_data(tables: dict[str, pd.DataFrame], *, all_measures: bool = False,
         for year, g in city_items[city_items["fiscal_year"].notna()].groupby("fiscal_year"):
             best = next((g[g["kind"] == k] for k in ("grade", "symbol", "ratio", "evidence") if (g["kind"] == k).any()))
             by_year[int(year)] = round(float((best["value"] * best["weight"]).sum() / best["weight"].sum()), 6)
+        ids = _identities(group)
         cities.append({
             "municipality": c, "n_documents": len(city_docs),
-            "n_measures": len({r["series_id"] for r in group}), "n_rows": len(group),
+            "n_measures": len(ids), "n_rows": len(group),
             "n_outside_plan": sum(1 for r in rows if r["municipality"] == c and not r["in_plan"]),
             "share_other": round(sum(1 for r in plan if r["theme"] == OTHER) / len(plan), 6) if plan else None,
-            "n_indicators": sum(r["n_indicators"] for r in group),
-            "achievement": _mean(r["achievement"] for r in group), "n_graded": sum(r["achievement"] is not None for r in group),
+            "n_indicators": sum(i["n_indicators"] for i in ids),
+            "achievement": _mean(i["achievement"] for i in ids),
+            "n_graded": sum(i["achievement"] is not None for i in ids),
             "achievement_by_year": by_year,
-            "directions": _directions(r["direction"] for r in group),
+            "directions": _directions(i["direction"] for i in ids),
             "themes": {t: n for t in THEMES if (n := len({r["series_id"] for r in group if r["theme"] == t}))},
         })
 
@@ -209,6 +213,21 @@ def compare_data(tables: dict[str, pd.DataFrame], *, all_measures: bool = False,
         "series": _series(rows, items, tables),
         "scales": _scales(items),
     }
+
+
+def _identities(group: list[dict]) -> list[dict]:
+    """One entry per distinct measure (series_id) of `group`: its latest direction and achievement
+    (by fiscal year, then printed order) and its most indicators — so a measure printed twice, or
+    one report read in two formats, counts once."""
+    out: dict[str, dict] = {}
+    for r in sorted(group, key=lambda r: (r["fiscal_year"] is None, r["fiscal_year"] or 0)):
+        entry = out.setdefault(r["series_id"], {"direction": None, "achievement": None, "n_indicators": 0})
+        if r["direction"] is not None:
+            entry["direction"] = r["direction"]
+        if r["achievement"] is not None:
+            entry["achievement"] = r["achievement"]
+        entry["n_indicators"] = max(entry["n_indicators"], r["n_indicators"])
+    return list(out.values())
 
 
 def _series(rows: list[dict], items: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> list[dict]:

@@ -108,7 +108,19 @@ def test_musashino_directions_match_the_document(data):
 
 
 def test_akishima_directions_come_from_its_review(data):
-    assert _city(data, "昭島市")["directions"] == {"継続": 31, "変更し実施": 2, "終了": 4}
+    # 37 review rows: 継続 31, 変更し実施 2, 終了 4 — 「大型商業施設とのコラボレーション」 is reviewed
+    # twice (前期-10, 前期-24, both 継続) and counts once
+    assert _city(data, "昭島市")["directions"] == {"継続": 30, "変更し実施": 2, "終了": 4}
+
+
+def test_one_report_read_in_two_formats_counts_once():
+    from hyoka.pipeline.ingest import ingest
+
+    text, docx = SAMPLES / SEED_FILES["001"], SAMPLES / "musashino_3ki_evaluation_sheets_r7.docx"
+    data = compare_data(ingest([text, docx]).tables(audit=False))
+    musashino = _city(data, "武蔵野市")
+    assert musashino["n_documents"] == 2 and musashino["n_rows"] == 40
+    assert musashino["n_measures"] == 20 and musashino["directions"] == {"拡充": 3, "継続": 17}
 
 
 # --- achievement ------------------------------------------------------------------------------------
