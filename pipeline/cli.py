@@ -509,7 +509,9 @@ def info(
             "layouts": [{"name": layout.name, "description": layout.description} for layout in layouts],
             "rule_presets": [{"id": rule.id, "kind": rule.kind, "source": rule.source, "applies_to": applies_to}
                              for rule, applies_to in presets],
-            "nlp": {"installed": nlp, "best": nlp[0] if nlp else None, "install": None if nlp else NLP_INSTALL},
+            "nlp": {"installed": nlp, "best": nlp[0] if nlp else None,
+                    "description": NLP_DESCRIPTIONS.get(nlp[0]) if nlp else None,
+                    "install": None if nlp else NLP_INSTALL},
         })
         return
     plain = {"markup": False, "highlight": False, "soft_wrap": True}

@@ -1,15 +1,29 @@
-"""Japanese NLP, loaded on demand only — never on the bulk-loading path.
+"""Japanese NLP, loaded on demand only — never by plain ingest or audit.
 
 `load_japanese()` returns the best spaCy pipeline installed, in this order, and says which:
 ja_core_news_sm (the design's choice; not installable from PyPI today, its PyPI entry is a
 stub), ja_ginza (a full pipeline, ~290 MB with its dictionary, slow: ~2k chars/s here), then
-`spacy.blank("ja")` with SudachiPy (tokenizer only, ~185k chars/s). Install with
-`pip install "hyoka[nlp]"` (blank ja) or `"hyoka[ginza]"`.
+`spacy.blank("ja")` with SudachiPy (tokenizer with lemmas and POS tags: ≈ 8 ms CPU per 1,000
+characters, bench/README.md). Install with `pip install "hyoka[nlp]"` (blank ja) or `"hyoka[ginza]"`.
+
+What hyoka uses it for, where a tokenizer beats a regex (`enrich_nlp`, run by `hyoka ingest
+--nlp`; `hyoka compare` runs the pairing only):
+- themes matched on token lemmas, on whole tokens (pipeline/themes.py `match_tokens`);
+- organisations as canonical actors with a type (`find_actors`, pipeline/data/actors.toml);
+- quantities in free text: a 数詞 token and its 助数詞 (`find_quantities`);
+- each 取組's 達成指標 target paired with its 実施 result into evidence (`pair_targets`).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import os
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
 
 CANDIDATES = ("ja_core_news_sm", "ja_ginza", "blank:ja")
 
@@ -70,13 +84,6 @@ def tokenize(text: str, nlp=None) -> list[str]:
 
 # --- the layer used by hyoka: one pipeline per process, actors, quantities, target ↔ result ---------
 
-import functools  # noqa: E402
-import os  # noqa: E402
-import re  # noqa: E402
-import tomllib  # noqa: E402
-import unicodedata  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 ACTORS_FILE = Path(__file__).with_name("data") / "actors.toml"
 ENV_ACTORS = "HYOKA_ACTORS"
