@@ -336,3 +336,13 @@ def test_info_names_the_nlp_pipeline():
         assert available()[0] in line and "hyoka compare" in line
     else:
         assert 'pip install "hyoka[nlp]"' in line
+
+
+def test_a_store_written_before_themes_is_themed_when_compared(tables):
+    older = dict(tables)
+    older["measures"] = tables["measures"].drop(columns=["theme", "theme_basis", "in_plan"])
+    del older["actions"]  # and one without a table at all
+    data = compare_data(older)
+    assert set(data["municipalities"]) == CITIES
+    assert _city(data, "大船渡市")["n_measures"] == 95
+    assert _city(data, "あきる野市")["achievement"] == pytest.approx(8.45 / 14)
