@@ -138,6 +138,8 @@ def ingest(
     quiet = quiet or _options["quiet"]
     if out.exists() and not out.is_dir():
         raise _err(f"hyoka ingest: --out {out}: is a file, not a folder", EXIT_USAGE)
+    if nlp:
+        _require_nlp("ingest")  # before reading anything
     files = list(iter_input_files(paths))
     if not files:
         message = f"no report files found in {', '.join(map(str, paths))}"
@@ -165,7 +167,9 @@ def ingest(
         result = run_ingest(files, on_file=on_file)
     tables = result.tables()
     if nlp:
-        tables = _with_nlp(tables, "ingest")
+        from hyoka.pipeline.nlp import enrich_nlp
+
+        tables = enrich_nlp(tables)
     try:
         write(tables, out, replace=replace)
     except OSError as exc:
@@ -191,13 +195,12 @@ def ingest(
     raise typer.Exit(code)
 
 
-def _with_nlp(tables, command: str):
-    """tables enriched by the NLP layer (pipeline/nlp.py enrich_nlp); a usage error if none is installed."""
-    from hyoka.pipeline.nlp import available, enrich_nlp
+def _require_nlp(command: str) -> None:
+    """A usage error naming the install command when no Japanese spaCy pipeline is installed."""
+    from hyoka.pipeline.nlp import available
 
     if not available():
         raise _err(f"hyoka {command}: --nlp needs a Japanese spaCy pipeline: {NLP_INSTALL}", EXIT_USAGE)
-    return enrich_nlp(tables)
 
 
 def _file_entries(outcomes, tables) -> list[dict]:
@@ -407,6 +410,12 @@ def compare(
         vocabulary = load_vocabulary(themes) if themes else None
     except ValueError as exc:
         raise _err(f"hyoka compare: --themes: {exc}", EXIT_USAGE)
+    from hyoka.pipeline.nlp import available
+
+    if use_nlp is None:
+        use_nlp = bool(available())
+    if use_nlp:
+        _require_nlp("compare")
     failures = []
     if db:
         tables = _store_tables(db, "compare")
@@ -421,13 +430,7 @@ def compare(
         tables = result.tables(audit=False)
     if not tables["documents"].shape[0]:
         raise _err("hyoka compare: no report could be read, nothing to compare", EXIT_USAGE)
-    from hyoka.pipeline.nlp import available
-
-    if use_nlp is None:
-        use_nlp = bool(available())
     if use_nlp:
-        if not available():
-            raise _err(f"hyoka compare: --nlp needs a Japanese spaCy pipeline: {NLP_INSTALL}", EXIT_USAGE)
         from hyoka.pipeline.nlp import enrich_nlp
 
         # pair 達成指標 targets with 実施 results for every document (cheap; a store enriched by

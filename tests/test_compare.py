@@ -346,3 +346,17 @@ def test_a_store_written_before_themes_is_themed_when_compared(tables):
     assert set(data["municipalities"]) == CITIES
     assert _city(data, "大船渡市")["n_measures"] == 95
     assert _city(data, "あきる野市")["achievement"] == pytest.approx(8.45 / 14)
+
+
+def test_nlp_asked_for_but_not_installed_is_a_usage_error_before_reading(monkeypatch, tmp_path):
+    import hyoka.pipeline.nlp as nlp_layer
+
+    monkeypatch.setattr(nlp_layer, "available", lambda: [])
+    runner = CliRunner()
+    res = runner.invoke(app, ["compare", str(SAMPLES / SEED_FILES["003"]), "--nlp"])
+    assert res.exit_code == 2 and 'pip install "hyoka[nlp]"' in res.stderr
+    res = runner.invoke(app, ["ingest", str(SAMPLES / SEED_FILES["003"]), "-o", str(tmp_path / "o"), "--nlp"])
+    assert res.exit_code == 2 and 'pip install "hyoka[nlp]"' in res.stderr and not (tmp_path / "o").exists()
+    # without --nlp, compare goes on without the pairing
+    res = runner.invoke(app, ["compare", str(SAMPLES / SEED_FILES["003"]), "-f", "json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["municipalities"] == ["あきる野市"]
