@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 from typing import Iterable
 
 import pandas as pd
@@ -22,6 +23,7 @@ from hyoka.pipeline.model import (
 TABLES = (
     "documents", "measures", "actions", "indicator_values", "score_summaries", "summary_counts", "costs", "notes",
     "cross_references", "legends", "dates", "flags", "unmapped", "failures", "audit_findings",
+    "actors", "evidence",  # filled by the NLP layer (pipeline/nlp.py enrich_nlp), empty without it
 )
 
 # integer columns that may be null (pandas would make them float)
@@ -150,7 +152,20 @@ def build_tables(docs: list[Document], failures: list) -> dict[str, pd.DataFrame
         for column in FLOAT_COLUMNS.intersection(frame.columns):
             frame[column] = frame[column].astype("float64")
         frames[name] = frame
+    frames["measures"] = _with_themes(frames)
     return frames
+
+
+def _with_themes(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """measures with theme, theme_basis and in_plan (pipeline/themes.py; printed words, no NLP)."""
+    from hyoka.pipeline.themes import assign_themes, load_vocabulary
+
+    try:
+        vocab = load_vocabulary()
+    except ValueError as exc:  # a broken $HYOKA_THEMES file: say so, theme with the bundled words
+        logging.getLogger("hyoka").warning("%s; using the bundled theme vocabulary", exc)
+        vocab = load_vocabulary(use_env=False)
+    return assign_themes(frames, vocab)
 
 
 def _table_rows(docs: list[Document], failures: list) -> dict[str, list[dict]]:
@@ -216,4 +231,7 @@ def _schema() -> dict[str, list[str]]:
     doc.unmapped.append(Unmapped(kind="", reason="", raw="", ref=ref))
     columns = {name: list(rows[0]) for name, rows in _table_rows([doc], []).items() if rows}
     columns["failures"] = ["source_path", "stage", "reason", "doc_id"]
+    from hyoka.pipeline.nlp import ACTOR_COLUMNS, EVIDENCE_COLUMNS  # column names only; spaCy is not imported
+
+    columns["actors"], columns["evidence"] = list(ACTOR_COLUMNS), list(EVIDENCE_COLUMNS)
     return columns
