@@ -24,6 +24,7 @@ import ctypes
 import importlib
 import multiprocessing
 import os
+import pkgutil
 import sys
 import threading
 import time
@@ -52,10 +53,6 @@ OnOutcome = Callable[["FileOutcome", int, int], None]
 # the parent turns that exit into a "limit" failure rather than a crash.
 _MEMORY_EXIT = 86
 
-# Imported once by the forkserver, so a new or replacement worker is a fork with pandas and every
-# backend already loaded (~ms) instead of a fresh interpreter paying ~0.8 s of imports.
-_PRELOAD = ["hyoka.pipeline.executors", "hyoka.extractors.pdf_format", "hyoka.extractors.docx_format",
-            "hyoka.extractors.xlsx_format", "pdfplumber", "docx", "openpyxl"]
 
 
 @dataclass
@@ -292,6 +289,8 @@ def run_files(
         jobs = os.cpu_count() or 1
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise ValueError(f"jobs must be a whole number ≥ 1, not {jobs!r}")
+    for name in imports:  # here first: a worker that cannot import it would be restarted forever
+        importlib.import_module(name)
     paths = [Path(p) for p in paths]
     if executor == "dask":
         outcomes = _run_dask(paths, limits, jobs, scheduler, imports)
@@ -306,11 +305,20 @@ def run_files(
         yield outcome
 
 
+def _preload() -> list[str]:
+    """Modules the forkserver imports once, so a new or replacement worker is a fork with pandas,
+    every backend and every layout already loaded (~ms) instead of paying ~1.2 s of imports."""
+    from hyoka import extractors
+
+    layouts = [f"hyoka.extractors.{m.name}" for m in pkgutil.iter_modules(extractors.__path__)]
+    return ["hyoka.pipeline.executors", *layouts, "pdfplumber", "docx", "openpyxl"]
+
+
 def _mp_context():
     # forkserver: safe with the parent's threads (fork is not) and, with the preload, cheap per worker
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(_PRELOAD)  # only takes effect before the forkserver's first start
+        ctx.set_forkserver_preload(_preload())  # only takes effect before the forkserver's first start
         return ctx
     return multiprocessing.get_context("spawn")
 
