@@ -382,6 +382,7 @@ def _run_dask(paths: list[Path], limits: Limits, jobs: int, scheduler: str | Non
     try:
         import dask
         from distributed import Client, LocalCluster, as_completed
+        from distributed.scheduler import KilledWorker
     except ImportError:
         raise RuntimeError("executor 'dask' needs dask.distributed: pip install 'hyoka[dask]'") from None
 
@@ -405,7 +406,10 @@ def _run_dask(paths: list[Path], limits: Limits, jobs: int, scheduler: str | Non
                 path = path_of[future.key]
                 try:
                     outcome = future.result()
-                except Exception as exc:  # KilledWorker, a lost connection, …
+                except KilledWorker:
+                    outcome = FileOutcome(str(path), None, {}, Failure(
+                        str(path), "crash", "the Dask worker reading it died (KilledWorker; see the worker's log)"))
+                except Exception as exc:  # a lost connection, a result that could not be sent, …
                     outcome = FileOutcome(str(path), None, {}, Failure(
                         str(path), "crash", f"the Dask worker reading it failed: {_bug_reason(exc)}"))
                 future.release()

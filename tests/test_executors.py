@@ -163,7 +163,11 @@ def test_progress_line_is_quiet_when_not_a_terminal(tmp_path):
     assert (tmp_path / "log").read_text() == ""
 
 
-def test_dask_local_cluster_gives_the_same_tables(serial, samples):
+def test_dask_local_cluster_gives_the_same_tables(serial, samples, tmp_path):
     pytest.importorskip("distributed", reason="the dask extra is not installed (pip install '.[dask]')")
-    on_dask = by_path(run_files(samples, executor="dask", jobs=2))
+    doomed = tmp_path / "doomed.hyokakill"
+    doomed.write_text("x")
+    on_dask = by_path(run_files([*samples, doomed], executor="dask", jobs=2, imports=FAKES))
+    failure = on_dask.pop(str(doomed)).failure
+    assert (failure.stage, failure.reason) == ("crash", "the Dask worker reading it died (KilledWorker; see the worker's log)")
     assert_same_tables(serial, on_dask)
