@@ -97,7 +97,8 @@ def main() -> None:
                 wall, ok, failed, measures = timed_run(paths, jobs, executor)
                 walls[executor, jobs].append(wall)
                 print(f"round {round_no + 1} {executor} jobs={jobs}: {wall:7.2f} s  {len(paths) / wall:5.2f} docs/s  "
-                      f"({ok} read, {failed} failed, {measures} measures)", flush=True)
+                      f"({ok} read, {failed} failed, {measures} measures; load average {os.getloadavg()[0]:.1f})",
+                      flush=True)
         base = statistics.median(walls[settings[0]])
         print(f"median over {args.repeat} round(s), load average after: "
               f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")

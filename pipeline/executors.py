@@ -163,6 +163,7 @@ def _rss_bytes() -> int:
 
 
 _POLL_SECONDS = 0.05
+_TASKS_PER_WORKER = 50
 
 
 def _memory_guard(max_memory_mb: float) -> None:
@@ -294,7 +295,7 @@ def run_files(
     paths = [Path(p) for p in paths]
     if executor == "dask":
         outcomes = _run_dask(paths, limits, jobs, scheduler, imports)
-    elif jobs == 1 or len(paths) <= 1:
+    elif jobs == 1 or not paths:
         outcomes = (_process_watched(p, limits, True, imports) for p in paths)
     else:
         outcomes = _run_pool(paths, limits, jobs, imports)
@@ -331,8 +332,10 @@ def _run_pool(paths: list[Path], limits: Limits, jobs: int, imports: Sequence[st
     pending: dict = {}  # future → (path, when submitted)
     todo = iter(paths)
     window = jobs * 2  # files queued ahead: keeps workers busy without holding every result
-    with ProcessPool(max_workers=jobs, initializer=_worker_init, initargs=(limits.max_memory_mb, tuple(imports)),
-                     context=_mp_context()) as pool:
+    # a worker is replaced after _TASKS_PER_WORKER files (a fork, cheap): what the allocator kept
+    # from earlier files must not count against the one being read, and memory stays flat
+    with ProcessPool(max_workers=jobs, max_tasks=_TASKS_PER_WORKER, initializer=_worker_init,
+                     initargs=(limits.max_memory_mb, tuple(imports)), context=_mp_context()) as pool:
         try:
             while True:
                 for path in todo:
