@@ -57,7 +57,28 @@ def build_corpus(folder: Path, copies: int) -> list[Path]:
     return paths
 
 
-def timed_run(paths: list[Path], jobs: int, executor: str) -> tuple[float, int, int, int]:
+def _forkserver_cpu() -> float:
+    """CPU seconds of the forkserver (its preload imports) and of the pool's workers so far: it forks
+    and reaps them, so their time is its cutime + cstime (/proc/PID/stat fields 14–17, utime,
+    stime, cutime, cstime). 0 before the forkserver starts."""
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)  # private, but this is a bench
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, TypeError):
+        return 0.0
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
+def timed_run(paths: list[Path], jobs: int, executor: str) -> tuple[float, float, int, int, int]:
+    """Wall seconds, CPU seconds (this process + pool workers; Dask workers' not counted), counts."""
+    cpu_before = _own_cpu() + _forkserver_cpu()
     start = time.perf_counter()
     ok = failed = measures = 0
     for outcome in run_files(paths, jobs=jobs, executor=executor):
@@ -67,7 +88,9 @@ def timed_run(paths: list[Path], jobs: int, executor: str) -> tuple[float, int, 
         else:
             failed += 1
             print(f"  failed: {outcome.failure.line()}", file=sys.stderr)
-    return time.perf_counter() - start, ok, failed, measures
+    wall = time.perf_counter() - start
+    time.sleep(0.5)  # let the forkserver reap the pool's last workers
+    return wall, _own_cpu() + _forkserver_cpu() - cpu_before, ok, failed, measures
 
 
 def main() -> None:
@@ -92,20 +115,25 @@ def main() -> None:
         if args.dask:
             settings.append(("dask", max(j for _, j in settings)))
         walls: dict[tuple[str, int], list[float]] = {s: [] for s in settings}
+        cpus: dict[tuple[str, int], list[float]] = {s: [] for s in settings}
         for round_no in range(args.repeat):
             for executor, jobs in settings:
-                wall, ok, failed, measures = timed_run(paths, jobs, executor)
+                wall, cpu, ok, failed, measures = timed_run(paths, jobs, executor)
                 walls[executor, jobs].append(wall)
+                cpus[executor, jobs].append(cpu)
                 print(f"round {round_no + 1} {executor} jobs={jobs}: {wall:7.2f} s  {len(paths) / wall:5.2f} docs/s  "
-                      f"({ok} read, {failed} failed, {measures} measures; load average {os.getloadavg()[0]:.1f})",
-                      flush=True)
+                      f"CPU {cpu:6.1f} s  ({ok} read, {failed} failed, {measures} measures; "
+                      f"load average {os.getloadavg()[0]:.1f})", flush=True)
         base = statistics.median(walls[settings[0]])
+        base_cpu = statistics.median(cpus[settings[0]])
         print(f"median over {args.repeat} round(s), load average after: "
               f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         for setting in settings:
             wall = statistics.median(walls[setting])
+            cpu = statistics.median(cpus[setting])
+            cpu_text = f"CPU {cpu:6.1f} s ({cpu / base_cpu:.2f} ×)" if setting[0] == "local" else "CPU of workers not counted"
             print(f"  {setting[0]:5} jobs={setting[1]}: {wall:7.2f} s  {len(paths) / wall:5.2f} docs/s  "
-                  f"{wall / base:.2f} × jobs={settings[0][1]} time  (speedup {base / wall:.2f}×)")
+                  f"{wall / base:.2f} × jobs={settings[0][1]} time  (speedup {base / wall:.2f}×)  {cpu_text}")
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
