@@ -142,7 +142,7 @@ def _not_a_file(path: Path) -> str | None:
         return f"cannot read ({_strerror(exc)})"
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
-    kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a character device" if stat.S_ISCHR(mode)
+    kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a character device" if stat.S_ISCHR(mode)
             else "a block device" if stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "special")
     return f"not a regular file ({kind}); not read"
 

@@ -322,6 +322,9 @@ class StoreWriter:
                 continue
             if entry.is_symlink() and os.readlink(entry) == f"{STORE_DIR}/current/{name}":
                 continue
+            if name == DB_NAME + ".wal":  # someone wrote to OUT/hyoka.duckdb; never deleted blindly
+                raise StoreError(f"{self.out}: {name} holds changes not checkpointed into {DB_NAME}; open "
+                                 f"{DB_NAME} once with duckdb to checkpoint them (or move the .wal away), then re-run")
             if current is None and name in _legacy_names() and entry.is_file():
                 self._legacy.append(name)  # the old layout: imported into the first generation
                 continue
@@ -333,9 +336,6 @@ class StoreWriter:
         if self._legacy and current is None and "documents.parquet" not in self._legacy:
             raise StoreError(f"{self.out}: {self._legacy[0]} was not written by hyoka; move it away "
                              "(hyoka will not merge it or write over it)")
-        if current is None and (DB_NAME + ".wal") in {e.name for e in self.out.iterdir()}:
-            raise StoreError(f"{self.out}: {DB_NAME}.wal holds changes not yet in {DB_NAME}; open it once with "
-                             "duckdb to checkpoint them, then re-run")
 
     def _staging_db(self, current: Path | None):
         import duckdb
@@ -361,6 +361,9 @@ class StoreWriter:
             except (OSError, pa.ArrowException, ValueError) as exc:
                 raise StoreError(f"{self.out}: the stored dataset is damaged ({_one_line(exc)}); "
                                  "use --replace to start over") from None
+            if not {"doc_id", "source_path"} <= set(legacy["documents.parquet"].columns):
+                raise StoreError(f"{self.out}: documents.parquet was not written by hyoka; move it away "
+                                 "(hyoka will not merge it or write over it)")
             self._con = con
             self._insert({Path(p).stem: frame for p, frame in legacy.items()})
         return con
@@ -441,18 +444,20 @@ class StoreWriter:
 
     def _reconcile(self, name: str, incoming: pa.Table) -> None:
         """New columns are added; a stored column that has no value yet takes the type of the
-        first values that arrive (a column null in every row so far was stored as text)."""
+        first values that arrive (a column null in every row so far, or holding only empty
+        lists, was stored as text)."""
         con = self._con
         stored = _columns(con, name)
         wanted = {r[0]: r[1] for r in con.execute("describe select * from _chunk").fetchall()}
         for column, kind in wanted.items():
-            if incoming.column(column).null_count == len(incoming):
-                kind = stored.get(column, "VARCHAR")  # no values: says nothing about the type
+            if not _has_values(incoming.column(column)):
+                kind = stored.get(column, kind)  # no values: says nothing about the type
             if column not in stored:
                 con.execute(f'alter table "{name}" add column "{column}" {kind}')
-            elif stored[column] != kind and con.execute(
-                    f'select count("{column}") from "{name}"').fetchone()[0] == 0:
-                con.execute(f'alter table "{name}" alter "{column}" type {kind}')
+            elif stored[column] != kind:
+                where = f'len("{column}") > 0' if stored[column].endswith("[]") else f'"{column}" is not null'
+                if con.execute(f'select count(*) from "{name}" where {where}').fetchone()[0] == 0:
+                    con.execute(f'alter table "{name}" alter "{column}" type {kind}')
 
     # -- committing ------------------------------------------------------------------------------
 
@@ -533,6 +538,10 @@ class StoreWriter:
                 tmp.unlink()
             os.symlink(target, tmp)
             os.replace(tmp, link)  # a legacy plain file is replaced by its link in one step
+        for name in self._legacy:
+            link = self.out / name
+            if name not in files and link.is_file() and not link.is_symlink():
+                link.unlink()  # a table of the old layout that --replace did not write again
         for old in self._before.get("files", []):
             link = self.out / old
             if old not in files and link.is_symlink() and os.readlink(link) == f"{STORE_DIR}/current/{old}":
@@ -578,6 +587,17 @@ def _to_arrow(frame: pd.DataFrame) -> pa.Table:
             f = f.with_type(pa.list_(pa.string()))
         fields.append(f)
     return table.cast(pa.schema(fields, metadata=table.schema.metadata))
+
+
+def _has_values(column: pa.ChunkedArray) -> bool:
+    """Whether a column says anything about its type: a non-null value (a non-empty list)."""
+    if column.null_count == len(column):
+        return False
+    if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+        import pyarrow.compute as pc
+
+        return bool(pc.max(pc.list_value_length(column)).as_py() or 0)
+    return True
 
 
 def _fsync(path: Path) -> None:
