@@ -81,14 +81,14 @@ def normalize_path(path: str | os.PathLike[str]) -> Path:
     return Path(os.path.abspath(path)).resolve()
 
 
-def collect_inputs(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[InputFile], list[Failure]]:
+def collect_inputs(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[InputFile], list[tuple[str, Failure]]]:
     """Files named directly, and supported files under named folders (sorted; hidden names
     skipped); a file reached twice (named and inside a folder, or by two spellings) once.
     A folder that can't be listed, or a FIFO/device/broken link with a report's extension,
-    is a Failure (never opened)."""
+    is a Failure (never opened), given with the name to show it by."""
     supported = extractors.supported_extensions()
     inputs: list[InputFile] = []
-    failures: list[Failure] = []
+    failures: list[tuple[str, Failure]] = []
     seen: set[Path] = set()
 
     def add(path: Path, shown: str) -> None:
@@ -96,8 +96,9 @@ def collect_inputs(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[InputF
         if key not in seen:
             seen.add(key)
             problem = _not_a_file(path)
-            if problem:
-                failures.append(Failure(str(key), "read", problem))
+            if problem:  # a broken link is known by its own name, not its missing target's
+                failures.append((shown, Failure(os.path.abspath(path) if os.path.islink(path) else str(key),
+                                                "read", problem)))
             else:
                 inputs.append(InputFile(key, shown))
 
@@ -113,8 +114,8 @@ def collect_inputs(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[InputF
             key = normalize_path(where)
             if key not in seen:
                 seen.add(key)
-                failures.append(Failure(str(key), "read", f"folder could not be read ({_strerror(exc)}); "
-                                        "the files in it were skipped"))
+                failures.append((str(where), Failure(str(key), "read", f"folder could not be read "
+                                                     f"({_strerror(exc)}); the files in it were skipped")))
 
         for folder, dirs, names in os.walk(path, onerror=unreadable):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -277,10 +278,11 @@ def ingest(
 ) -> IngestResult:
     """Read every file under `paths` into memory; a file that fails is recorded and skipped."""
     result = IngestResult()
-    inputs, result.failures = collect_inputs(paths)
-    for failure in result.failures:
+    inputs, problems = collect_inputs(paths)
+    for shown, failure in problems:
+        result.failures.append(failure)
         if on_file:
-            on_file(Path(failure.source_path), None, failure)
+            on_file(Path(shown), None, failure)
     read_ids: dict[str, str] = {}  # doc_id → the path it was read from in this batch
     for item in inputs:
         doc, failure = read_file(item.path, limits)
@@ -384,7 +386,7 @@ def ingest_to_store(
         stored = {} if settings.replace else store.stored_documents()
         stored_failures = {} if settings.replace else store.stored_failures()
         shown = {str(i.path): i.shown for i in inputs}
-        pending: list[FileReport] = [FileReport(f.source_path, f.source_path, FAILED, failure=f) for f in early]
+        pending: list[FileReport] = [FileReport(shown, f.source_path, FAILED, failure=f) for shown, f in early]
         todo: list[InputFile] = []
         hashes: dict[str, str] = {}
         for item in inputs:
