@@ -211,19 +211,22 @@ def read_document(path: Path, stages: tuple[Processor, ...] = NORMALIZE, *, limi
 
 
 def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Document | None, Failure | None]:
-    """read_document, with every way it can fail turned into a Failure (never raises for the file)."""
+    """read_document, with every way it can fail turned into a Failure (never raises for the file).
+    A failure after the file was hashed carries its doc_id: the same content fails the same way."""
+    doc_id = None
     try:
-        doc = read_document(path, limits=limits)
+        doc_id = hash_file(path, limits)
+        doc = read_document(path, limits=limits, doc_id=doc_id)
     except LimitExceeded as exc:
-        return None, Failure(str(path), "limit", str(exc) or exc.limit)
+        return None, Failure(str(path), "limit", str(exc) or exc.limit, doc_id)
     except ExtractionError as exc:
-        return None, Failure(str(path), "read", str(exc) or type(exc).__name__)  # already one line
+        return None, Failure(str(path), "read", str(exc) or type(exc).__name__, doc_id)  # already one line
     except MemoryError:
-        return None, Failure(str(path), "limit", "ran out of memory while reading this file")
+        return None, Failure(str(path), "limit", "ran out of memory while reading this file", doc_id)
     except Exception as exc:  # a bug or a layout we mis-detected: report it, keep going
         last = traceback.extract_tb(exc.__traceback__)[-1]
         return None, Failure(str(path), "extract",
-                             f"{type(exc).__name__}: {exc} (at {Path(last.filename).name}:{last.lineno})")
+                             f"{type(exc).__name__}: {exc} (at {Path(last.filename).name}:{last.lineno})", doc_id)
     if doc.status is Status.FAILURE:
         return None, Failure(str(path), "extract", "; ".join(e.message for e in doc.errors) or "unreadable",
                              doc.doc_id)
@@ -398,12 +401,14 @@ def ingest_to_store(
                                           failure=Failure(str(item.path), stage, str(exc))))
         # content already stored for the same path is not read again; nor is content that failed
         # the same way before (--force reads everything)
-        unchanged = set()
+        unchanged, failed_before = set(), {}
         if not settings.force:
             for path, h in hashes.items():
-                if ((stored.get(path) == h and path not in stored_failures)
-                        or stored_failures.get(path) == ("extract", h)):
+                before = stored_failures.get(path)
+                if stored.get(path) == h and before is None:
                     unchanged.add(path)
+                elif before is not None and before[0] in ("read", "extract") and before[2] == h:
+                    failed_before[path] = Failure(path, *before)  # the same content fails the same way
         claimed = {hashes[p]: shown[p] for p in hashes if p in unchanged and stored.get(p) == hashes[p]}
         for item in inputs:
             path = str(item.path)
@@ -412,11 +417,16 @@ def ingest_to_store(
             h = hashes[path]
             if path in unchanged:
                 run.files.append(FileReport(item.shown, path, UNCHANGED, doc_id=h))
+            elif path in failed_before:  # named again, not read again (its failures row is stored)
+                report = FileReport(item.shown, path, FAILED, doc_id=h, failure=failed_before[path])
+                run.files.append(report)
+                if on_file:
+                    on_file(report)
             elif h in claimed:
                 # byte-identical copies are one document (doc_id is the content hash): the first is kept
                 report = FileReport(item.shown, path, DUPLICATE, doc_id=h, failure=Failure(
                     path, "duplicate", f"same content as {claimed[h]}; not loaded twice", h))
-                if stored_failures.get(path) == ("duplicate", h) and not settings.force:
+                if stored_failures.get(path, ())[::2] == ("duplicate", h) and not settings.force:
                     run.files.append(report)  # stored as such already: nothing to write
                 else:
                     pending.append(report)

@@ -374,9 +374,10 @@ class StoreWriter:
         """{source_path: doc_id} of the stored documents (replaced ones included until commit)."""
         return dict(self._query("select source_path, doc_id from documents", "documents"))
 
-    def stored_failures(self) -> dict[str, tuple[str, str | None]]:
-        """{source_path: (stage, doc_id)} of the stored failures rows."""
-        return {p: (s, d) for p, s, d in self._query("select source_path, stage, doc_id from failures", "failures")}
+    def stored_failures(self) -> dict[str, tuple[str, str, str | None]]:
+        """{source_path: (stage, reason, doc_id)} of the stored failures rows."""
+        return {p: (s, r, d) for p, s, r, d in
+                self._query("select source_path, stage, reason, doc_id from failures", "failures")}
 
     def _query(self, sql: str, table: str) -> list[tuple]:
         if table not in _table_names(self._con):
@@ -518,26 +519,37 @@ class StoreWriter:
             _checkpoint_hook("renamed")
             pointer = base / f"current.{os.getpid()}"
             os.symlink(gen.name, pointer)
+            self._link_names(files)  # through `current`: they show the new tables once it is switched
             os.replace(pointer, base / "current")  # the commit: one atomic rename
             _fsync(base)
             self.generation = gen
             _checkpoint_hook("switched")
-            self._publish_names(files)
+            self._unlink_names(files)
             self._clean_stale()
         return gen
 
-    def _publish_names(self, files: list[str]) -> None:
-        """OUT/<file> links into the current generation, for tools that open OUT/hyoka.duckdb."""
+    def _link_names(self, files: list[str]) -> None:
+        """OUT/<file> links into the current generation, for tools that open OUT/hyoka.duckdb.
+        A file of the old layout stays until the switch (it is the published dataset until then)."""
         for name in files:
             link = self.out / name
             target = f"{STORE_DIR}/current/{name}"
-            if link.is_symlink() and os.readlink(link) == target:
+            if (link.is_symlink() and os.readlink(link) == target) or name in self._legacy:
                 continue
-            tmp = self.out / STORE_DIR / f"current.link-{os.getpid()}"
-            if tmp.is_symlink() or tmp.exists():
-                tmp.unlink()
-            os.symlink(target, tmp)
-            os.replace(tmp, link)  # a legacy plain file is replaced by its link in one step
+            self._symlink(target, link)
+
+    def _symlink(self, target: str, link: Path) -> None:
+        tmp = self.out / STORE_DIR / f"current.link-{os.getpid()}"
+        if tmp.is_symlink() or tmp.exists():
+            tmp.unlink()
+        os.symlink(target, tmp)
+        os.replace(tmp, link)  # a plain file is replaced by its link in one step
+
+    def _unlink_names(self, files: list[str]) -> None:
+        """After the switch: old-layout files become links; links to tables no longer stored go."""
+        for name in self._legacy:
+            if name in files:
+                self._symlink(f"{STORE_DIR}/current/{name}", self.out / name)
         for name in self._legacy:
             link = self.out / name
             if name not in files and link.is_file() and not link.is_symlink():

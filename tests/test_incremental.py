@@ -206,3 +206,22 @@ def test_hashing_reads_no_file_over_the_size_limit(tmp_path, monkeypatch):
     assert report.failure.stage == "limit" and "max_file_mb" in report.failure.reason
     assert str(big) not in opened
     assert list(load(tmp_path / "out")["failures"]["stage"]) == ["limit"]
+
+
+def test_a_file_that_failed_is_named_again_not_read_again(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = (SAMPLES / SEED_FILES["003"]).read_text(encoding="utf-8")
+    (folder / "no_header.txt").write_text(text.replace("方向性\t個別施策", "区分\t個別施策"), encoding="utf-8")
+    shutil.copy(SAMPLES / SEED_FILES["004"], folder)
+    out = tmp_path / "out"
+    expected = f"✗ {folder / 'no_header.txt'}: 進捗状況まとめ without its 方向性/個別施策 header row"
+    res = runner.invoke(app, ["ingest", str(folder), "--out", str(out)])
+    assert res.exit_code == 3 and expected in res.output.splitlines()
+    counting = CountingExecutor()
+    run = ingest_to_store([folder], out, executor=counting)
+    assert counting.files == [] and [r.status for r in run.files] == [UNCHANGED, "failed"]
+    res = runner.invoke(app, ["ingest", str(folder), "--out", str(out)])
+    assert res.exit_code == 3 and expected in res.output.splitlines()
+    assert "0 read, 1 failed, 1 unchanged" in res.output
+    assert len(load(out)["failures"]) == 1
