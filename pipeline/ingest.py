@@ -388,8 +388,8 @@ def ingest_to_store(
     with StoreWriter(out, replace=settings.replace, lock_timeout=settings.lock_timeout) as store:
         stored = {} if settings.replace else store.stored_documents()
         stored_failures = {} if settings.replace else store.stored_failures()
-        shown = {str(i.path): i.shown for i in inputs}
-        pending: list[FileReport] = [FileReport(shown, f.source_path, FAILED, failure=f) for shown, f in early]
+        shown_by_path = {str(i.path): i.shown for i in inputs}
+        pending: list[FileReport] = [FileReport(name, f.source_path, FAILED, failure=f) for name, f in early]
         todo: list[InputFile] = []
         hashes: dict[str, str] = {}
         for item in inputs:
@@ -409,7 +409,7 @@ def ingest_to_store(
                     unchanged.add(path)
                 elif before is not None and before[0] in ("read", "extract") and before[2] == h:
                     failed_before[path] = Failure(path, *before)  # the same content fails the same way
-        claimed = {hashes[p]: shown[p] for p in hashes if p in unchanged and stored.get(p) == hashes[p]}
+        claimed = {hashes[p]: shown_by_path[p] for p in hashes if p in unchanged and stored.get(p) == hashes[p]}
         for item in inputs:
             path = str(item.path)
             if path not in hashes:
@@ -428,6 +428,8 @@ def ingest_to_store(
                     path, "duplicate", f"same content as {claimed[h]}; not loaded twice", h))
                 if stored_failures.get(path, ())[::2] == ("duplicate", h) and not settings.force:
                     run.files.append(report)  # stored as such already: nothing to write
+                    if on_file:
+                        on_file(report)
                 else:
                     pending.append(report)
             else:
