@@ -331,6 +331,11 @@ def audit(
     except ValueError as exc:
         raise _err(f"hyoka audit: {exc}", EXIT_USAGE)
     failures = []
+    if db and fmt in ("json", "csv"):  # written a batch of documents at a time: memory stays flat
+        n_docs, n_findings, inconsistent = _audit_db_streamed(db, ruleset, fmt, out)
+        if out is not None:
+            console.print(f"{n_findings} findings → {out}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_INCONSISTENT if inconsistent else EXIT_OK)
     if db:
         findings, n_docs = _audit_db(db, ruleset)
     else:
@@ -360,7 +365,60 @@ def audit(
         raise typer.Exit(EXIT_USAGE)
 
 
-def _audit_db(path: Path, ruleset, batch_size: int = 50):
+def _audit_db_streamed(path: Path, ruleset, fmt: str, out: Optional[Path], batch_size: int = 20):
+    """`audit --db` in JSON or CSV, the same text `render` gives for all findings at once, written
+    as each batch of documents is audited; (documents, findings, any inconsistent)."""
+    import os
+    import tempfile
+    import textwrap
+    from dataclasses import asdict
+
+    from hyoka.pipeline.audit import audit_tables, findings_frame
+    from hyoka.pipeline.store import StoreError, database_path, iter_doc_batches
+
+    n_docs = n_findings = 0
+    inconsistent = False
+    tmp = None
+    try:
+        if out is not None:  # the report appears whole or not at all
+            fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent if str(out.parent) else ".")
+            sink = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        else:
+            sink = sys.stdout
+        try:
+            for tables in iter_doc_batches(path, batch_size):
+                n_docs += len(tables["documents"])
+                findings = audit_tables(tables, ruleset)
+                inconsistent = inconsistent or any(f.status == "inconsistent" for f in findings)
+                if fmt == "json":
+                    for f in findings:
+                        item = json.dumps(asdict(f), ensure_ascii=False, indent=2, default=str)
+                        sink.write(("[\n" if not n_findings else ",\n") + textwrap.indent(item, "  "))
+                        n_findings += 1
+                elif findings or not n_findings:
+                    findings_frame(findings).to_csv(sink, index=False, header=not n_findings)
+                    n_findings += len(findings)
+            if fmt == "json":
+                sink.write("\n]\n" if n_findings else "[]\n")
+        finally:
+            if sink is not sys.stdout:
+                sink.close()
+        if not n_docs:
+            raise _err("hyoka audit: no report could be read, nothing to audit", EXIT_USAGE)
+        if tmp is not None:
+            os.replace(tmp, out)
+            tmp = None
+    except StoreError as exc:
+        raise _err(f"hyoka audit: --db {database_path(path)}: {exc}", EXIT_USAGE)
+    except OSError as exc:
+        raise _err(f"hyoka audit: --out {out}: {exc.strerror or exc}", EXIT_USAGE)
+    finally:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+    return n_docs, n_findings, inconsistent
+
+
+def _audit_db(path: Path, ruleset, batch_size: int = 20):
     """Findings for every document of a store, read and audited `batch_size` documents at a
     time (memory: one batch); and the number of documents."""
     from hyoka.pipeline.audit import audit_tables

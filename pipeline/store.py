@@ -147,9 +147,21 @@ def _connect_read_only(path: Path):
     if not path.is_file():
         raise StoreError("no such store (give the hyoka.duckdb file)")
     try:
-        return duckdb.connect(str(path), read_only=True)
+        return _duckdb(path, read_only=True)
     except duckdb.Error as exc:
         raise StoreError(f"not a DuckDB database ({_one_line(exc)})") from None
+
+
+DUCKDB_MEMORY_LIMIT = os.environ.get("HYOKA_DUCKDB_MEMORY", "256MB")
+"""DuckDB's buffer pool per connection (its default, 80 % of RAM, would let it cache the whole
+store while a writer or `audit --db` scans it: memory would grow with the store)."""
+
+
+def _duckdb(path: Path, read_only: bool = False):
+    import duckdb
+
+    return duckdb.connect(str(path), read_only=read_only,
+                          config={"memory_limit": DUCKDB_MEMORY_LIMIT, "threads": 2})
 
 
 def _table_names(con) -> list[str]:
@@ -349,7 +361,7 @@ class StoreWriter:
             with _os_errors(self.out):
                 shutil.copyfile(source, db)
         try:
-            con = duckdb.connect(str(db))
+            con = _duckdb(db)
             if current is not None and not self.replace:
                 self._verify(con, self._before.get("tables", {}), "the stored dataset is damaged")
         except duckdb.Error as exc:
@@ -486,7 +498,7 @@ class StoreWriter:
             # the changes are only in the WAL: publishing the file would publish an older or empty dataset
             raise StoreError(f"{self.out}: could not checkpoint the new {DB_NAME}; the stored dataset is unchanged")
         try:
-            check = duckdb.connect(str(db), read_only=True)
+            check = _duckdb(db, read_only=True)
             try:
                 self._verify(check, counts, "the new database did not verify")
                 for name in names:

@@ -225,3 +225,22 @@ def test_a_file_that_failed_is_named_again_not_read_again(tmp_path):
     assert res.exit_code == 3 and expected in res.output.splitlines()
     assert "0 read, 1 failed, 1 unchanged" in res.output
     assert len(load(out)["failures"]) == 1
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_audit_db_streamed_gives_the_report_render_gives(tmp_path, fmt):
+    from hyoka.pipeline.cli import _audit_db_streamed
+    from hyoka.pipeline.report import render
+    from hyoka.pipeline.rules import RuleSet
+
+    files = [SAMPLES / name for name in SEED_FILES.values()]
+    out = tmp_path / "out"
+    ingest_to_store(files, out)
+    whole = render(audit_tables(hyoka.open(out).tables), fmt)
+    for batch_size in (1, 3):
+        report = tmp_path / f"a{batch_size}.{fmt}"
+        n_docs, n_findings, inconsistent = _audit_db_streamed(out, RuleSet(), fmt, report, batch_size)
+        assert (n_docs, inconsistent) == (5, False)
+        assert report.read_text(encoding="utf-8") == whole
+    res = runner.invoke(app, ["audit", "--db", str(out), "--format", fmt])
+    assert res.exit_code == 0 and res.stdout == whole
