@@ -351,6 +351,8 @@ class IngestSettings:
     """How `ingest_to_store` runs; validated here so the CLI and the library refuse the same things."""
 
     chunk_size: int = 20          # documents written per store transaction (memory holds one chunk)
+    chunk_rows: int = 50_000      # …or fewer, once the chunk's rows (all tables) reach this: 20 large
+                                  # workbooks (25k rows each) would hold 20 times one's memory
     force: bool = False           # re-read files whose content is already stored
     replace: bool = False         # the run's documents become the whole dataset
     allow_empty: bool = False     # with replace: allow a run that read nothing to empty the dataset
@@ -360,6 +362,8 @@ class IngestSettings:
     def __post_init__(self) -> None:
         if not isinstance(self.chunk_size, int) or isinstance(self.chunk_size, bool) or self.chunk_size < 1:
             raise ValueError(f"chunk_size must be a whole number of documents ≥ 1, not {self.chunk_size!r}")
+        if not isinstance(self.chunk_rows, int) or isinstance(self.chunk_rows, bool) or self.chunk_rows < 1:
+            raise ValueError(f"chunk_rows must be a whole number of rows ≥ 1, not {self.chunk_rows!r}")
         if not isinstance(self.lock_timeout, (int, float)) or self.lock_timeout < 0:
             raise ValueError(f"lock_timeout must be 0 or more seconds, not {self.lock_timeout!r}")
 
@@ -460,12 +464,17 @@ def ingest_to_store(
         if len(chunk) >= settings.chunk_size or not todo:
             flush()
         by_path = {str(i.path): i for i in todo}
+        docs = rows = 0
         for outcome in executor([i.path for i in todo], settings.limits):
             item = by_path[outcome.path]
             report = _report(item, outcome, written_ids)
             chunk.append((report, outcome if report.status == READ else None))
-            if sum(1 for _r, o in chunk if o is not None) >= settings.chunk_size:
+            if report.status == READ:
+                docs += 1
+                rows += sum(len(frame) for frame in outcome.tables.values())
+            if docs >= settings.chunk_size or rows >= settings.chunk_rows:
                 flush()
+                docs = rows = 0
             del outcome
         flush()
         for report in run.files:

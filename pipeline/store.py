@@ -118,18 +118,29 @@ def database_path(path: str | os.PathLike[str]) -> Path:
     return path
 
 
-def iter_doc_batches(path: str | os.PathLike[str], batch_size: int = 50) -> Iterator[dict[str, pd.DataFrame]]:
-    """The tables of a store `batch_size` documents at a time (every table's rows of those
-    documents; failures whole in the first batch), so that memory stays one batch's worth."""
+def iter_doc_batches(path: str | os.PathLike[str], batch_size: int = 20,
+                     max_rows: int = 50_000) -> Iterator[dict[str, pd.DataFrame]]:
+    """The tables of a store `batch_size` documents at a time, or fewer once their rows reach
+    `max_rows` (by the documents' n_* counts): every table's rows of those documents, failures
+    whole in the first batch. Memory stays one batch's worth."""
     con = _connect_read_only(database_path(path))
     try:
         names = _table_names(con)
         if "documents" not in names:
             raise StoreError("not a hyoka store (no documents table)")
         with_ids = [n for n in names if n != "failures" and "doc_id" in _columns(con, n)]
-        ids = [r[0] for r in con.execute('select doc_id from documents').fetchall()]
-        for start in range(0, max(len(ids), 1), batch_size):
-            con.register("_batch", pa.table({"doc_id": pa.array(ids[start:start + batch_size], pa.string())}))
+        counts = [c for c in _columns(con, "documents") if c.startswith("n_")]
+        weight = " + ".join(f'coalesce("{c}", 0)' for c in counts) or "0"
+        batches: list[list[str]] = [[]]
+        rows = 0
+        for doc_id, n in con.execute(f"select doc_id, 1 + {weight} from documents").fetchall():
+            if len(batches[-1]) >= batch_size or (batches[-1] and rows + n > max_rows):
+                batches.append([])
+                rows = 0
+            batches[-1].append(doc_id)
+            rows += n
+        for start, ids in enumerate(batches):
+            con.register("_batch", pa.table({"doc_id": pa.array(ids, pa.string())}))
             batch = {n: con.execute(f'select * from "{n}" where doc_id in (select doc_id from _batch)').df()
                      for n in with_ids}
             con.unregister("_batch")
