@@ -106,10 +106,10 @@ def test_a_changed_file_replaces_only_its_own_rows(seeds, tmp_path):
 def test_chunks_give_the_same_dataset_as_one_batch(tmp_path):
     files = [SAMPLES / name for name in SEED_FILES.values()] + [SAMPLES / "akiruno_progress_summary_r7.docx"]
     whole = hyoka.read(files)  # everything in memory, built and audited as one batch
-    for chunk_size in (1, 4):
-        out = tmp_path / f"out{chunk_size}"
-        run = ingest_to_store(files, out, IngestSettings(chunk_size=chunk_size))
-        assert run.chunks == -(-6 // chunk_size)
+    for chunk_size, chunk_rows, chunks in ((1, 50_000, 6), (4, 50_000, 2), (20, 1, 6)):
+        out = tmp_path / f"out{chunk_size}_{chunk_rows}"
+        run = ingest_to_store(files, out, IngestSettings(chunk_size=chunk_size, chunk_rows=chunk_rows))
+        assert run.chunks == chunks  # a chunk is cut at chunk_size documents or chunk_rows rows
         stored = hyoka.open(out)
         for name in TABLES:
             a, b = whole[name], stored[name]
@@ -244,3 +244,12 @@ def test_audit_db_streamed_gives_the_report_render_gives(tmp_path, fmt):
         assert report.read_text(encoding="utf-8") == whole
     res = runner.invoke(app, ["audit", "--db", str(out), "--format", fmt])
     assert res.exit_code == 0 and res.stdout == whole
+
+
+def test_settings_are_checked():
+    with pytest.raises(ValueError, match="chunk_size"):
+        IngestSettings(chunk_size=0)
+    with pytest.raises(ValueError, match="chunk_rows"):
+        IngestSettings(chunk_rows=-5)
+    with pytest.raises(ValueError, match="lock_timeout"):
+        IngestSettings(lock_timeout=-1)
