@@ -190,7 +190,8 @@ def ingest(
                      "duplicates": n_dup, "unchanged": n_same, "files": [_file_entry(r) for r in run.files],
                      "tables": run.tables})
         raise typer.Exit(code)
-    written = ", ".join(f"{n} {run.tables.get(n, 0)}" for n in ("measures", "actions", "indicator_values", "notes"))
+    written = (", ".join(f"{n} {run.tables.get(n, 0)}" for n in ("measures", "actions", "indicator_values", "notes"))
+               if run.generation is not None else "nothing to write")
     console.print(
         f"{n_read} read, {n_failed} failed"
         + (f", {n_dup} duplicates skipped" if n_dup else "")
