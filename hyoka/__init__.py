@@ -130,7 +130,8 @@ class Dataset:
 
     def save(self, out_dir: PathLike, *, replace: bool = False) -> _Path:
         """Write the dataset to `out_dir` as `hyoka ingest --out` does (<table>.parquet + hyoka.duckdb),
-        merged into what is stored there unless `replace`. Returns the folder."""
+        merged into what is stored there unless `replace`, in one atomic commit. Returns the folder.
+        Raises `hyoka.pipeline.store.StoreError` (StoreBusy while another process writes there)."""
         from hyoka.pipeline.store import write
 
         return write(self.tables, out_dir, replace=replace)
@@ -160,8 +161,10 @@ def read(paths: PathLike | _Iterable[PathLike], *, rules: Rules = None, audit: b
 def open(path: PathLike) -> Dataset:  # noqa: A001 (hyoka.open, as in `hyoka.open("out/")`)
     """A stored dataset: the folder `hyoka ingest --out` (or `Dataset.save`) wrote, or its hyoka.duckdb file.
 
+    A folder is read from its published generation (see hyoka.pipeline.store), so opening it
+    while another process writes to it gives the dataset as it was before that run, whole.
     Raises FileNotFoundError if `path` doesn't exist and `hyoka.pipeline.store.StoreError`
-    (a ValueError) if it isn't a hyoka store.
+    (a ValueError) if it isn't a hyoka store, or a damaged one.
     """
     from hyoka.pipeline.store import open_store
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any, List, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 from rich.text import Text
 from rich.tree import Tree
 
@@ -127,82 +129,118 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(clean(data), ensure_ascii=False, indent=2, default=str) + "\n")
 
 
+class _Speed(ProgressColumn):
+    """Documents per second (the progress bar is shown on a terminal only)."""
+
+    def render(self, task) -> Text:
+        return Text(f"{task.speed:.1f} docs/s" if task.speed else "", style="dim")
+
+
 @app.command()
 def ingest(
     paths: List[Path] = typer.Argument(..., help="Report files, or folders to search for .txt/.md/.pdf/.docx/.xlsx files."),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for <table>.parquet files and hyoka.duckdb."),
     replace: bool = typer.Option(False, help="Replace the stored dataset instead of merging into it."),
+    allow_empty: bool = typer.Option(False, "--allow-empty",
+                                     help="With --replace: allow a run that read nothing to empty the dataset."),
+    force: bool = typer.Option(False, "--force", help="Read every file again, also those whose content is stored."),
+    chunk_size: int = typer.Option(20, "--chunk-size", min=1,
+                                   help="Documents written to the store at a time (memory holds one chunk)."),
+    lock_timeout: float = typer.Option(0.0, "--lock-timeout", min=0.0,
+                                       help="Seconds to wait while another hyoka writes to OUT (0: fail at once)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary (as hyoka -q)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout instead of the progress "
                                  "bar and summary: per file its path, status, doc_id, rows per table and reason."),
     nlp: bool = typer.Option(False, "--nlp", help="Also run the Japanese NLP layer: actors, target ↔ result evidence, "
                              "themes on lemmas (slower; see bench/README.md)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                       help="Worker processes reading files (default: every core; 1: in this process)."),
+    executor: str = typer.Option("local", "--executor", help="local (processes on this machine) or dask."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                            help="With --executor dask: the scheduler address (tcp://host:8786); "
+                                                 "without it a local Dask cluster is started."),
 ) -> None:
     """Read reports into the dataset in OUT (re-running on the same files gives the same dataset).
 
+    Only new and changed files are read (by content hash; --force reads all), a chunk at a time;
+    the dataset is published in one commit, so an interrupted run leaves the previous one whole.
     Each file that can't be read is named once, with the reason, on stderr (with --json: in the
     JSON, status "failure") and listed in the failures table; the others are stored.
-    Exit status: 0 every file was read; 3 some files could not be read; 4 no file was read.
+    Exit status: 0 every file was read (or is stored unchanged); 2 --out unusable (busy, not
+    writable, not a store, --replace with nothing read); 3 some files could not be read; 4 no
+    file was read.
     """
     from hyoka import __version__
-    from hyoka.pipeline.ingest import ingest as run_ingest, iter_input_files
-    from hyoka.pipeline.store import write
+    from hyoka.pipeline.ingest import DUPLICATE, FAILED, READ, UNCHANGED, IngestSettings, ingest_to_store
+    from hyoka.pipeline.store import StoreError
 
     quiet = quiet or _options["quiet"]
     if out.exists() and not out.is_dir():
         raise _err(f"hyoka ingest: --out {out}: is a file, not a folder", EXIT_USAGE)
     if nlp:
         _require_nlp("ingest")  # before reading anything
-    files = list(iter_input_files(paths))
-    if not files:
-        message = f"no report files found in {', '.join(map(str, paths))}"
-        if as_json:
-            _print_json({"hyoka": __version__, "out": str(out), "exit_code": EXIT_NONE_READ, "error": message,
-                         "read": 0, "failed": 0, "duplicates": 0, "files": []})
-        raise _err(f"hyoka: {message}", EXIT_NONE_READ)
-    log.info("ingest: %d files → %s", len(files), out)
-    outcomes = []
-    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}", markup=False), TimeElapsedColumn(),
-                  console=err_console, disable=quiet or as_json, transient=True) as progress:
-        task = progress.add_task("", total=len(files))
-
-        def on_file(path, doc, failure):
-            outcomes.append((path, doc, failure))
-            if failure is not None and not as_json:  # named here, once; not again in the summary
-                dup = failure.stage == "duplicate"
-                progress.console.print(_mark("=" if dup else "✗", "dim" if dup else "red", failure.line()),
-                                       highlight=False, soft_wrap=True)
-            if doc is not None:
-                log.debug("read %s: %s layout %s, %d measures", path, doc.format, doc.layout, len(doc.measures))
-            progress.update(task, advance=1, description=_printable(path.name))
-
-        result = run_ingest(files, on_file=on_file)
-    tables = result.tables()
+    try:
+        settings = IngestSettings(chunk_size=chunk_size, force=force, replace=replace, allow_empty=allow_empty,
+                                  lock_timeout=lock_timeout)
+        run_many = _executor(jobs, executor, scheduler)
+    except (ValueError, ImportError) as exc:
+        raise _err(f"hyoka ingest: {exc}", EXIT_USAGE)
+    transform = None
     if nlp:
         from hyoka.pipeline.nlp import enrich_nlp
 
-        tables = enrich_nlp(tables)
-    try:
-        write(tables, out, replace=replace)
-    except OSError as exc:
-        raise _err(f"hyoka ingest: --out {out}: {exc.strerror or exc}", EXIT_USAGE)
-    log.info("stored in %s: %s", out, ", ".join(f"{n} {len(t)}" for n, t in tables.items()))
-    failed = [f for f in result.failures if f.stage != "duplicate"]  # a byte-identical copy is not a failure
-    code = (EXIT_SOME_FAILED if result.documents else EXIT_NONE_READ) if failed else EXIT_OK
+        transform = enrich_nlp  # per chunk: actors, evidence and themes on lemmas for its documents
+    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), _Speed(), TimeElapsedColumn(),
+                  TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.description}", markup=False),
+                  console=err_console, disable=quiet or as_json, transient=True) as progress:
+        task = progress.add_task("", total=None)
+
+        summary: list[Text] = []  # printed after the progress bar, as before
+
+        def on_plan(to_read: int, found: int) -> None:
+            log.info("ingest: %d files, %d to read → %s", found, to_read, out)
+            progress.update(task, total=found)
+
+        def on_file(report) -> None:
+            if report.status in (FAILED, DUPLICATE) and not as_json:  # named here, once; not again in the summary
+                dup = report.status == DUPLICATE
+                progress.console.print(_mark("=" if dup else "✗", "dim" if dup else "red", report.line()),
+                                       highlight=False, soft_wrap=True)
+            if report.status == READ:
+                log.debug("read %s: layout %s, %d measures", report.shown, (report.document or {}).get("layout"),
+                          report.counts.get("measures", 0))
+                if not quiet and not as_json:
+                    summary.append(_summary_line(report))
+            progress.update(task, advance=1, description=_printable(Path(report.shown).name))
+
+        try:
+            run = ingest_to_store(paths, out, settings, executor=run_many, transform=transform, on_plan=on_plan,
+                                  on_file=on_file)
+        except StoreError as exc:
+            raise _err(f"hyoka ingest: --out {exc}", EXIT_USAGE)
+    for line in summary:
+        console.print(line, highlight=False, soft_wrap=True)
+    if not run.found:
+        message = f"no report files found in {', '.join(map(str, paths))}"
+        if as_json:
+            _print_json({"hyoka": __version__, "out": str(out), "exit_code": EXIT_NONE_READ, "error": message,
+                         "read": 0, "failed": 0, "duplicates": 0, "unchanged": 0, "files": []})
+        raise _err(f"hyoka: {message}", EXIT_NONE_READ)
+    n_read, n_failed, n_dup, n_same = (run.count(s) for s in (READ, FAILED, DUPLICATE, UNCHANGED))
+    log.info("stored in %s: %s", out, ", ".join(f"{n} {k}" for n, k in run.tables.items()))
+    code = (EXIT_SOME_FAILED if n_read or n_same else EXIT_NONE_READ) if n_failed else EXIT_OK
     if as_json:
-        _print_json({"hyoka": __version__, "out": str(out), "exit_code": code, "read": len(result.documents),
-                     "failed": len(failed), "duplicates": len(result.failures) - len(failed),
-                     "files": _file_entries(outcomes, tables),
-                     "tables": {name: len(frame) for name, frame in tables.items()}})
+        _print_json({"hyoka": __version__, "out": str(out), "exit_code": code, "read": n_read, "failed": n_failed,
+                     "duplicates": n_dup, "unchanged": n_same, "files": [_file_entry(r) for r in run.files],
+                     "tables": run.tables})
         raise typer.Exit(code)
-    if not quiet:
-        _summary(result)
+    written = (", ".join(f"{n} {run.tables.get(n, 0)}" for n in ("measures", "actions", "indicator_values", "notes"))
+               if run.generation is not None else "nothing to write")
     console.print(
-        f"{len(result.documents)} read, {len(failed)} failed"
-        + (f", {len(result.failures) - len(failed)} duplicates skipped" if len(result.failures) > len(failed) else "")
-        + f" → {out}/ "
-        f"({', '.join(f'{n} {len(t)}' for n, t in tables.items() if n in ('measures', 'actions', 'indicator_values', 'notes'))})",
+        f"{n_read} read, {n_failed} failed"
+        + (f", {n_dup} duplicates skipped" if n_dup else "")
+        + (f", {n_same} unchanged" if n_same else "")
+        + f" → {out}/ ({written})",
         markup=False, highlight=False, soft_wrap=True,
     )
     raise typer.Exit(code)
@@ -216,35 +254,59 @@ def _require_nlp(command: str) -> None:
         raise _err(f"hyoka {command}: --nlp needs a Japanese spaCy pipeline: {NLP_INSTALL}", EXIT_USAGE)
 
 
-def _file_entries(outcomes, tables) -> list[dict]:
+def _executor(jobs: int | None, executor: str, scheduler: str | None):
+    """The per-file runner for ingest_to_store: in this process for one job or a handful of files,
+    else a process pool of `jobs` workers, or a Dask cluster (pipeline/executors.py)."""
+    from hyoka.pipeline.executors import EXECUTORS, run_files
+
+    if executor not in EXECUTORS:
+        raise ValueError(f"--executor must be one of {', '.join(EXECUTORS)}, not {executor!r}")
+    if scheduler is not None and executor != "dask":
+        raise ValueError("--scheduler needs --executor dask")
+    if executor == "dask":
+        import importlib.util
+
+        if importlib.util.find_spec("distributed") is None:
+            raise ImportError("--executor dask needs dask.distributed: pip install 'hyoka[dask]'")
+    cores = jobs or os.cpu_count() or 1
+
+    def run(paths, limits):
+        # a pool costs a few seconds to start: not worth it for fewer files than two per worker
+        n = 1 if executor == "local" and len(paths) < 2 * cores else cores
+        return run_files(paths, limits=limits, jobs=n, executor=executor, scheduler=scheduler)
+
+    return run
+
+
+def _file_entry(report) -> dict:
     """One JSON-ready entry per input file: path, status, doc_id, format, layout, rows per table, reason."""
-    per_doc = {name: frame["doc_id"].value_counts().to_dict() for name, frame in tables.items()
-               if name not in ("documents", "failures") and "doc_id" in frame.columns}
-    entries = []
-    for path, doc, failure in outcomes:
-        if doc is not None:
-            reason = "; ".join(e.message for e in doc.errors) or None
-            entries.append({"path": str(path), "status": doc.status.value, "doc_id": doc.doc_id,
-                            "format": doc.format, "layout": doc.layout, "stage": None, "reason": reason,
-                            "counts": {name: int(counts.get(doc.doc_id, 0)) for name, counts in per_doc.items()}})
-        else:
-            entries.append({"path": str(path), "status": "duplicate" if failure.stage == "duplicate" else "failure",
-                            "doc_id": failure.doc_id, "format": None, "layout": None, "stage": failure.stage,
-                            "reason": failure.reason, "counts": {}})
-    return entries
+    doc = report.document or {}
+    if report.status == "read":
+        errors = doc.get("errors")
+        reason = "; ".join(errors) if errors is not None and len(errors) else None
+        return {"path": report.shown, "status": doc.get("status"), "doc_id": report.doc_id,
+                "format": doc.get("format"), "layout": doc.get("layout"), "stage": None, "reason": reason,
+                "counts": {n: c for n, c in report.counts.items()}}
+    if report.status == "unchanged":
+        return {"path": report.shown, "status": "unchanged", "doc_id": report.doc_id, "format": None,
+                "layout": None, "stage": None, "reason": "content already stored; not read again", "counts": {}}
+    failure = report.failure
+    return {"path": report.shown, "status": "duplicate" if report.status == "duplicate" else "failure",
+            "doc_id": failure.doc_id, "format": None, "layout": None, "stage": failure.stage,
+            "reason": failure.reason, "counts": {}}
 
 
-def _summary(result) -> None:
-    """One line per document read: what was read from it (the failures were named during the run)."""
-    for d in result.documents:
-        counts = [(len(d.measures), "measures"), (len(d.actions), "actions"), (len(d.indicator_values), "values"),
-                  (len(d.score_summaries), "scores"), (len(d.notes), "notes"), (len(d.flags), "flags")]
-        ok = d.status.value == "success"
-        line = _mark("✓" if ok else "~", "green" if ok else "yellow",
-                     f"{Path(d.source_path).name}  {d.municipality or '?'} FY{d.fiscal_year or '?'} ")
-        line.append(d.layout or "", style="dim")
-        line.append("  " + " · ".join(f"{n} {label}" for n, label in counts if n))
-        console.print(line, highlight=False, soft_wrap=True)
+def _summary_line(report) -> Text:
+    """One line for a document read: what was read from it (failures are named as they happen)."""
+    d = report.document or {}
+    counts = [(d.get("n_measures"), "measures"), (d.get("n_actions"), "actions"), (d.get("n_indicator_values"), "values"),
+              (d.get("n_score_summaries"), "scores"), (d.get("n_notes"), "notes"), (d.get("n_flags"), "flags")]
+    ok = d.get("status") == "success"
+    line = _mark("✓" if ok else "~", "green" if ok else "yellow",
+                 f"{Path(report.shown).name}  {d.get('municipality') or '?'} FY{d.get('fiscal_year') or '?'} ")
+    line.append(d.get("layout") or "", style="dim")
+    line.append("  " + " · ".join(f"{int(n)} {label}" for n, label in counts if n))
+    return line
 
 
 @app.command()
@@ -350,8 +412,13 @@ def audit(
     except ValueError as exc:
         raise _err(f"hyoka audit: {exc}", EXIT_USAGE)
     failures = []
+    if db and fmt in ("json", "csv"):  # written a batch of documents at a time: memory stays flat
+        n_docs, n_findings, inconsistent = _audit_db_streamed(db, ruleset, fmt, out)
+        if out is not None:
+            console.print(f"{n_findings} findings → {out}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_INCONSISTENT if inconsistent else EXIT_OK)
     if db:
-        tables = _tables_from_db(db)
+        findings, n_docs = _audit_db(db, ruleset)
     else:
         from hyoka.pipeline.ingest import ingest as run_ingest
 
@@ -360,8 +427,9 @@ def audit(
             err_console.print(_mark("✗", "red", f.line()), highlight=False, soft_wrap=True)
         failures = result.failures
         tables = result.tables(audit=False)
-    findings = audit_tables(tables, ruleset)
-    if not tables["documents"].shape[0]:
+        findings = audit_tables(tables, ruleset)
+        n_docs = tables["documents"].shape[0]
+    if not n_docs:
         raise _err("hyoka audit: no report could be read, nothing to audit", EXIT_USAGE)
     text = render(findings, fmt, show_all=show_all, console=console if out is None else None)
     if out is not None:
@@ -378,15 +446,73 @@ def audit(
         raise typer.Exit(EXIT_USAGE)
 
 
-def _tables_from_db(path: Path):
-    from hyoka.pipeline.store import DB_NAME, StoreError, load_duckdb
+def _audit_db_streamed(path: Path, ruleset, fmt: str, out: Optional[Path], batch_size: int = 20):
+    """`audit --db` in JSON or CSV, the same text `render` gives for all findings at once, written
+    as each batch of documents is audited; (documents, findings, any inconsistent)."""
+    import os
+    import tempfile
+    import textwrap
+    from dataclasses import asdict
 
-    if path.is_dir() and (path / DB_NAME).exists():
-        path = path / DB_NAME  # the --out folder of `hyoka ingest`
+    from hyoka.pipeline.audit import audit_tables, findings_frame
+    from hyoka.pipeline.store import StoreError, database_path, iter_doc_batches
+
+    n_docs = n_findings = 0
+    inconsistent = False
+    tmp = None
     try:
-        return load_duckdb(path)
+        if out is not None:  # the report appears whole or not at all
+            fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent if str(out.parent) else ".")
+            sink = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        else:
+            sink = sys.stdout
+        try:
+            for tables in iter_doc_batches(path, batch_size):
+                n_docs += len(tables["documents"])
+                findings = audit_tables(tables, ruleset)
+                inconsistent = inconsistent or any(f.status == "inconsistent" for f in findings)
+                if fmt == "json":
+                    for f in findings:
+                        item = json.dumps(asdict(f), ensure_ascii=False, indent=2, default=str)
+                        sink.write(("[\n" if not n_findings else ",\n") + textwrap.indent(item, "  "))
+                        n_findings += 1
+                elif findings or not n_findings:
+                    findings_frame(findings).to_csv(sink, index=False, header=not n_findings)
+                    n_findings += len(findings)
+            if fmt == "json":
+                sink.write("\n]\n" if n_findings else "[]\n")
+        finally:
+            if sink is not sys.stdout:
+                sink.close()
+        if not n_docs:
+            raise _err("hyoka audit: no report could be read, nothing to audit", EXIT_USAGE)
+        if tmp is not None:
+            os.replace(tmp, out)
+            tmp = None
     except StoreError as exc:
-        raise _err(f"hyoka audit: --db {path}: {exc}", EXIT_USAGE)
+        raise _err(f"hyoka audit: --db {database_path(path)}: {exc}", EXIT_USAGE)
+    except OSError as exc:
+        raise _err(f"hyoka audit: --out {out}: {exc.strerror or exc}", EXIT_USAGE)
+    finally:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+    return n_docs, n_findings, inconsistent
+
+
+def _audit_db(path: Path, ruleset, batch_size: int = 20):
+    """Findings for every document of a store, read and audited `batch_size` documents at a
+    time (memory: one batch); and the number of documents."""
+    from hyoka.pipeline.audit import audit_tables
+    from hyoka.pipeline.store import StoreError, database_path, iter_doc_batches
+
+    findings, n_docs = [], 0
+    try:
+        for tables in iter_doc_batches(path, batch_size):
+            n_docs += len(tables["documents"])
+            findings.extend(audit_tables(tables, ruleset))
+    except StoreError as exc:
+        raise _err(f"hyoka audit: --db {database_path(path)}: {exc}", EXIT_USAGE)
+    return findings, n_docs
 
 
 @app.command()

@@ -30,18 +30,11 @@ import threading
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, wait
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence, TextIO
 
-import pandas as pd
-
-from hyoka.extractors.base import ExtractionError
-from hyoka.extractors.limits import DEFAULT_LIMITS, LimitExceeded, Limits
-from hyoka.pipeline.audit import audit_tables, findings_frame
-from hyoka.pipeline.ingest import Failure, read_document
-from hyoka.pipeline.model import Status
-from hyoka.pipeline.tables import build_tables
+from hyoka.extractors.limits import DEFAULT_LIMITS, Limits
+from hyoka.pipeline.ingest import Failure, FileOutcome, process_file
 
 __all__ = ["EXECUTORS", "FileOutcome", "ProgressLine", "process_file", "progress_text", "run_files"]
 
@@ -55,74 +48,8 @@ _MEMORY_EXIT = 86
 
 
 
-@dataclass
-class FileOutcome:
-    """What reading one file gave: its tables (build_tables rows + audit_findings) or a failure."""
-
-    path: str
-    doc_id: str | None
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # {} when failure is set
-    failure: Failure | None = None
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return self.failure is None
-
-
-# ---------------------------------------------------------------------------------------------
-# the per-file work
-
-
-def process_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> FileOutcome:
-    """Read one file, build its tables and audit them. Never raises: a problem is a Failure."""
-    path = Path(path)
-    start = time.perf_counter()
-    doc_id: str | None = None
-
-    def failed(stage: str, reason: str) -> FileOutcome:
-        return FileOutcome(str(path), doc_id, {}, Failure(str(path), stage, reason, doc_id),
-                           time.perf_counter() - start)
-
-    try:
-        doc = _read(path, limits)
-        doc_id = doc.doc_id
-        if doc.status is Status.FAILURE:
-            return failed("extract", "; ".join(e.message for e in doc.errors) or "unreadable")
-        tables = build_tables([doc], [])
-        del doc
-        tables["audit_findings"] = findings_frame(audit_tables(tables))
-    except LimitExceeded as exc:
-        return failed("limit", _limit_reason(exc))
-    except MemoryError:
-        return failed("limit", f"ran out of memory reading it (max_memory_mb {limits.max_memory_mb:g})")
-    except ExtractionError as exc:
-        return failed("read", str(exc) or type(exc).__name__)
-    except Exception as exc:  # a bug or a mis-detected layout: one line naming where, and go on
-        return failed("extract", _bug_reason(exc))
-    return FileOutcome(str(path), doc_id, tables, None, time.perf_counter() - start)
-
-
-def _read(path: Path, limits: Limits):
-    # read_document takes the limits once the backends check them; until then the size, page and
-    # cell limits are the backends' business and this module enforces wall time and memory.
-    if _READ_TAKES_LIMITS:
-        return read_document(path, limits=limits)
-    return read_document(path)
-
-
-def _accepts_limits() -> bool:
-    import inspect
-
-    return "limits" in inspect.signature(read_document).parameters
-
-
-_READ_TAKES_LIMITS = _accepts_limits()
-
-
-def _limit_reason(exc: LimitExceeded) -> str:
-    reason = str(exc) or "over a limit"
-    return reason if exc.limit in reason else f"{reason} ({exc.limit})"
+# FileOutcome and process_file (read, build this document's rows, audit them; never raises for the
+# file) are the ingest loop's own (pipeline/ingest.py): every runner here runs exactly that step.
 
 
 def _bug_reason(exc: BaseException) -> str:

@@ -230,7 +230,7 @@ def _schema() -> dict[str, list[str]]:
     doc.flags.append(Flag(field="", raw="", reason="", ref=ref))
     doc.unmapped.append(Unmapped(kind="", reason="", raw="", ref=ref))
     columns = {name: list(rows[0]) for name, rows in _table_rows([doc], []).items() if rows}
-    columns["failures"] = ["source_path", "stage", "reason", "doc_id"]
+    columns["failures"] = ["source_path", "stage", "reason", "doc_id", "detail"]
     from hyoka.pipeline.nlp import ACTOR_COLUMNS, EVIDENCE_COLUMNS  # column names only; spaCy is not imported
 
     columns["actors"], columns["evidence"] = list(ACTOR_COLUMNS), list(EVIDENCE_COLUMNS)

@@ -22,7 +22,7 @@ class SpinBackend(FormatBackend):
     name = "test-spin"
     extensions = (".hyokaspin",)
 
-    def read(self, path: Path) -> SourceText:
+    def read(self, path: Path, limits=None) -> SourceText:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             pass
@@ -35,7 +35,7 @@ class HogBackend(FormatBackend):
     name = "test-hog"
     extensions = (".hyokahog",)
 
-    def read(self, path: Path) -> SourceText:
+    def read(self, path: Path, limits=None) -> SourceText:
         held = []
         for _ in range(300):
             held.append(b"x" * (10 * 1024 * 1024))  # written, so resident (not lazily mapped zeros)
@@ -49,7 +49,7 @@ class KillBackend(FormatBackend):
     name = "test-kill"
     extensions = (".hyokakill",)
 
-    def read(self, path: Path) -> SourceText:
+    def read(self, path: Path, limits=None) -> SourceText:
         os.kill(os.getpid(), signal.SIGKILL)
         time.sleep(30)
         raise AssertionError("unreachable")

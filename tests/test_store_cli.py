@@ -92,22 +92,36 @@ def test_no_files(tmp_path):
     assert res.exit_code == EXIT_NONE_READ
 
 
-def test_write_is_atomic_on_error(tmp_path, monkeypatch):
+def _dataset_bytes(out):
+    """Every dataset file of the store, as a reader sees it (through the links into the current generation)."""
+    return {p.name: p.read_bytes() for p in out.iterdir() if p.name.endswith((".parquet", ".duckdb"))}
+
+
+@pytest.mark.parametrize("step", ["chunk", "db_closed", "exported", "renamed"])
+def test_write_is_atomic_on_error(tmp_path, monkeypatch, step):
     tables = ingest([SAMPLES / SEED_FILES["002"]]).tables()
     write(tables, tmp_path)
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    before = _dataset_bytes(tmp_path)
+    inside = sorted(p.name for p in (tmp_path / ".hyoka").iterdir())
 
     import hyoka.pipeline.store as store
 
-    def boom(*a, **k):
-        raise RuntimeError("disk full")
+    def boom(at):
+        if at == step:
+            raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store, "_write_duckdb", boom)
+    monkeypatch.setattr(store, "_checkpoint_hook", boom)
     with pytest.raises(RuntimeError):
         write(ingest([SAMPLES / SEED_FILES["003"]]).tables(), tmp_path)
-    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    assert after == before  # every Parquet file and the DuckDB file as they were
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary files left
+    assert _dataset_bytes(tmp_path) == before  # every Parquet file and the DuckDB file as they were
+    assert len(load(tmp_path)["documents"]) == 1
+    # no staging left; a generation renamed but never switched to is removed by the next writer
+    left = sorted(p.name for p in (tmp_path / ".hyoka").iterdir())
+    assert not [n for n in left if n.startswith("staging")]
+    assert left == inside or (step == "renamed" and left == sorted([*inside, "gen-000002"]))
+    monkeypatch.undo()
+    write(ingest([SAMPLES / SEED_FILES["003"]]).tables(), tmp_path)
+    assert len(load(tmp_path)["documents"]) == 2
 
 
 def test_show_prints_the_tree():
