@@ -157,6 +157,7 @@ ITEM_START = set("・･•●■◆※")
 _LABEL_LINE = re.compile(r"^(?:【[^】。]{1,30}】\s*(?:$|[・･•])|[^\x00-\x7f\s、。：()（）]{1,8}[：:])")
 _PAGE_NUMBER = re.compile(r"^[-－―‐—\s]*(?:p\.?\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?[-－―‐—\s]*$", re.I)
 _CID = re.compile(r"\(cid:\d+\)")
+_COLUMN_GAP = 0.55  # gap between two words, in font sizes, from which it is a column boundary (a word space is ~0.25–0.35)
 
 
 @dataclass
@@ -218,7 +219,9 @@ def _make_line(chars: list[dict], settings: PdfSettings) -> _Line | None:
                      or (latin and gap > settings.latin_gap * size)
                      or any(x0 >= prev["x1"] - 0.5 and x1 <= c["x0"] + 0.5 for x0, x1 in spaces))
         if space:
-            out.append(" ")
+            # a gap of several characters is a column boundary in a table drawn without lines:
+            # two spaces, which the generic reader splits on (extractors/_grid.py), one space elsewhere
+            out.append("  " if gap > _COLUMN_GAP * size else " ")
         out.append(c["text"])
         spaced.append(space)
     first, last = printed[0], printed[-1]

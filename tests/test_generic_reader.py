@@ -397,12 +397,24 @@ def test_reportlab_pdf_with_repeated_header_read_by_the_generic_reader(name, as_
 ])
 def test_tables_inside_a_spreadsheet_from_another_government(name, indicator, year, target, actual):
     """A sheet is one grid: its tables are the regions between blank rows, and one-cell rows are
-    titles and notes (tests/fixtures/make_corpus_xlsx.py renders the corpus text as such a sheet)."""
+    titles and notes (tests/fixtures/make_corpus_renderings.py renders the corpus text as such a sheet)."""
     d = doc(name, RENDER)
     assert d.format == "xlsx" and d.layout == "generic"
     v = one(d, indicator, year)
     assert (v.target, v.actual) == (target, actual)
     assert d.tables_mapped >= 1 and not [u for u in d.unmapped if u.kind == "table"]
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_a_pdf_table_drawn_without_lines(engine, monkeypatch):
+    """No ruling lines, so no table for the PDF table finder: the words of a row with column-wide gaps
+    between them are read as cells. Values read by hand from the report (as in the test below)."""
+    monkeypatch.setenv("HYOKA_PDF_ENGINE", engine)
+    d = read_document(RENDER / "ibaraki_kanko_shinko_2018.nolines.pdf")
+    assert one(d, "1.観光地点等入込客数(延べ人数)", 2014).actual == 5075
+    v = one(d, "3.宿泊観光入込客数(実人数)", 2020)
+    assert (v.target, v.unit) == (822, "万人")
+    assert len(d.indicator_values) == 18
 
 
 def test_columns_aligned_with_spaces_in_a_layout_text():
