@@ -30,11 +30,13 @@ class Limits:
     a 407-row workbook) and far below what would exhaust a 2-core / 24 GiB machine."""
 
     max_file_mb: float = 200.0            # bytes on disk
-    max_decompressed_mb: float = 500.0    # sum of a DOCX/XLSX zip's uncompressed parts
+    max_decompressed_mb: float = 64.0     # sum of a DOCX/XLSX zip's uncompressed parts (大船渡市's whole-city
+                                          # workbook: 11 MB; lxml holds ~17 bytes per byte of dense XML)
     max_cells: int = 2_000_000            # table cells a backend may materialise (incl. spans)
     max_grid_span: int = 1_000            # one merged cell's width or height
     max_pages: int = 2_000                # PDF pages
-    max_text_mb: float = 50.0             # decoded text of a .txt/.md/.tsv file
+    max_text_mb: float = 10.0             # decoded text of a .txt/.md/.tsv file (real ones: < 0.1 MB; 10 MB
+                                          # reads in ~10 s, 50 MB in ~70 s)
     max_seconds: float = 300.0            # wall time to read one document (enforced by the ingest loop)
     max_memory_mb: float = 4_096.0        # resident memory of a worker (enforced by the ingest loop)
 

@@ -155,6 +155,9 @@ def ingest(
                              "themes on lemmas (slower; see bench/README.md)."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
                                        help="Worker processes reading files (default: every core; 1: in this process)."),
+    limit: Optional[List[str]] = typer.Option(None, "--limit", metavar="NAME=VALUE",
+                                              help="A per-document limit, e.g. --limit max_pages=500 --limit "
+                                                   "max_seconds=60 (names: extractors/limits.py; hyoka info lists them)."),
     executor: str = typer.Option("local", "--executor", help="local (processes on this machine) or dask."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler",
                                             help="With --executor dask: the scheduler address (tcp://host:8786); "
@@ -181,7 +184,7 @@ def ingest(
         _require_nlp("ingest")  # before reading anything
     try:
         settings = IngestSettings(chunk_size=chunk_size, force=force, replace=replace, allow_empty=allow_empty,
-                                  lock_timeout=lock_timeout)
+                                  lock_timeout=lock_timeout, limits=_limits(limit or []))
         run_many = _executor(jobs, executor, scheduler)
     except (ValueError, ImportError) as exc:
         raise _err(f"hyoka ingest: {exc}", EXIT_USAGE)
@@ -252,6 +255,23 @@ def _require_nlp(command: str) -> None:
 
     if not available():
         raise _err(f"hyoka {command}: --nlp needs a Japanese spaCy pipeline: {NLP_INSTALL}", EXIT_USAGE)
+
+
+def _limits(items: list[str]):
+    """「max_pages=500」… → Limits (ValueError, one line, for a bad name or value)."""
+    from hyoka.extractors.limits import Limits
+
+    values: dict[str, float] = {}
+    for item in items:
+        name, sep, raw = item.partition("=")
+        try:
+            values[name.strip()] = float(raw)
+        except ValueError:
+            raise ValueError(f"--limit {item}: expected NAME=NUMBER, e.g. max_pages=500") from None
+        if not sep:
+            raise ValueError(f"--limit {item}: expected NAME=NUMBER, e.g. max_pages=500")
+    return Limits.from_mapping({k: int(v) if k in ("max_cells", "max_grid_span", "max_pages") else v
+                                for k, v in values.items()})
 
 
 def _executor(jobs: int | None, executor: str, scheduler: str | None):
@@ -642,8 +662,11 @@ def _store_tables(path: Path, command: str):
 def info(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
-    """What this hyoka can read: file formats, report layouts, rule presets, NLP pipeline."""
+    """What this hyoka can read: file formats, report layouts, rule presets, limits, NLP pipeline."""
+    import dataclasses
+
     from hyoka import __version__, extractors
+    from hyoka.extractors.limits import DEFAULT_LIMITS
     from hyoka.pipeline.nlp import available
     from hyoka.pipeline.rules import load_presets
 
@@ -658,6 +681,7 @@ def info(
             "nlp": {"installed": nlp, "best": nlp[0] if nlp else None,
                     "description": NLP_DESCRIPTIONS.get(nlp[0]) if nlp else None,
                     "install": None if nlp else NLP_INSTALL},
+            "limits": dataclasses.asdict(DEFAULT_LIMITS),
         })
         return
     plain = {"markup": False, "highlight": False, "soft_wrap": True}
@@ -672,6 +696,8 @@ def info(
     for rule, applies_to in presets:
         where = ", ".join(f"{k}={v}" for k, v in applies_to.items()) or "any document"
         console.print(f"  {rule.id} ({rule.kind}) for {where}", **plain)
+    console.print("[bold]limits per document[/bold] (hyoka ingest --limit NAME=VALUE)")
+    console.print("  " + ", ".join(f"{k}={v:g}" for k, v in dataclasses.asdict(DEFAULT_LIMITS).items()), **plain)
     console.print(Text.assemble(("NLP", "bold"), " (hyoka compare, ingest --nlp; not audit): ",
                                 f"{nlp[0]} — {NLP_DESCRIPTIONS.get(nlp[0], nlp[0])} (best installed of {', '.join(nlp)})"
                                 if nlp else f"none — {NLP_INSTALL}"),

@@ -43,3 +43,17 @@ def test_a_wrong_runner_option_is_one_line(tmp_path, args, words):
     res = runner.invoke(app, ["ingest", str(SAMPLES / SEED_FILES["003"]), "--out", str(tmp_path / "o"), *args])
     assert res.exit_code == EXIT_USAGE and words in res.output
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+def test_limits_from_the_command_line(tmp_path):
+    """--limit NAME=VALUE sets one per-document limit: a file over it is one failures row naming it."""
+    out = tmp_path / "o"
+    res = runner.invoke(app, ["ingest", str(SAMPLES / SEED_FILES["004"]), "--out", str(out),
+                              "--limit", "max_text_mb=0.01"])
+    assert res.exit_code == 4 and "(max_text_mb)" in res.output
+    failures = load(out)["failures"]
+    assert list(failures["stage"]) == ["limit"]
+    for bad, words in ((["--limit", "nope=3"], "unknown limit(s): nope"),
+                       (["--limit", "max_pages"], "expected NAME=NUMBER")):
+        res = runner.invoke(app, ["ingest", str(SAMPLES / SEED_FILES["004"]), "--out", str(tmp_path / "p"), *bad])
+        assert res.exit_code == EXIT_USAGE and words in res.output
