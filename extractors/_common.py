@@ -71,7 +71,7 @@ def check_file_size(path, limits) -> None:
 
     size = path.stat().st_size
     if size > limits.max_file_bytes:
-        raise LimitExceeded("max_file_mb", f"a file of {size / 2**20:,.0f} MB, over the limit of "
+        raise LimitExceeded("max_file_mb", f"a file of {size / 2**20:,.3g} MB, over the limit of "
                                            f"{limits.max_file_mb:g} MB (max_file_mb)")
 
 

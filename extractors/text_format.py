@@ -148,7 +148,7 @@ class TextBackend(FormatBackend):
         check_file_size(path, limits)
         size = path.stat().st_size
         if size > limits.max_text_bytes:
-            raise LimitExceeded("max_text_mb", f"a text file of {size / 2**20:.0f} MB, over the limit of "
+            raise LimitExceeded("max_text_mb", f"a text file of {size / 2**20:,.3g} MB, over the limit of "
                                                f"{limits.max_text_mb:g} MB (max_text_mb)")
         with reasons_for_people("the text file"):
             data = path.read_bytes()
