@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Any, List, Optional
@@ -175,6 +174,7 @@ def ingest(
     """
     from hyoka import __version__
     from hyoka.pipeline.ingest import DUPLICATE, FAILED, READ, UNCHANGED, IngestSettings, ingest_to_store
+    from hyoka.pipeline.executors import RunnerError
     from hyoka.pipeline.store import StoreError
 
     quiet = quiet or _options["quiet"]
@@ -221,6 +221,8 @@ def ingest(
                                   on_file=on_file)
         except StoreError as exc:
             raise _err(f"hyoka ingest: --out {exc}", EXIT_USAGE)
+        except RunnerError as exc:
+            raise _err(f"hyoka ingest: {exc}", EXIT_USAGE)
     for line in summary:
         console.print(line, highlight=False, soft_wrap=True)
     if not run.found:
@@ -277,18 +279,9 @@ def _limits(items: list[str]):
 def _executor(jobs: int | None, executor: str, scheduler: str | None):
     """The per-file runner for ingest_to_store: in this process for one job or a handful of files,
     else a process pool of `jobs` workers, or a Dask cluster (pipeline/executors.py)."""
-    from hyoka.pipeline.executors import EXECUTORS, run_files
+    from hyoka.pipeline.executors import check_runner, run_files
 
-    if executor not in EXECUTORS:
-        raise ValueError(f"--executor must be one of {', '.join(EXECUTORS)}, not {executor!r}")
-    if scheduler is not None and executor != "dask":
-        raise ValueError("--scheduler needs --executor dask")
-    if executor == "dask":
-        import importlib.util
-
-        if importlib.util.find_spec("distributed") is None:
-            raise ImportError("--executor dask needs dask.distributed: pip install 'hyoka[dask]'")
-    cores = jobs or os.cpu_count() or 1
+    cores = check_runner(jobs, executor, scheduler, option=lambda name: f"--{name}")
 
     def run(paths, limits):
         # a pool costs a few seconds to start: not worth it for fewer files than two per worker

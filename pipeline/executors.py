@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ctypes
 import importlib
+import importlib.util
 import multiprocessing
 import os
 import pkgutil
@@ -36,7 +37,7 @@ from typing import Callable, Iterator, Sequence, TextIO
 from hyoka.extractors.limits import DEFAULT_LIMITS, Limits
 from hyoka.pipeline.ingest import Failure, FileOutcome, process_file
 
-__all__ = ["EXECUTORS", "FileOutcome", "ProgressLine", "process_file", "progress_text", "run_files"]
+__all__ = ["EXECUTORS", "FileOutcome", "RunnerError", "check_runner", "ProgressLine", "process_file", "progress_text", "run_files"]
 
 EXECUTORS = ("local", "dask")
 
@@ -195,6 +196,28 @@ def _process_watched(path: Path, limits: Limits, memory: bool, imports: Sequence
 # runners
 
 
+class RunnerError(RuntimeError):
+    """The runner itself can't work (Dask missing, the scheduler unreachable): one line, no file's fault."""
+
+
+def check_runner(jobs: int | None, executor: str, scheduler: str | None,
+                 option: Callable[[str], str] = str) -> int:
+    """The runner settings checked before anything is read; the number of jobs (None: every core).
+    ValueError, or ImportError for Dask without the extra, with one line; `option` spells a
+    setting's name in it (the CLI's 「--executor」 for 「executor」)."""
+    if executor not in EXECUTORS:
+        raise ValueError(f"{option('executor')} must be one of {', '.join(EXECUTORS)}, not {executor!r}")
+    if scheduler is not None and executor != "dask":
+        raise ValueError(f"{option('scheduler')} needs {option('executor')} dask")
+    if executor == "dask" and importlib.util.find_spec("distributed") is None:
+        raise ImportError(f"{option('executor')} dask needs dask.distributed: pip install 'hyoka[dask]'")
+    if jobs is None:
+        jobs = os.cpu_count() or 1
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise ValueError(f"{option('jobs')} must be a whole number ≥ 1, not {jobs!r}")
+    return jobs
+
+
 def run_files(
     paths: Sequence[Path],
     *,
@@ -212,14 +235,7 @@ def run_files(
     of `jobs` workers. on_outcome(outcome, done, total) is called as each file finishes.
     imports: modules each worker imports first (e.g. one that defines an extra FormatBackend).
     """
-    if executor not in EXECUTORS:
-        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, not {executor!r}")
-    if scheduler is not None and executor != "dask":
-        raise ValueError("a scheduler address needs executor='dask'")
-    if jobs is None:
-        jobs = os.cpu_count() or 1
-    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
-        raise ValueError(f"jobs must be a whole number ≥ 1, not {jobs!r}")
+    jobs = check_runner(jobs, executor, scheduler)
     for name in imports:  # here first: a worker that cannot import it would be restarted forever
         importlib.import_module(name)
     paths = [Path(p) for p in paths]
@@ -317,7 +333,7 @@ def _run_dask(paths: list[Path], limits: Limits, jobs: int, scheduler: str | Non
         from distributed import Client, LocalCluster, as_completed
         from distributed.scheduler import KilledWorker
     except ImportError:
-        raise RuntimeError("executor 'dask' needs dask.distributed: pip install 'hyoka[dask]'") from None
+        raise RunnerError("executor 'dask' needs dask.distributed: pip install 'hyoka[dask]'") from None
 
     cluster = None
     if scheduler is None:
@@ -327,7 +343,11 @@ def _run_dask(paths: list[Path], limits: Limits, jobs: int, scheduler: str | Non
             cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                                    memory_limit=f"{int(limits.max_memory_mb)}MiB", dashboard_address=None)
     try:
-        with Client(cluster if cluster is not None else scheduler) as client:
+        try:
+            client = Client(cluster if cluster is not None else scheduler)
+        except (OSError, ValueError, TimeoutError) as exc:  # a mistyped or unreachable address
+            raise RunnerError(f"cannot reach the Dask scheduler at {scheduler}: {' '.join(str(exc).split())}") from None
+        with client:
             # on shared workers several tasks share one process: the RSS check is the cluster's
             # memory_limit there, and each task checks its own wall time
             futures = client.map(_process_watched, paths, limits=limits, memory=False, imports=tuple(imports),

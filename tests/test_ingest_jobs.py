@@ -57,3 +57,13 @@ def test_limits_from_the_command_line(tmp_path):
                        (["--limit", "max_pages"], "expected NAME=NUMBER")):
         res = runner.invoke(app, ["ingest", str(SAMPLES / SEED_FILES["004"]), "--out", str(tmp_path / "p"), *bad])
         assert res.exit_code == EXIT_USAGE and words in res.output
+
+
+def test_a_mistyped_scheduler_address_is_one_line_and_nothing_is_written(tmp_path):
+    pytest.importorskip("distributed", reason="the dask extra is not installed (pip install '.[dask]')")
+    out = tmp_path / "o"
+    res = runner.invoke(app, ["ingest", str(SAMPLES / SEED_FILES["004"]), "--out", str(out),
+                              "--executor", "dask", "--scheduler", "x"])
+    assert res.exit_code == EXIT_USAGE
+    assert "hyoka ingest: cannot reach the Dask scheduler at x: missing port number in address 'x'" in res.output
+    assert not (out / "documents.parquet").exists()
