@@ -20,6 +20,7 @@ claim a file; this reader takes everything else.
 from __future__ import annotations
 
 import collections
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -83,15 +84,18 @@ class _Ctx:
     split_tables_seen: int = 0
     split_tables_mapped: int = 0
     _one_cell_lines: list[tuple[int, str]] | None = None  # (row index, text) of one-cell rows, built once
-    _row_index: dict[int, int] | None = None  # id(row) → its index in text.rows
+
+    @functools.cached_property
+    def row_index(self) -> dict[int, int]:
+        """id(row) → its index in text.rows (blocks hold the backend's Row objects)."""
+        return {id(r): i for i, r in enumerate(self.text.rows)}
 
     def lines_before(self, row: Row) -> set[str]:
         """The one-cell lines printed before `row` (title, 資料番号 …)."""
-        if self._row_index is None:
-            self._row_index = {id(r): i for i, r in enumerate(self.text.rows)}
+        if self._one_cell_lines is None:
             self._one_cell_lines = [(i, r.filled[0][1].strip()) for i, r in enumerate(self.text.rows) if len(r.filled) == 1]
-        at = self._row_index.get(id(row), 0)
-        return {t for i, t in self._one_cell_lines or [] if i < at}
+        at = self.row_index.get(id(row), 0)
+        return {t for i, t in self._one_cell_lines if i < at}
 
     def measure(self, name: str, ref: SourceRef, hierarchy: list[tuple[str, str | None, str]], kind: str) -> Measure:
         k = f"{kind}:{name}"
@@ -120,7 +124,7 @@ def read_generic(text: SourceText, doc: Document) -> None:
     _fiscal_year(text, doc)
     ctx = _Ctx(text=text, doc=doc, era=_document_era(text))
     found, prose = blocks(text)
-    found, prose = _join_continued(text, found, prose)
+    found, prose = _join_continued(ctx, found, prose)
     seen = mapped = rows_seen = rows_mapped = 0
     for block in found:
         data_rows = [r for r in block.rows if not r.header and _has_number(r)]
@@ -252,12 +256,12 @@ def _read_block(ctx: _Ctx, block: Block) -> int:
     return 0
 
 
-def _join_continued(text: SourceText, found: list[Block], prose: list[tuple[int, Row]]
+def _join_continued(ctx: _Ctx, found: list[Block], prose: list[tuple[int, Row]]
                     ) -> tuple[list[Block], list[tuple[int, Row]]]:
     """A table continued in another part (a DOCX table split by a paragraph, a PDF table on the next
     page the backend could not stitch) is one table: a block of the same width whose first row is data
     or the first block's header again, with at most two footnote lines between them (kept inside)."""
-    index = {id(r): i for i, r in enumerate(text.rows)}
+    text, index = ctx.text, ctx.row_index
     prose_at = dict(prose)
     out: list[Block] = []
     moved: set[int] = set()
@@ -293,12 +297,13 @@ def _action_table(ctx: _Ctx, block: Block) -> int:
             return n
     if not S.has_actions(rows):
         return 0
+    def sheet_key(head: dict[str, str]) -> str:
+        name, no = head.get("measure_name"), head.get("measure_no")
+        return name or (f"施策{no}" if no else None) or block.caption or "取組"
+
     n = 0
     for sheet in S.split_sheets(rows):
-        def key(head: dict[str, str]) -> str:
-            name, no = head.get("measure_name"), head.get("measure_no")
-            return name or (f"施策{no}" if no else None) or block.caption or "取組"
-        if S.read_sheet(sheet, ctx.doc, measure_key=key) is not None:
+        if S.read_sheet(sheet, ctx.doc, measure_key=sheet_key) is not None:
             n += sum(1 for row in sheet if any(f in ("planned", "done") for f, *_ in labelled_cells(row)))
     return n
 

@@ -72,11 +72,16 @@ class Header:
 _KIND_PREFIXES = ("今年度", "本年度", "前年度", "年度", "最終", "年間", "単年度", "計画", "長期的", "中間", "当該年度", "各年度")
 
 
+def _end_with_matsu(t: str, end: int) -> int:
+    """Where an era date ending at `end` ends with the 「末」 printed after it (R5年度末, H25 末), if any."""
+    after = t[end:]
+    return end + len(after) - len(after.lstrip()) + 1 if after.lstrip().startswith("末") else end
+
+
 def _without_era_dates(t: str) -> str:
     """The text with its era dates (and a 「末」 after one) cut out: 「H24予算」 → 「予算」."""
     for d in reversed(find_era_dates(t)):
-        end = d.end + (1 if t[d.end:d.end + 1] == "末" else 0)
-        t = t[:d.start] + t[end:]
+        t = t[:d.start] + t[_end_with_matsu(t, d.end):]
     return t
 
 
@@ -145,14 +150,12 @@ def parse_header(text: str, era: str | None = None) -> Header:
         # the era date reader shared with the rest of hyoka (normalizers/eras.py): 令和5年度, R5, H24予算,
         # 平成15年9月30日; 「末」 after it (R5年度末, H25末) is the end of that year
         d = dates[0]
-        end = d.end + (1 if t[d.end:].lstrip().startswith("末") else 0) + (len(t[d.end:]) - len(t[d.end:].lstrip()))
-        year_end = t[d.end:].lstrip().startswith("末")
         # 「令和7年3月末」 is a date in FY2024; 「R5年度末」「H25末」 the end of that (fiscal) year
         year = d.year if d.is_fiscal or d.month is None else fiscal_year_of(d.year, d.month)
         if d.month and d.day:
             as_of = f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
         basis = "printed"
-        rest = t[:d.start] + " " + t[end if year_end else d.end:]
+        rest = t[:d.start] + " " + t[_end_with_matsu(t, d.end):]
     elif m := _WEST_YEAR.search(t):
         y = int(m.group("y"))
         month = int(m.group("m")) if m.group("m") else None
