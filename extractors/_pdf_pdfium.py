@@ -26,9 +26,11 @@ A page whose characters this module can't reproduce returns a reason (`PageConte
 and the backend takes that page's characters from pdfminer (its edges stay PDFium's; a rotated
 page is read by pdfplumber altogether): rotated pages; characters not upright (rotated or
 vertical writing); glyphs without a Unicode mapping (pdfplumber names the (cid:NN) glyphs);
-text in a non-embedded font other than the standard 14 (PDFium's text for those depends on
-the fonts installed on the machine); a text object with an extent that PDFium gives no text
-for (glyphs it left out, e.g. a "fake bold" copy); a printed space PDFium left out between
+a text object with an extent that PDFium gives no text for (glyphs it left out, e.g. a "fake
+bold" copy); in a non-embedded font other than the standard 14, which PDFium draws with a
+font installed on the machine, any text object without text (a glyph that font lacks has
+no extent either: without a Japanese font PDFium leaves 「体」 of reportlab's HeiseiKakuGo-W5
+out, with one it reads it) or a hole in a run of characters; a printed space PDFium left out between
 two characters in a font with no other printed space on the page to take its width from
 (with one, the space is put back). Spaces PDFium drops where they overlap a character are
 not a reason: the backend ignores such spaces anyway.
@@ -131,6 +133,14 @@ def _page_text(tp, n: int) -> str | None:
 
 # the PDF standard fonts, whose metrics and encodings PDFium has built in
 _STANDARD_FONTS = ("Helvetica", "Times", "Courier", "Symbol", "ZapfDingbats")
+# a hole between two characters of one text run wider than this × the size: a glyph went missing
+_MISSING_GLYPH_GAP = 0.45
+
+
+def _drawn_from_the_file(font, name: str) -> bool:
+    """The font's glyphs come from the PDF itself or from PDFium's built-in standard 14; else
+    PDFium draws it with a font installed on the machine."""
+    return bool(font and R.FPDFFont_GetIsEmbedded(font)) or name.startswith(_STANDARD_FONTS)
 _WHITESPACE_OR_CONTROL = frozenset(" \t\r\n\x00\x02\xa0\u3000\ufffe")
 
 
@@ -165,6 +175,7 @@ def _read_chars(tp, page_height: float, out: list[dict], space_widths: dict[int,
     matrix = R.FS_MATRIX()
     name_buf = ctypes.create_string_buffer(256)
     fonts: dict[int, str] = {}
+    substituted: set[int] = set()  # fonts drawn with a font installed on the machine
     # the loop runs once per character: functions and constants bound locally
     get_object, get_box, is_generated, as_pointer = _text_object, _loose_box, _is_generated, ctypes.c_void_p
     cast, skip_if_generated = ctypes.cast, _WHITESPACE_OR_CONTROL
@@ -191,13 +202,10 @@ def _read_chars(tp, page_height: float, out: list[dict], space_widths: dict[int,
             font = R.FPDFTextObj_GetFont(R.FPDFText_GetTextObject(tp, i))
             font_key = cast(font, as_pointer).value or 0
             if font_key not in fonts:
-                length = R.FPDFFont_GetBaseFontName(font, name_buf, len(name_buf)) if font else 0
-                name = name_buf.value.decode("utf-8", "replace") if length else ""
-                if not (font and R.FPDFFont_GetIsEmbedded(font)) and not name.startswith(_STANDARD_FONTS):
-                    # PDFium maps a non-embedded font's glyphs to text through the fonts installed
-                    # on the machine (without a CJK font it drops 「体」 of reportlab's HeiseiKakuGo-W5)
-                    return "font not embedded"
+                name = _base_font_name(font, name_buf)
                 fonts[font_key] = name
+                if not _drawn_from_the_file(font, name):
+                    substituted.add(font_key)
             fontname = fonts[font_key]
         if ch in "\x00\ufffd\ufffe":
             return "glyphs without a Unicode mapping"  # PDFium maps no text to them; pdfminer may
@@ -209,6 +217,9 @@ def _read_chars(tp, page_height: float, out: list[dict], space_widths: dict[int,
         if prev_obj == obj_key:
             if abs(prev["x0"] - x0) < 0.01 and abs(prev["bottom"] - bottom) > 0.5 * size:
                 return "vertical writing"
+            if font_key in substituted and x0 - prev["x1"] > _MISSING_GLYPH_GAP * size:
+                # a glyph the machine's substitute font lacks leaves a hole in the run
+                return "a glyph of a non-embedded font left out"
             # a glyph wider than its advance: the advance ends where the next character starts
             if prev["x0"] < x0 < prev["x1"] and abs(prev["bottom"] - bottom) < 0.01:
                 prev["x1"] = x0
@@ -241,12 +252,15 @@ def _read_objects(page, tp, page_height: float, chars: list[dict], space_widths:
     """Edges of the painted paths into `out`; a reason when the characters must come from pdfminer.
 
     PDFium leaves glyphs out of the text page (a "fake bold" copy; glyphs of non-embedded fonts
-    it can't map, 「体」 of reportlab's HeiseiKakuGo-W5 on a machine without CJK fonts; some
-    printed spaces): their text object has no text. With an extent that's text lost; without,
-    a space, put back into `chars` where it stands between characters."""
+    the machine has no font for, 「体」 of reportlab's HeiseiKakuGo-W5 on a machine without CJK
+    fonts; some printed spaces): their text object has no text. With an extent, or in a
+    non-embedded font, that's text lost; otherwise a space, put back into `chars` where it
+    stands between characters."""
     fs = R.FS_MATRIX()
     text_buf = (ctypes.c_ushort * 2)()
     unmapped: list[bool] = []
+    substituted_blank: list[bool] = []
+    name_buf = ctypes.create_string_buffer(256)
     blank: list[tuple[float, float, float, int]] = []  # text objects without text or extent: x, y, size, font
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     x, y = ctypes.c_float(), ctypes.c_float()
@@ -293,13 +307,17 @@ def _read_objects(page, tp, page_height: float, chars: list[dict], space_widths:
                 _paint_path(ops, page_height, out)
             elif kind == _TEXT:
                 if R.FPDFTextObj_GetText(obj, tp, text_buf, 4) <= 2:  # only the terminator: no text
-                    if not R.FPDFPageObj_GetBounds(obj, left, bottom, right, top) or right.value - left.value > 0.01:
+                    font = R.FPDFTextObj_GetFont(obj)
+                    if not _drawn_from_the_file(font, _base_font_name(font, name_buf)):
+                        # the machine's substitute font lacks the glyph: PDFium gives it no extent
+                        # and no text, just as for a space, so the two can't be told apart
+                        substituted_blank.append(True)
+                    elif not R.FPDFPageObj_GetBounds(obj, left, bottom, right, top) or right.value - left.value > 0.01:
                         unmapped.append(True)  # glyphs with an extent went missing
                     else:  # nothing visible: a space PDFium dropped; where, what size, which font?
                         m = _mult(matrix_of(obj), parent)
                         font_size = ctypes.c_float()
                         R.FPDFTextObj_GetFontSize(obj, font_size)
-                        font = R.FPDFTextObj_GetFont(obj)
                         blank.append((m[4], page_height - m[5], font_size.value * m[3], font))
             elif kind == _FORM:
                 form = obj
@@ -309,12 +327,13 @@ def _read_objects(page, tp, page_height: float, chars: list[dict], space_widths:
     walk(R.FPDFPage_CountObjects(page), lambda j: R.FPDFPage_GetObject(page, j), _IDENTITY)
     if unmapped:
         return "text objects without Unicode text"
+    if substituted_blank:
+        return "a text object in a non-embedded font without text"
     # PDFium drops printed spaces that overlap the text (Word prints them around underlined
     # runs; the backend ignores them too), but also some standing in a gap between words
     # (「今年度は 33件」), which the backend keeps: such a space is put back, as wide as the
     # spaces printed in that font on the page; when there are none, the page goes to pdfplumber
     descent = ctypes.c_float()
-    name_buf = ctypes.create_string_buffer(256)
     for px, baseline, size, font in blank:
         if any(c["x0"] < px < c["x1"] - 0.02 and c["top"] <= baseline <= c["bottom"] for c in chars):
             continue
@@ -327,6 +346,11 @@ def _read_objects(page, tp, page_height: float, chars: list[dict], space_widths:
                       "bottom": bottom, "doctop": bottom - size, "size": _r(size),
                       "fontname": name_buf.value.decode("utf-8", "replace"), "upright": True})
     return None
+
+
+def _base_font_name(font, buf) -> str:
+    length = R.FPDFFont_GetBaseFontName(font, buf, len(buf)) if font else 0
+    return buf.value.decode("utf-8", "replace") if length else ""
 
 
 def _paint_path(ops, page_height: float, out: list[dict]) -> None:

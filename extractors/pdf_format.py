@@ -9,10 +9,12 @@ Where characters and ruling lines come from (``PdfSettings.engine`` / ``$HYOKA_P
 * "pdfium" (default): PDFium (pypdfium2) gives each page's characters and painted paths in
   pdfplumber's shape (extractors/_pdf_pdfium.py), 3–5× faster per page than pdfminer's Python
   parsing; pdfplumber's table finder runs on those edges, and not at all on a page without
-  ruling lines. A page whose text PDFium can't reproduce (a non-embedded font, glyphs without
-  a Unicode mapping, characters not upright …) takes its characters from pdfminer
-  (extractors/_pdf_pdfminer.py) and keeps PDFium's edges; a rotated page is read by
-  pdfplumber altogether. The rows are the same as with "pdfplumber" (tests/test_formats_pdf.py).
+  ruling lines. A page whose text PDFium can't vouch for (a glyph missing from a font drawn
+  with the machine's fonts, glyphs without a Unicode mapping, characters not upright …)
+  takes its characters from pdfminer (extractors/_pdf_pdfminer.py) and keeps PDFium's edges;
+  a rotated page is read by pdfplumber altogether. The rows are the same as with
+  "pdfplumber" (tests/test_formats_pdf.py), except that PDFium keeps ～ and ~ as printed in a
+  non-embedded Unicode-coded CID font where pdfminer's Adobe-Japan1 round trip gives 〜 and ˜.
 * "pdfplumber": pdfplumber (pdfminer) for everything, as before.
 
 Every pdfplumber page is closed once read (a page holds ≈2 MB of parsed objects until then);
