@@ -30,7 +30,11 @@ a text object with an extent that PDFium gives no text for (glyphs it left out, 
 bold" copy); in a non-embedded font other than the standard 14, which PDFium draws with a
 font installed on the machine, any text object without text (a glyph that font lacks has
 no extent either: without a Japanese font PDFium leaves 「体」 of reportlab's HeiseiKakuGo-W5
-out, with one it reads it) or a hole in a run of characters; a printed space PDFium left out between
+out, with one it reads it) or a hole in a run of characters. (The Unicode text of such a font
+comes from the PDF alone — ToUnicode, a UCS2/UTF16 CMap's code, PDFium's built-in CID→Unicode
+tables, a simple font's encoding and Differences (CPDF_CIDFont/CPDF_SimpleFont::
+UnicodeFromCharCode); the machine's fonts only decide whether the text page keeps a glyph.)
+And a printed space PDFium left out between
 two characters in a font with no other printed space on the page to take its width from
 (with one, the space is put back). Spaces PDFium drops where they overlap a character are
 not a reason: the backend ignores such spaces anyway.
