@@ -631,3 +631,24 @@ def test_pdfium_engine_is_safe_in_threads():
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda p: [r.cells for r in backend.read(p).rows], paths))
     assert results == [expected[p] for p in paths]
+
+
+@pytest.mark.parametrize("path", ALL_PDFS, ids=lambda p: p.name)
+def test_cell_finder_gives_pdfplumbers_cells(path):
+    """The PDFium path's cell step (pdf_format.intersections_to_cells) gives pdfplumber's
+    cells, in pdfplumber's order, on every page of every PDF fixture (merged cells included)."""
+    import pdfplumber
+    from pdfplumber.table import TableFinder
+    from pdfplumber.table import intersections_to_cells as pdfplumbers
+
+    from hyoka.extractors.pdf_format import intersections_to_cells
+
+    compared = 0
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            finder = TableFinder(page)
+            ours = intersections_to_cells(finder.intersections)
+            assert ours == pdfplumbers(finder.intersections) == finder.cells
+            compared += len(ours)
+            page.close()
+    assert compared > 0 or "nolines" in path.name or "musashino_2ki" in path.name
