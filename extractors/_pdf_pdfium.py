@@ -36,7 +36,7 @@ tables, a simple font's encoding and Differences (CPDF_CIDFont/CPDF_SimpleFont::
 UnicodeFromCharCode); the machine's fonts only decide whether the text page keeps a glyph.)
 And a printed space PDFium left out between
 two characters in a font with no other printed space on the page to take its width from
-(with one, the space is put back). Spaces PDFium drops where they overlap a character are
+(with one, or with the font's own width for U+0020, the space is put back). Spaces PDFium drops where they overlap a character are
 not a reason: the backend ignores such spaces anyway.
 """
 
@@ -336,12 +336,18 @@ def _read_objects(page, tp, page_height: float, chars: list[dict], space_widths:
     # PDFium drops printed spaces that overlap the text (Word prints them around underlined
     # runs; the backend ignores them too), but also some standing in a gap between words
     # (「今年度は 33件」), which the backend keeps: such a space is put back, as wide as the
-    # spaces printed in that font on the page; when there are none, the page goes to pdfplumber
-    descent = ctypes.c_float()
+    # spaces printed in that font on the page, or else as the font's widths in the PDF give
+    # U+0020; when neither is known, the page goes to pdfminer
+    descent, width = ctypes.c_float(), ctypes.c_float()
     for px, baseline, size, font in blank:
-        if any(c["x0"] < px < c["x1"] - 0.02 and c["top"] <= baseline <= c["bottom"] for c in chars):
+        # covered: starts inside a character — not in the last quarter em of its box, which may
+        # reach past its advance (「f」 of an embedded Noto Sans CJK: 0.33 pt) to where a space starts
+        if any(c["x0"] < px < c["x1"] - 0.25 * c["size"] and c["top"] <= baseline <= c["bottom"] for c in chars):
             continue
         font_key = ctypes.cast(font, ctypes.c_void_p).value or 0
+        if font_key not in space_widths and R.FPDFFont_GetGlyphWidth(font, 0x20, 1.0, ctypes.byref(width)) \
+                and 0 < width.value <= 1:
+            space_widths[font_key] = width.value  # the font's own advance for U+0020 (its widths in the PDF)
         if font_key not in space_widths or size <= 0 or not R.FPDFFont_GetDescent(font, ctypes.c_float(size), descent):
             return "a printed space PDFium left out"
         bottom = baseline - descent.value  # the descent is negative: below the baseline

@@ -538,6 +538,26 @@ def test_glyph_missing_from_a_non_embedded_font_sends_the_page_to_pdfminer(tmp_p
     assert [r.cells for r in rows] == [("実施主",), ("目標値 120件",)]
 
 
+def test_space_dropped_by_pdfium_is_put_back_from_the_fonts_width():
+    """ふじみ野市's 事務事業評価, printed by Chromium (embedded Noto Sans CJK): PDFium
+    leaves the printed space of 「f 休止・廃止」 out of its text, and the page has no other space in
+    that font to take a width from; the space is put back with the font's own width for U+0020,
+    so the page needs no pdfminer, and the cell reads as printed (tests/corpus/…2016.md: 「| f 休止・廃止 |」)."""
+    from hyoka.extractors.pdf_format import _PdfiumPages
+
+    path = CORPUS_RENDER / "fujimino_jimujigyo_hyoka_2016.chromium.pdf"
+    pages = _PdfiumPages(path, PdfSettings())
+    try:
+        for i in range(pages.count):
+            _page, close = pages.page(i)
+            close()
+    finally:
+        pages.close()
+    assert pages.count == 2 and pages.fallbacks == []
+    rows = PdfBackend(PdfSettings(engine="pdfium")).read(path).rows
+    assert ("f 休止・廃止", "4事務事業") in [tuple(c for c in r.cells if c) for r in rows]
+
+
 def _reportlab_grid(c, x: float, y: float, rows: list[list[str]], width: float = 90, height: float = 20) -> None:
     for r, row in enumerate(rows):
         for k, text in enumerate(row):
