@@ -51,6 +51,10 @@ class FormatBackend(abc.ABC):
         """Raise ExtractionError with a one-line reason when the file can't be read, LimitExceeded
         when it is over one of `limits`. Backends default `limits` to limits.DEFAULT_LIMITS."""
 
+    def describe(self) -> str:
+        """One line for `hyoka info`: what reads the format on this machine ("" when nothing to say)."""
+        return ""
+
 
 class LayoutExtractor(abc.ABC):
     """Recognises one report layout and extracts its records into a Document."""

@@ -648,6 +648,19 @@ class PdfBackend(FormatBackend):
     def __init__(self, settings: PdfSettings | None = None) -> None:
         self.settings = settings or PdfSettings()
 
+    def describe(self) -> str:
+        try:
+            engine = resolve_engine(self.settings.engine)
+        except ExtractionError as exc:
+            return str(exc)
+        if engine == "pdfplumber":
+            return f"engine pdfplumber (pdfminer for every page; ${ENGINE_VARIABLE})"
+        import pypdfium2
+
+        pdfium = str(pypdfium2.PDFIUM_INFO).split("@")[0]  # "159.0.8149.0@sourcebuild…"
+        return (f"engine pdfium (PDFium {pdfium}, pypdfium2 {pypdfium2.PYPDFIUM_INFO}; pdfminer for pages "
+                f"PDFium can't vouch for; ${ENGINE_VARIABLE}=pdfplumber for pdfminer everywhere)")
+
     def read(self, path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceText:
         path = Path(path)
         if not path.exists():

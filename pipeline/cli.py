@@ -667,7 +667,8 @@ def info(
     if as_json:
         _print_json({
             "hyoka": __version__,
-            "formats": [{"name": b.name, "extensions": list(b.extensions)} for b in backends],
+            "formats": [{"name": b.name, "extensions": list(b.extensions), "reader": b.describe() or None}
+                        for b in backends],
             "layouts": [{"name": layout.name, "description": layout.description} for layout in layouts],
             "rule_presets": [{"id": rule.id, "kind": rule.kind, "source": rule.source, "applies_to": applies_to}
                              for rule, applies_to in presets],
@@ -681,7 +682,8 @@ def info(
     console.print(f"hyoka {__version__}", **plain)
     console.print("[bold]formats[/bold]")
     for b in backends:
-        console.print(f"  {b.name}: {' '.join(b.extensions)}", **plain)
+        reader = b.describe()
+        console.print(f"  {b.name}: {' '.join(b.extensions)}" + (f" — {reader}" if reader else ""), **plain)
     console.print("[bold]layouts[/bold]")
     for layout in layouts:
         console.print(f"  {layout.name}: {layout.description}", **plain)

@@ -20,6 +20,24 @@ def test_info_lists_layouts_formats_and_presets():
         assert name in res.output
 
 
+def test_info_names_the_pdf_engine(monkeypatch):
+    """Which engine reads PDFs here, with PDFium's version; $HYOKA_PDF_ENGINE switches it."""
+    import json
+
+    import pypdfium2
+
+    res = CliRunner().invoke(app, ["info", "--json"])
+    pdf = next(f for f in json.loads(res.output)["formats"] if f["name"] == "pdf")
+    assert pdf["reader"].startswith("engine pdfium (PDFium ")
+    assert f"pypdfium2 {pypdfium2.PYPDFIUM_INFO}" in pdf["reader"]
+    monkeypatch.setenv("HYOKA_PDF_ENGINE", "pdfplumber")
+    res = CliRunner().invoke(app, ["info"])
+    assert "pdf: .pdf — engine pdfplumber (pdfminer for every page; $HYOKA_PDF_ENGINE)" in res.output
+    monkeypatch.setenv("HYOKA_PDF_ENGINE", "mupdf")
+    res = CliRunner().invoke(app, ["info"])
+    assert res.exit_code == 0 and "unknown PDF engine 'mupdf'" in res.output
+
+
 def test_nlp_prefers_the_best_installed(monkeypatch):
     installed = {"spacy", "ja_ginza", "sudachipy"}
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: object() if name in installed else None)
