@@ -254,11 +254,15 @@ def run_files(
 
 def _preload() -> list[str]:
     """Modules the forkserver imports once, so a new or replacement worker is a fork with pandas,
-    every backend and every layout already loaded (~ms) instead of paying ~1.2 s of imports."""
+    every backend, every layout and the table builder and audit (which process_file imports on its
+    first file) already loaded (~ms) instead of paying ~1.2 s of imports. "__main__" as well (the
+    multiprocessing default, which setting a list replaces): otherwise every worker runs the
+    parent's main script again (`hyoka` imports the whole CLI)."""
     from hyoka import extractors
 
     layouts = [f"hyoka.extractors.{m.name}" for m in pkgutil.iter_modules(extractors.__path__)]
-    return ["hyoka.pipeline.executors", *layouts, "pdfplumber", "docx", "openpyxl"]
+    return ["__main__", "hyoka.pipeline.executors", *layouts, "pdfplumber", "docx", "openpyxl",
+            "hyoka.pipeline.tables", "hyoka.pipeline.audit", "hyoka.pipeline.nlp", "hyoka.pipeline.themes"]
 
 
 def _mp_context():
