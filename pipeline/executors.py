@@ -21,6 +21,7 @@ pickling a Document is slow and large.
 from __future__ import annotations
 
 import ctypes
+import gc
 import importlib
 import importlib.util
 import multiprocessing
@@ -114,6 +115,12 @@ def _memory_guard(max_memory_mb: float) -> None:
 def _worker_init(max_memory_mb: float, imports: Sequence[str]) -> None:
     for name in imports:
         importlib.import_module(name)
+    # what is loaded now (pandas, every backend, their module objects) lives as long as the worker:
+    # frozen, it is out of the collector's sight, so a full collection walks only what the files
+    # add (each walked ~110k objects again, 60 ms a time, ~8 % of a worker's CPU) and never writes
+    # to the pages the worker shares with the forkserver. Not done in the caller's process (jobs=1):
+    # what it holds is not ours to make permanent.
+    gc.freeze()
     _memory_guard(max_memory_mb)
 
 
