@@ -9,9 +9,10 @@ runners only decide where it runs:
 - ``jobs=1``: in this process, one file at a time. The wall-time and memory limits are checked by a
   watchdog thread that interrupts the Python code reading the file (a file stuck inside one C call is
   stopped when that call returns); a crash of the interpreter ends the batch.
-- ``jobs>1``: a pebble process pool. A file over ``max_seconds`` has its worker killed, a worker
-  whose resident memory passes ``max_memory_mb`` ends itself, and a worker that dies (segfault,
-  kill -9) costs only the file it was reading: each becomes a failure and a fresh worker takes over.
+- ``jobs>1``: a pebble process pool, fed the largest files first. A file over ``max_seconds`` has
+  its worker killed, a worker whose resident memory passes ``max_memory_mb`` ends itself, and a
+  worker that dies (segfault, kill -9) costs only the file it was reading: each becomes a failure
+  and a fresh worker takes over.
 - ``executor="dask"``: the same work on a dask.distributed cluster (``pip install 'hyoka[dask]'``).
 
 Only `FileOutcome`s (paths, ids, DataFrames, failures) cross process boundaries, never Documents:
