@@ -53,3 +53,18 @@ class KillBackend(FormatBackend):
         os.kill(os.getpid(), signal.SIGKILL)
         time.sleep(30)
         raise AssertionError("unreachable")
+
+
+class ProbeBackend(FormatBackend):
+    """A reader that reports, as its failure reason, what the process reading it looks like:
+    its pid and how many objects its garbage collector has frozen."""
+
+    name = "test-probe"
+    extensions = (".hyokaprobe",)
+
+    def read(self, path: Path, limits=None) -> SourceText:
+        import gc
+
+        from hyoka.extractors.base import ExtractionError
+
+        raise ExtractionError(f"pid {os.getpid()} frozen {gc.get_freeze_count()}")

@@ -3,6 +3,8 @@ same tables; a file over a limit, or whose worker dies, costs that file only."""
 
 from __future__ import annotations
 
+import gc
+import os
 import pickle
 import shutil
 
@@ -11,7 +13,7 @@ import pytest
 
 from conftest import SAMPLES
 from hyoka.extractors.limits import Limits
-from hyoka.pipeline.executors import FileOutcome, ProgressLine, process_file, progress_text, run_files
+from hyoka.pipeline.executors import FileOutcome, ProgressLine, _largest_first, process_file, progress_text, run_files
 
 FAKES = ["executor_fakes"]  # tests/executor_fakes.py: backends that spin, hog memory or die
 
@@ -137,6 +139,33 @@ def test_a_file_over_max_memory_is_stopped_in_process(tmp_path):
 def test_a_worker_killed_mid_file_costs_one_file(tmp_path):
     paths, bad = _batch(tmp_path, "doomed.hyokakill")
     _assert_only_bad_failed(run_files(paths, jobs=2, imports=FAKES), bad, "crash", "killed by SIGKILL")
+
+
+def test_a_pool_worker_keeps_what_it_inherits_out_of_the_collectors_walk(tmp_path):
+    """Each worker freezes the modules it inherits (pandas, every backend): a full collection no
+    longer walks them. The caller's own process (jobs=1) is left as it was."""
+    probe = tmp_path / "p.hyokaprobe"
+    probe.write_text("x")
+    good = tmp_path / "a.txt"
+    shutil.copy(SAMPLES / "akiruno_progress_summary_r7.txt", good)
+    pooled = by_path(run_files([probe, good], jobs=2, imports=FAKES))[str(probe)].failure.reason.split()
+    assert pooled[0] == "pid" and int(pooled[1]) != os.getpid()
+    assert int(pooled[3]) > 50_000  # pandas alone brings tens of thousands of objects
+    before = gc.get_freeze_count()
+    here = by_path(run_files([probe], jobs=1, imports=FAKES))[str(probe)].failure.reason
+    assert here == f"pid {os.getpid()} frozen {before}"
+
+
+def test_a_pool_reads_the_largest_files_first(tmp_path):
+    """So that a batch does not end with one worker reading a big file while the others idle."""
+    sizes = {"small.txt": 10, "big.pdf": 5000, "middle.docx": 300, "also_small.md": 10}
+    paths = []
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+        paths.append(tmp_path / name)
+    gone = tmp_path / "gone.xlsx"
+    assert [p.name for p in _largest_first([gone, *paths])] == [
+        "big.pdf", "middle.docx", "small.txt", "also_small.md", "gone.xlsx"]
 
 
 def test_arguments_are_checked():
