@@ -465,6 +465,19 @@ def test_both_engines_give_the_same_rows(path):
                        for a, b in zip(fr.bbox, sr.bbox))
 
 
+def _pdfium_fallbacks(path: Path) -> tuple[int, list[tuple[int, str]]]:
+    """Every page of `path` read by the PDFium engine: (page count, [(page, why pdfminer read it)])."""
+    from hyoka.extractors.pdf_format import _PdfiumPages
+
+    pages = _PdfiumPages(path, PdfSettings())
+    try:
+        for i in range(pages.count):
+            pages.page(i)[1]()  # (page, close)
+    finally:
+        pages.close()
+    return pages.count, pages.fallbacks
+
+
 def test_pdfium_reads_the_table_pages_itself(pdf_rows):
     """The fast engine is really used: every page of the 001 PDF (embedded IPAex fonts, a table
     on every page) is read by PDFium, including pages 5 and 14 where PDFium leaves printed spaces
@@ -472,17 +485,8 @@ def test_pdfium_reads_the_table_pages_itself(pdf_rows):
     of 000 (a non-embedded CJK font). Its page 1 goes to pdfminer: PDFium gives the "fake bold"
     copy of the title no text, and in a font drawn with the machine's fonts that can't be told
     from a glyph the machine lacks."""
-    from hyoka.extractors.pdf_format import _PdfiumPages
-
     for seed, expected in (("001", []), ("000", [(1, "a text object in a non-embedded font without text")])):
-        pages = _PdfiumPages(pdf_path(seed), PdfSettings())
-        try:
-            for i in range(pages.count):
-                _page, close = pages.page(i)
-                close()
-        finally:
-            pages.close()
-        assert pages.fallbacks == expected
+        assert _pdfium_fallbacks(pdf_path(seed))[1] == expected
     assert any("今年度は 33件の認定を行った" in cell for r in pdf_rows["001"] for cell in r.cells)
 
 
@@ -491,16 +495,9 @@ def test_pdfium_keeps_the_printed_tildes():
     ～ and ~ in the source's order, as the LibreOffice PDF (embedded fonts) has them."""
     import re
 
-    from hyoka.extractors.pdf_format import _PdfiumPages
-
-    pages = _PdfiumPages(FIXTURES / "akiruno_progress_summary_r7_reportlab.pdf", PdfSettings())
-    try:
-        for i in range(pages.count):
-            pages.page(i)[1]()
-    finally:
-        pages.close()
-    if pages.fallbacks:  # PDFium drops glyphs the machine's fonts lack, so pdfminer read the pages
-        pytest.skip(f"no Japanese font installed for PDFium to draw HeiseiKakuGo-W5 with: {pages.fallbacks}")
+    _count, fallbacks = _pdfium_fallbacks(FIXTURES / "akiruno_progress_summary_r7_reportlab.pdf")
+    if fallbacks:  # PDFium drops glyphs the machine's fonts lack, so pdfminer read the pages
+        pytest.skip(f"no Japanese font installed for PDFium to draw HeiseiKakuGo-W5 with: {fallbacks}")
     source = (SAMPLES / "akiruno_progress_summary_r7.txt").read_text(encoding="utf-8")
     assert "".join(re.findall("[～〜~˜]", source)) == "～~～～~~~~"
     for path in (FIXTURES / "akiruno_progress_summary_r7_reportlab.pdf", SAMPLES / "akiruno_progress_summary_r7.pdf"):
@@ -533,17 +530,9 @@ def test_glyph_missing_from_a_non_embedded_font_sends_the_page_to_pdfminer(tmp_p
     """A text object PDFium gives no text for, in a font it draws with the machine's fonts,
     may be a glyph those fonts lack (a silently lost character), so the page's text comes
     from pdfminer, which reads it from the PDF alone."""
-    from hyoka.extractors.pdf_format import _PdfiumPages
-
     path = tmp_path / "missing_glyph.pdf"
     _missing_glyph_pdf(path)
-    pages = _PdfiumPages(path, PdfSettings())
-    try:
-        _page, close = pages.page(0)
-        close()
-    finally:
-        pages.close()
-    assert pages.fallbacks == [(1, "a text object in a non-embedded font without text")]
+    assert _pdfium_fallbacks(path) == (1, [(1, "a text object in a non-embedded font without text")])
     rows = PdfBackend(PdfSettings(engine="pdfium")).read(path).rows
     assert [r.cells for r in rows] == [("実施主",), ("目標値 120件",)]
 
@@ -553,17 +542,8 @@ def test_space_dropped_by_pdfium_is_put_back_from_the_fonts_width():
     leaves the printed space of 「f 休止・廃止」 out of its text, and the page has no other space in
     that font to take a width from; the space is put back with the font's own width for U+0020,
     so the page needs no pdfminer, and the cell reads as printed (tests/corpus/…2016.md: 「| f 休止・廃止 |」)."""
-    from hyoka.extractors.pdf_format import _PdfiumPages
-
     path = CORPUS_RENDER / "fujimino_jimujigyo_hyoka_2016.chromium.pdf"
-    pages = _PdfiumPages(path, PdfSettings())
-    try:
-        for i in range(pages.count):
-            _page, close = pages.page(i)
-            close()
-    finally:
-        pages.close()
-    assert pages.count == 2 and pages.fallbacks == []
+    assert _pdfium_fallbacks(path) == (2, [])
     rows = PdfBackend(PdfSettings(engine="pdfium")).read(path).rows
     assert ("f 休止・廃止", "4事務事業") in [tuple(c for c in r.cells if c) for r in rows]
 
@@ -619,15 +599,7 @@ def test_table_drawn_in_a_form_xobject_and_a_rotated_page(tmp_path):
     assert [r.cell_refs for r in fast if r.is_table] == [r.cell_refs for r in slow if r.is_table]
     assert {r.ref.page for r in fast} == {1, 2, 3}
     assert [r.cells for r in fast if r.ref.page == 3 and r.is_table] == [tuple(r) for r in rows]
-    from hyoka.extractors.pdf_format import _PdfiumPages
-
-    pages = _PdfiumPages(path, PdfSettings())
-    try:
-        for i in range(pages.count):
-            pages.page(i)[1]()
-    finally:
-        pages.close()
-    assert pages.fallbacks == [(2, "rotated page"), (3, "characters not upright")]
+    assert _pdfium_fallbacks(path)[1] == [(2, "rotated page"), (3, "characters not upright")]
 
 
 def test_mediabox_not_at_the_origin_gives_the_same_rows(tmp_path):
