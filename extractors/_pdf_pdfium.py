@@ -139,13 +139,13 @@ def _page_text(tp, n: int) -> str | None:
 _STANDARD_FONTS = ("Helvetica", "Times", "Courier", "Symbol", "ZapfDingbats")
 # a hole between two characters of one text run wider than this × the size: a glyph went missing
 _MISSING_GLYPH_GAP = 0.45
+_WHITESPACE_OR_CONTROL = frozenset(" \t\r\n\x00\x02\xa0\u3000\ufffe")
 
 
 def _drawn_from_the_file(font, name: str) -> bool:
     """The font's glyphs come from the PDF itself or from PDFium's built-in standard 14; else
     PDFium draws it with a font installed on the machine."""
     return bool(font and R.FPDFFont_GetIsEmbedded(font)) or name.startswith(_STANDARD_FONTS)
-_WHITESPACE_OR_CONTROL = frozenset(" \t\r\n\x00\x02\xa0\u3000\ufffe")
 
 
 def _plain(fn, restype, *argtypes):

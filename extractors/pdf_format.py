@@ -526,7 +526,7 @@ def intersections_to_cells(intersections: dict) -> list[tuple[float, float, floa
         same_x.setdefault(p[0], []).append(p)
         same_y.setdefault(p[1], []).append(p)
     cells = []
-    for x, column in same_x.items():
+    for column in same_x.values():
         for k, pt in enumerate(column):
             row = same_y[pt[1]]
             right = row[row.index(pt) + 1:]
