@@ -178,6 +178,11 @@ def _read_chars(tp, page_height: float, out: list[dict], space_widths: dict[int,
     rect = R.FS_RECTF()
     matrix = R.FS_MATRIX()
     name_buf = ctypes.create_string_buffer(256)
+    width = ctypes.c_float()
+    width_ref = ctypes.byref(width)
+    advances: dict[tuple[int, str], float] = {}  # (font, character) → advance per unit of font size
+    x_scale = 1.0
+    font = None
     fonts: dict[int, str] = {}
     substituted: set[int] = set()  # fonts drawn with a font installed on the machine
     # the loop runs once per character: functions and constants bound locally
@@ -202,7 +207,9 @@ def _read_chars(tp, page_height: float, out: list[dict], space_widths: dict[int,
             R.FPDFText_GetMatrix(tp, i, matrix)
             if matrix.b != 0 or matrix.c != 0 or matrix.a <= 0 or matrix.d <= 0:
                 return "characters not upright"
-            size = _r(R.FPDFText_GetFontSize(tp, i) * matrix.d)
+            font_size = R.FPDFText_GetFontSize(tp, i)
+            size = _r(font_size * matrix.d)
+            x_scale = font_size * matrix.a
             font = R.FPDFTextObj_GetFont(R.FPDFText_GetTextObject(tp, i))
             font_key = cast(font, as_pointer).value or 0
             if font_key not in fonts:
@@ -216,7 +223,18 @@ def _read_chars(tp, page_height: float, out: list[dict], space_widths: dict[int,
         get_box(tp_address, i, rect_ref)
         x0 = rect.left
         bottom = page_height - rect.bottom
-        c = {"text": ch, "x0": x0, "x1": rect.right, "top": bottom - size, "bottom": bottom,
+        x1 = rect.right
+        if font_key in substituted:
+            # PDFium's loose box of a glyph drawn with a machine font can reach past the advance
+            # the PDF's widths give (「標」 of HeiseiMin-W3 under Noto CJK: 0.047 pt), and so it
+            # depends on the fonts installed; pdfminer's x1 is the advance: take it from the PDF
+            advance = advances.get((font_key, ch))
+            if advance is None:
+                advance = width.value if R.FPDFFont_GetGlyphWidth(font, ord(ch), 1.0, width_ref) else -1.0
+                advances[(font_key, ch)] = advance
+            if advance > 0 and x1 > x0 + advance * x_scale:
+                x1 = x0 + advance * x_scale
+        c = {"text": ch, "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom,
              "doctop": bottom - size, "size": size, "fontname": fontname, "upright": True}
         if prev_obj == obj_key:
             if abs(prev["x0"] - x0) < 0.01 and abs(prev["bottom"] - bottom) > 0.5 * size:
