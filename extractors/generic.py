@@ -20,6 +20,8 @@ claim a file; this reader takes everything else.
 from __future__ import annotations
 
 import collections
+import copy
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
@@ -28,18 +30,23 @@ from hyoka.extractors import _sheets as S
 from hyoka.extractors._common import labelled_cells, plain
 from hyoka.extractors._grid import Block, TRow, blocks
 from hyoka.extractors.base import LayoutExtractor, Row, SourceText
+from hyoka.extractors.reading.count_table import propose_count_table
+from hyoka.extractors.reading.regions import split_text_blocks
+from hyoka.extractors.reading.resolve import resolve
 from hyoka.normalizers import counts as C
 from hyoka.normalizers import legends as L
 from hyoka.normalizers.eras import find_era_dates
 from hyoka.normalizers.headers import (
-    KIND_COLUMN_LABELS, Header, header_era, is_name_label, is_total_label, key, parse_header, value_kind,
+    HEAD_NOUNS, KIND_COLUMN_LABELS, PERIOD_SPAN, VALUE_KINDS, Header, header_era, is_name_label, is_total_label, key, marks,
+    parse_header, value_kind,
 )
 from hyoka.normalizers.numbers import parse_number
 from hyoka.normalizers.labels import canonical_label, split_indicator
 from hyoka.normalizers.places import find_municipality
 from hyoka.normalizers.symbols import parse_count_line
 from hyoka.pipeline.model import (
-    DocError, Document, Flag, IndicatorValue, Legend, Measure, Note, ScoreSummary, SourceRef, SummaryCount, Unmapped,
+    DocError, Document, EvidenceKind, Flag, IndicatorValue, Legend, Measure, Note, ReadingEvidence, ScoreSummary,
+    SourceRef, SummaryCount, Unmapped,
 )
 
 # value kinds that fill an IndicatorValue field
@@ -84,6 +91,36 @@ class _Ctx:
     split_tables_seen: int = 0
     split_tables_mapped: int = 0
     _one_cell_lines: list[tuple[int, str]] | None = None  # (row index, text) of one-cell rows, built once
+    reader: str | None = None  # the strategy reading on this context (a fork's), named in its evidence
+
+    def evidence(self, table: str, record_key: str, kind: EvidenceKind, detail: str, ref: SourceRef,
+                 weight: float = 0.0) -> None:
+        self.doc.reading_evidence.append(ReadingEvidence(record_table=table, record_key=record_key, kind=kind,
+                                                         detail=detail, ref=ref, reader=self.reader, weight=weight))
+
+    def fork(self) -> "_Ctx":
+        """A context whose document starts empty of content but knows the measures read so far: a
+        strategy reads a block on it, and the resolver adopts it or drops it (extractors/reading)."""
+        empty = {name: [] for name in ("actions", "indicator_values", "score_summaries", "costs", "notes", "cross_refs",
+                                       "legends", "dates", "flags", "unmapped", "reading_evidence", "errors")}
+        # the measures are copied: a reading renames or rekeys the measures of its rows, and a reading
+        # that is not chosen must leave them as they were
+        copies = {id(m): copy.copy(m) for m in self.doc.measures}
+        doc = dataclasses.replace(self.doc, measures=[copies[id(m)] for m in self.doc.measures], **empty)
+        new = dataclasses.replace(self, doc=doc, measures={k: copies.get(id(m), m) for k, m in self.measures.items()})
+        new.__dict__["row_index"] = self.row_index
+        return new
+
+    def adopt(self, other: "_Ctx") -> None:
+        """Take a fork's reading into this document."""
+        self.doc.measures[:] = other.doc.measures
+        for name in ("actions", "indicator_values", "score_summaries", "costs", "notes", "cross_refs", "legends",
+                     "dates", "flags", "unmapped", "reading_evidence", "errors"):
+            getattr(self.doc, name).extend(getattr(other.doc, name))
+        self.measures = other.measures
+        self.n_summaries = other.n_summaries
+        self.split_tables_seen, self.split_tables_mapped = other.split_tables_seen, other.split_tables_mapped
+        self._one_cell_lines = self._one_cell_lines or other._one_cell_lines
 
     @functools.cached_property
     def row_index(self) -> dict[int, int]:
@@ -124,6 +161,7 @@ def read_generic(text: SourceText, doc: Document) -> None:
     _fiscal_year(text, doc)
     ctx = _Ctx(text=text, doc=doc, era=_document_era(text))
     found, prose = blocks(text)
+    found = split_text_blocks(found, ctx.era)
     found, prose = _join_continued(ctx, found, prose)
     seen = mapped = rows_seen = rows_mapped = 0
     for block in found:
@@ -248,12 +286,10 @@ def _header_rows(block: Block, era: str | None) -> int:
 
 
 def _read_block(ctx: _Ctx, block: Block) -> int:
-    """Read one table; returns the number of rows it gave (0: not recognised)."""
-    for reader in (_action_table, _legend_table, _indicator_table, _count_table):
-        n = reader(ctx, block)
-        if n:
-            return n
-    return 0
+    """Read one table; returns the number of rows it gave (0: not recognised). Every strategy reads it
+    on a fork of the document and the best-supported reading is kept (extractors/reading/resolve.py)."""
+    data_rows = sum(1 for r in block.rows if not r.header and not r.inner and _has_number(r))
+    return resolve(ctx, block, _PROPOSERS, data_rows, block.ref)
 
 
 def _join_continued(ctx: _Ctx, found: list[Block], prose: list[tuple[int, Row]]
@@ -294,9 +330,13 @@ def _action_table(ctx: _Ctx, block: Block) -> int:
         n = sum(S.read_list_row(t.cells, cols, row, ctx.doc, hierarchy) is not None
                 for t, row in zip(block.rows[i + 1:], rows[i + 1:]) if not t.inner)
         if n:
+            ctx.evidence("actions", "", EvidenceKind.HEADER_LABEL,
+                         "a 取組 list: 予定/実施 columns named by the header row", block.ref, 1.0)
             return n
     if not S.has_actions(rows):
         return 0
+    ctx.evidence("actions", "", EvidenceKind.HEADER_LABEL, "an evaluation sheet: 予定/実施 labels down a column",
+                 block.ref, 1.0)
     def sheet_key(head: dict[str, str]) -> str:
         name, no = head.get("measure_name"), head.get("measure_no")
         return name or (f"施策{no}" if no else None) or block.caption or "取組"
@@ -422,13 +462,15 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
                                       ref=block.rows[0].ref, items=[("上段", stacked[0]), ("下段", stacked[1])],
                                       item_refs=[block.rows[0].ref, block.rows[0].ref]))
     _infer_unlabelled_targets(value_cols)
+    quantities = _quantities(block, n_header, value_cols)
     base_hierarchy = [("見出し", None, h) for h in block.headings[-2:]]
     caption = _caption_name(block)
     prev_name: str | None = None
     carry: list[str | None] = [None] * width
-    values: dict[tuple[str, int | None, str], IndicatorValue] = {}
-    undated: dict[str, dict[str, str]] = {}  # name → field → a value printed without a year (基準値 beside year columns)
+    values: dict[tuple, IndicatorValue] = {}  # ((name, group path), fiscal year, row kind[, column]) → value
+    undated: dict[tuple[str, tuple], dict[str, str]] = {}  # (name, path) → field → a value printed without a year
     used_rows = 0
+    keys_seen: dict[str, list[tuple]] = {}  # indicator name → the group paths it was read under
     upper_row: TRow | None = None
     header_keys = {_filled_key(h) for h in block.rows[:n_header]}
     above = _lines_above(ctx, block)
@@ -521,6 +563,10 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
             cell = r.cells[c.index].strip()
             if not cell:
                 continue
+            # one row, several quantities (事業数 and 事業費 under 計画 | 実績): one indicator each
+            ivname = f"{name} {quantities[c.index]}" if quantities.get(c.index) else name
+            # the same name under another group (「一般」 under 第1章 and under 第2章) is another indicator
+            ivkey = _indicator_key(keys_seen, ivname, tuple(t for _l, _n, t in hierarchy))
             kind = (stacked[0] if lane == "upper" else stacked[1]) if stacked and c.header.upper else (
                 c.header.kind or row_kind or "actual")
             if row_kind and not c.header.kind:
@@ -536,27 +582,27 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
             row_kind_name = {"baseline": "baseline", "reference": "reference"}.get(kind, "yearly")
             if c.header.year is None and kind in ("baseline", "grade", "rate", "projection") and years_in_cols:
                 # a value without a year beside year columns: keep it on every row of the indicator later
-                for iv in [v for k, v in values.items() if k[0] == name]:
+                for iv in [v for k, v in values.items() if k[0] == ivkey]:
                     if getattr(iv, attr) is None:
                         setattr(iv, attr, cell)
-                undated.setdefault(name, {})[attr] = cell
+                undated.setdefault(ivkey, {})[attr] = cell
                 got = True
                 continue
             year = c.header.year if c.header.year is not None else (
                 ctx.doc.fiscal_year if not years_in_cols and kind in ("target", "actual", "grade", "rate") else None)
-            k = (name, year, row_kind_name if c.header.year is not None or not years_in_cols else f"{row_kind_name}:{c.index}")
+            k = (ivkey, year, row_kind_name if c.header.year is not None or not years_in_cols else f"{row_kind_name}:{c.index}")
             iv = values.get(k)
             if iv is None or getattr(iv, attr) is not None:
                 if iv is not None:
                     k = k + (c.index,)
-                iv = IndicatorValue(measure_key=measure.key, indicator=name, fiscal_year_raw=c.header.raw or "",
+                iv = IndicatorValue(measure_key=measure.key, indicator=ivname, fiscal_year_raw=c.header.raw or "",
                                     row_kind=row_kind_name, target_raw=None, actual_raw=None, grade_raw=None,
                                     ref=r.cell_ref(c.index), header_raw=c.header.raw, as_of=c.header.as_of,
                                     is_total=is_total)
                 iv.fiscal_year = year
                 iv.fiscal_year_basis = c.header.year_basis if c.header.year is not None else (
                     "document's fiscal year" if year is not None else None)
-                for extra_attr, extra in undated.get(name, {}).items():
+                for extra_attr, extra in undated.get(ivkey, {}).items():
                     setattr(iv, extra_attr, extra)
                 values[k] = iv
             else:
@@ -601,7 +647,83 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
     for note in ctx.doc.notes:
         note.scope = rekeyed.get(note.scope, note.scope)
     ctx.doc.indicator_values.extend(values.values())
+    if values:
+        first = next(iter(values.values()))
+        if checked := _rate_check(values.values()):
+            agree, total = checked
+            ctx.evidence("indicator_values", first.measure_key, EvidenceKind.ARITHMETIC,
+                         f"the printed rate equals actual ÷ target on {agree} of {total} rows: the roles hold "
+                         "(structure only; the audit still checks every rate)", block.ref, 0.3 if agree == total else 0.0)
+        years = sorted({c.header.year for c in value_cols if c.header.year is not None})
+        if years:
+            ctx.evidence("indicator_values", first.measure_key, EvidenceKind.YEAR_AXIS,
+                         f"fiscal years {years[0]}–{years[-1]} along the header", block.ref, 0.3)
+        roles = sorted({c.header.kind for c in value_cols if c.header.kind} | ({"(a 区分 column)"} if kind_cols else set()))
+        if roles:
+            ctx.evidence("indicator_values", first.measure_key, EvidenceKind.HEADER_LABEL,
+                         "value roles named by the header: " + ", ".join(roles), block.ref, 0.3)
     return used_rows
+
+
+def _indicator_key(seen: dict[str, list[tuple]], name: str, path: tuple) -> tuple[str, tuple]:
+    """(name, group path): 「一般」 under 第1章 and 「一般」 under 第2章 are two indicators, but a row whose
+    groups were not carried (after a page break, a wrapped line) is the same one as before."""
+    paths = seen.setdefault(name, [])
+    for p in paths:
+        if p[:len(path)] == path or path[:len(p)] == p:
+            return name, p
+    paths.append(path)
+    return name, path
+
+
+def _quantities(block: Block, n_header: int, value_cols: list[_Col]) -> dict[int, str]:
+    """Value columns that measure different things in one row: 「事業数」 and 「事業費 (A)」 under
+    前期実施計画, 「事業数」 and 「実績額 (B)」 under 実績. Columns paired by marks that a rate column
+    names (「(B)/(A)」) are one quantity; the others are told apart by the words left when roles,
+    years and marks are taken out of their lowest header cell. {} when all are one quantity."""
+    def bottom(c: _Col) -> str:
+        cells = [block.rows[i].cells[c.index].strip() for i in range(n_header) if c.index < len(block.rows[i].cells)]
+        return next((t for t in reversed(cells) if t), c.header.raw)
+
+    words = {c.index: _quantity_words(bottom(c)) for c in value_cols}
+    rate = next((c for c in value_cols if len(marks(bottom(c))) >= 2), None)
+    if rate is not None:
+        paired = set(marks(bottom(rate)))
+        members = [c for c in value_cols if c is rate or (len(marks(bottom(c))) == 1 and marks(bottom(c))[0] in paired)]
+        label = next((words[c.index] for c in members if words[c.index]), "")
+        for c in members:
+            words[c.index] = label or "/".join(marks(bottom(rate)))
+    return words if len(set(words.values())) > 1 else {}
+
+
+def _quantity_words(text: str) -> str:
+    t = key(text)
+    t = re.sub(r"[(（][^()（）]*[)）]", "", t)
+    t = PERIOD_SPAN.sub("", t)
+    for d in reversed(find_era_dates(t)):
+        t = t[:d.start] + t[d.end:]
+    t = re.sub(r"(?:19|20)\d{2}(?:年度?)?", "", t)
+    for spelling in _ROLE_WORDS:
+        t = t.replace(spelling, "")
+    # what dates a value (末, 現在, 時点, 当初 …) does not make it another quantity
+    t = re.sub(r"(末|現在|時点|当初|年間|年度?|月|日|[0-9０-９]+)", "", t)
+    return t.strip("/・ 値額")
+
+
+_ROLE_WORDS = sorted({w for ws in (*VALUE_KINDS.values(), *HEAD_NOUNS.values()) for w in ws}, key=len, reverse=True)
+
+
+def _rate_check(values) -> tuple[int, int] | None:
+    """(rows whose printed rate equals actual ÷ target to its printed precision, rows checked)."""
+    agree = total = 0
+    for iv in values:
+        t, a, r = (parse_number(x) if x else None for x in (iv.target_raw, iv.actual_raw, iv.rate_raw))
+        if t is None or a is None or r is None or t == 0 or "%" not in (iv.rate_raw or "").replace("％", "%"):
+            continue
+        total += 1
+        digits = len((iv.rate_raw or "").split(".")[1].rstrip("%％ ")) if "." in (iv.rate_raw or "") else 0
+        agree += abs(round(a / t * 100, digits) - r) <= 10 ** -digits
+    return (agree, total) if total else None
 
 
 def _complete_stacked_name(ctx: _Ctx, values: dict, name: str, fragment: str) -> str:
@@ -610,9 +732,9 @@ def _complete_stacked_name(ctx: _Ctx, values: dict, name: str, fragment: str) ->
     if not fragment:
         return name
     full = name + fragment
-    for k in [k for k in values if k[0] == name]:
+    for k in [k for k in values if k[0][0] == name]:
         values[k].indicator = full
-        values[(full,) + k[1:]] = values.pop(k)
+        values[((full,) + k[0][1:],) + k[1:]] = values.pop(k)
     if (m := ctx.measures.pop(f"indicator:{name}", None)) is not None:
         m.name = full
         ctx.measures[f"indicator:{full}"] = m
@@ -769,58 +891,6 @@ def _year_rows_table(ctx: _Ctx, block: Block, n_header: int, headers: list[Heade
     return n
 
 
-def _count_table(ctx: _Ctx, block: Block) -> int:
-    """Label × count: categories across (with 合計/割合) or down (「a 拡充 | 45事務事業」), one summary per
-    count row (or per fiscal-year row)."""
-    rows = [r for r in block.rows if not r.inner]
-    if len(rows) < 2 or block.width < 2:
-        return 0
-    header, data = rows[0], rows[1:]
-    # down: two columns, a label and a count with its unit
-    if block.width == 2 and all(C.is_count_cell(r.cells[1]) for r in data if r.cells[1].strip()) and \
-            sum(bool(r.cells[1].strip()) for r in data) >= 2 and any(
-            re.search(r"[^\d,\s]", r.cells[1]) for r in data):
-        s = ctx.summary(scope=plain(block.caption or header.text), raw=_block_text(block), ref=block.ref,
-                        reader="table")
-        for r in data:
-            if r.cells[1].strip():
-                _add_count(s, r.cells[0].strip(), r.cells[1].strip(), r.cell_ref(1))
-        return len(data)
-    # across: header = labels; each data row = a label (or a fiscal year) then counts
-    labels = [c.strip() for c in header.cells]
-    if sum(1 for t in labels[1:] if t and not _cell_is_number(t)) < 2:
-        return 0
-    n = 0
-    last: ScoreSummary | None = None
-    for r in data:
-        first = r.cells[0].strip()
-        cells = r.cells[1:]
-        if not any(c.strip() for c in cells):
-            continue
-        if re.search(r"(割合|構成比|比率|%|％)", first) and last is not None:
-            for c, cell in enumerate(cells, start=1):
-                item = next((i for i in last.items if i.label_raw == labels[c]), None)
-                if item is not None and cell.strip():
-                    item.share_raw = cell.strip()
-                elif is_total_label(labels[c]) and cell.strip():
-                    last.stated_share_raw = f"{labels[c]}: {cell.strip()}"
-            n += 1
-            continue
-        if not all(C.is_count_cell(c) for c in cells if c.strip()):
-            return n
-        year = parse_header(first, ctx.era).year if first else None
-        scope = f"{first} {plain(block.caption or '')}".strip() if first else plain(block.caption or "表")
-        s = ctx.summary(scope=scope, raw=r.text, ref=r.ref, reader="table")
-        for c, cell in enumerate(cells, start=1):
-            if cell.strip():
-                _add_count(s, labels[c], cell.strip(), r.cell_ref(c))
-        if year is not None:
-            s.scope_name = f"fiscal year {year}"
-        last = s
-        n += 1
-    return n
-
-
 def _add_count(s: ScoreSummary, label: str, cell: str, ref: SourceRef) -> None:
     """A category's count becomes an item; a 合計/総数 cell is the summary's total (score_summaries.total_items,
     printed text in total_raw), not one more category."""
@@ -869,6 +939,12 @@ def _finish_legend(ctx: _Ctx, block: Block, items, refs, head: str) -> bool:
     kind = L.legend_kind([L.Item(a, b) for a, b in items])
     ctx.doc.legends.append(Legend(kind=kind, raw=_block_text(block)[:2000], ref=block.ref, items=items,
                                   item_refs=refs))
+    if graded:
+        ctx.evidence("legends", str(len(ctx.doc.legends) - 1), EvidenceKind.VALUE_SHAPE,
+                     "every row starts with a grade, symbol or scale label", block.ref, 0.3)
+    if header_says:
+        ctx.evidence("legends", str(len(ctx.doc.legends) - 1), EvidenceKind.HEADER_LABEL,
+                     "the header or caption names a scale (区分/基準/凡例/判定 …)", block.ref, 0.3)
     return True
 
 
@@ -883,8 +959,15 @@ def _legend_row(r: TRow) -> bool:
     if len(cells) < 2:
         return False
     label, rest = cells[0], " ".join(cells[1:])
+    if all(_cell_is_number(c) for c in cells[1:]):
+        return False  # 「客観的指標 | 63 | 53 | 10」: figures, not a label's meaning
     return (len(label) <= 40 and not _cell_is_number(label) and not C.is_count_cell(rest)
             and (len(rest) >= 6 or bool(re.search(r"[%％]", rest))))
+
+
+# the strategies for a table block, most specific first (the order breaks ties between equal readings)
+_PROPOSERS = (("action_table", _action_table), ("legend_table", _legend_table),
+              ("indicator_table", _indicator_table), ("count_table", propose_count_table))
 
 
 def _why_unmapped(block: Block) -> str:

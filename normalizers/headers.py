@@ -85,13 +85,45 @@ def _without_era_dates(t: str) -> str:
     return t
 
 
+# the head nouns that name a role whatever qualifies them (前期実施計画, 最終目標, H23-27実績額, 中間見込):
+# a label *ending* in one of these (with 値/額/量 after it) names that role. Shorter or vaguer words
+# (基準, 現状, 評価, 差 …) must be the whole label or take a listed prefix: 「評価基準」 is a legend's
+# column and 「現状維持」 a direction.
+HEAD_NOUNS: dict[str, tuple[str, ...]] = {
+    "target": ("目標", "計画", "予定", "目標値", "計画値", "予定値"),
+    "actual": ("実績", "実績値", "決算"),
+    "projection": ("見込み", "見込", "見通し"),
+    "rate": ("達成率", "進捗率", "達成度", "進捗度", "執行率"),
+    "baseline": ("基準値", "当初値", "策定時", "初期値"),
+}
+_HEAD_LOOKUP = sorted(((s, k) for k, ss in HEAD_NOUNS.items() for s in ss), key=lambda p: -len(p[0]))
+_HEAD_SUFFIXES = ("", "値", "額", "量")
+# a qualifier that makes the label something else: 「計画期間」 is not a target, nor 「目標設定の考え方」
+_NOT_A_ROLE = re.compile(r"(期間|指標|事業数|施策数|項目|の考え方|内容|名|番号|年度数)$")
+# marks that pair columns (「事業費 (A)」「実績額 (B)」「(B)/(A)」): not part of the label's words
+_MARK = re.compile(r"[(（]\s*[A-Za-zＡ-Ｚａ-ｚ](?:\s*[+＋/／]\s*[A-Za-zＡ-Ｚａ-ｚ])*\s*[)）]")
+# a span of years printed in a header (「H23-27」「2011～2015」「令和3～7年度」): a period, not one year
+PERIOD_SPAN = re.compile(
+    r"(?:(?:令和|平成|昭和|[RHS])\s*)?[0-9０-９元]{1,4}\s*(?:年度?)?\s*[-－~〜～・]\s*(?:(?:令和|平成|昭和|[RHS])\s*)?"
+    r"[0-9０-９]{1,4}\s*(?:年度?)?")
+
+
+def marks(text: str) -> list[str]:
+    """The pairing marks a header prints: 「事業費 (A)」 → ["A"]; 「(B)/(A)」 → ["B", "A"]."""
+    t = unicodedata.normalize("NFKC", text or "")
+    return re.findall(r"[(]\s*([A-Za-z])\s*[)]", t)
+
+
 def value_kind(text: str) -> str | None:
-    """The value kind a label names: 「実績値」 → "actual", 「H24予算」 → "target", 「達成率」 → "rate".
+    """The value kind a label names: 「実績値」 → "actual", 「H24予算」 → "target", 「達成率」 → "rate",
+    「前期実施計画」 → "target", 「H23-27実績額 (B)」 → "actual".
 
     The label must *be* the kind word (with a short prefix such as 今年度/最終, a 値, or a note in
-    parentheses), not merely contain it: 「現状維持」 is a direction, not 現状, and 「評価指標」 a name.
+    parentheses) or end in one of the head nouns (HEAD_NOUNS), not merely contain it: 「現状維持」 is a
+    direction, not 現状, and 「評価指標」 a name.
     """
-    t = key(text)
+    t = _MARK.sub("", key(text)).strip("/／・")
+    t = PERIOD_SPAN.sub("", t) if re.search(r"[-－~〜～]", t) else t
     outside = re.sub(r"[(（][^()（）]*[)）]", "", t)  # 「実績(下段)」「最終実績値(平成29年度末)」
     # 「2018(実績)」: nothing but a year outside the parenthesis — the kind is the one inside
     t = outside if _WEST_YEAR.sub("", _without_era_dates(outside)).strip() else re.sub(r"[()（）]", "", t)
@@ -107,6 +139,13 @@ def value_kind(text: str) -> str | None:
             return kind
         if t.endswith(spelling + "値") and t[: -len(spelling) - 1] in _KIND_PREFIXES:
             return kind
+    if _NOT_A_ROLE.search(t):
+        return None
+    for spelling, kind in _HEAD_LOOKUP:
+        for suffix in _HEAD_SUFFIXES:
+            word = spelling + suffix
+            if t.endswith(word) and len(t) - len(word) <= 10:
+                return kind
     return None
 
 
@@ -146,6 +185,13 @@ def parse_header(text: str, era: str | None = None) -> Header:
         lower = value_kind(lo.group(1)) if lo else None
     year = basis = as_of = None
     rest = t
+    span = PERIOD_SPAN.search(t) if re.search(r"[-－~〜～]", t) else None
+    if span and (find_era_dates(span.group()) or _WEST_YEAR.search(span.group())) or (
+            span and era and re.fullmatch(r"[0-9]{1,2}\s*[-－~〜～]\s*[0-9]{1,2}", span.group().strip())):
+        # 「H23-27実績額」「2011～2015年度」: a period, not the first year of it
+        rest = t[:span.start()] + " " + t[span.end():]
+        kind = value_kind(rest) if rest.strip() else None
+        return Header(raw=raw, kind=kind, period=span.group().strip(), upper=upper, lower=lower)
     if dates := find_era_dates(t):
         # the era date reader shared with the rest of hyoka (normalizers/eras.py): 令和5年度, R5, H24予算,
         # 平成15年9月30日; 「末」 after it (R5年度末, H25末) is the end of that year

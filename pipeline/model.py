@@ -366,6 +366,30 @@ class Legend:
     item_refs: list[SourceRef] = field(default_factory=list)  # where each item is printed (same order)
 
 
+class EvidenceKind(str, enum.Enum):
+    """Why the reader read a value the way it did (extractors/reading): one row of `reading_evidence`."""
+
+    HEADER_LABEL = "header_label"  # a header or row label names the role (目標/実績/評価 …) by the domain lexicon
+    YEAR_AXIS = "year_axis"  # fiscal years run along a header row or down a column
+    VALUE_SHAPE = "value_shape"  # the cells are counts, numbers, grades or shares
+    ARITHMETIC = "arithmetic"  # a printed sum, share or rate agrees with the cells (structure only, never a verdict)
+    LEGEND_MATCH = "legend_match"  # the labels are those of a legend printed in the document
+    ALTERNATIVE = "alternative"  # another reading of the same cells, not chosen, and its score
+
+
+@dataclass
+class ReadingEvidence:
+    """One reason a record was read as it was: 「達成率 = 実績/目標 on 3 of 3 rows → 事業費 (A) is the target」."""
+
+    record_table: str  # "indicator_values", "score_summaries", "legends", "measures"
+    record_key: str  # the record within its document: a summary key, a measure key (+ fiscal year), a legend no.
+    kind: EvidenceKind
+    detail: str
+    ref: SourceRef
+    reader: str | None = None  # the proposer that made the reading ("count_table", "indicator_table" …)
+    weight: float | None = None  # what it added to the reading's score
+
+
 @dataclass
 class DateMention:
     """An era (和暦) or Western date printed in the document, for era/as-of checks."""
@@ -438,6 +462,7 @@ class Document:
     dates: list[DateMention] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     unmapped: list[Unmapped] = field(default_factory=list)
+    reading_evidence: list[ReadingEvidence] = field(default_factory=list)
     errors: list[DocError] = field(default_factory=list)
     status: Status = Status.SUCCESS
     # coverage: tables and data rows seen in the file vs read into a table (None: not measured)

@@ -17,12 +17,12 @@ from hyoka.normalizers.symbols import Symbol
 from hyoka.normalizers.text import printable
 from hyoka.pipeline.model import (
     Action, Cost, CrossRef, DateMention, Document, Flag, IndicatorValue, Legend, Measure, Note, ScoreSummary, SourceRef,
-    SummaryCount, Unmapped, record_dict,
+    EvidenceKind, ReadingEvidence, SummaryCount, Unmapped, record_dict,
 )
 
 TABLES = (
     "documents", "measures", "actions", "indicator_values", "score_summaries", "summary_counts", "costs", "notes",
-    "cross_references", "legends", "dates", "flags", "unmapped", "failures", "audit_findings",
+    "cross_references", "legends", "dates", "flags", "unmapped", "reading_evidence", "failures", "audit_findings",
     "actors", "evidence",  # filled by the NLP layer (pipeline/nlp.py enrich_nlp), empty without it
 )
 
@@ -61,7 +61,8 @@ def _rows(doc: Document, records: Iterable, drop: tuple[str, ...] = ()) -> list[
 def _documents(docs: list[Document]) -> list[dict]:
     keep = [f.name for f in dataclasses.fields(Document)
             if f.name not in ("measures", "actions", "indicator_values", "score_summaries", "costs", "notes", "cross_refs",
-                              "legends", "dates", "flags", "unmapped", "errors", "source_rows")]
+                              "legends", "dates", "flags", "unmapped", "reading_evidence", "errors",
+                              "source_rows")]
     rows = []
     for d in docs:
         row = {k: getattr(d, k) for k in keep}
@@ -184,6 +185,7 @@ def _table_rows(docs: list[Document], failures: list) -> dict[str, list[dict]]:
         rows["dates"] += _rows(d, d.dates)
         rows["flags"] += _rows(d, d.flags)
         rows["unmapped"] += _rows(d, d.unmapped)
+        rows["reading_evidence"] += _rows(d, d.reading_evidence)
     rows["failures"] = [dataclasses.asdict(f) for f in failures]
     # audit_findings is filled by the audit stage (pipeline/audit.py), on these tables
     _printable_paths(rows)
@@ -229,6 +231,8 @@ def _schema() -> dict[str, list[str]]:
     doc.dates.append(DateMention(raw="", context="", ref=ref))
     doc.flags.append(Flag(field="", raw="", reason="", ref=ref))
     doc.unmapped.append(Unmapped(kind="", reason="", raw="", ref=ref))
+    doc.reading_evidence.append(ReadingEvidence(record_table="", record_key="", kind=EvidenceKind.VALUE_SHAPE,
+                                                detail="", ref=ref))
     columns = {name: list(rows[0]) for name, rows in _table_rows([doc], []).items() if rows}
     columns["failures"] = ["source_path", "stage", "reason", "doc_id", "detail"]
     from hyoka.pipeline.nlp import ACTOR_COLUMNS, EVIDENCE_COLUMNS  # column names only; spaCy is not imported
