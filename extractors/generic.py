@@ -169,13 +169,20 @@ def read_generic(text: SourceText, doc: Document) -> None:
         seen += 1
         rows_seen += len(data_rows)
         n = _read_block(ctx, block)
+        if not n and all(len(r.filled()) <= 1 for r in block.rows):
+            # a table of one cell (a box around a legend 「「A」…順調 「B」…」): its text is a line
+            before = len(doc.legends)
+            for r in block.rows:
+                if r.filled():
+                    _legend_in_line(ctx, r.row, plain(r.filled()[0][1]))
+            n = len(doc.legends) - before
         if n:
             mapped += 1
             rows_mapped += min(n, len(data_rows)) if data_rows else 0
         elif data_rows or block.width >= 2:
             doc.unmapped.append(Unmapped(kind="table", reason=_why_unmapped(block), raw=_block_text(block)[:300],
                                          ref=block.ref))
-    _read_prose(ctx, prose)
+    _read_prose(ctx, _joined_chart_labels(prose))
     seen, mapped = seen + ctx.split_tables_seen, mapped + ctx.split_tables_mapped
     doc.tables_seen, doc.tables_mapped = seen, mapped
     doc.data_rows_seen, doc.data_rows_mapped = rows_seen, rows_mapped
@@ -706,7 +713,7 @@ def _quantity_words(text: str) -> str:
     for spelling in _ROLE_WORDS:
         t = t.replace(spelling, "")
     # what dates a value (末, 現在, 時点, 当初 …) does not make it another quantity
-    t = re.sub(r"(末|現在|時点|当初|年間|年度?|月|日|[0-9０-９]+)", "", t)
+    t = re.sub(r"(末|現在|時点|当初|年間|最終|中間|前期|後期|今年度|本年度|単年度|年度?|月|日|[0-9０-９]+)", "", t)
     return t.strip("/・ 値額")
 
 
@@ -1015,10 +1022,15 @@ def _read_prose(ctx: _Ctx, prose: list[tuple[int, Row]]) -> None:
                                           ref=r.ref))
         run.clear()
 
+    skipped = 0  # short word lines passed over inside a list of counts (a chart's legend words between its labels)
     for _idx, row in prose:
         line = plain(row.text.replace("\t", " "))
         if not line:
             continue
+        if group and skipped < 4 and len(line) <= 12 and not re.search(r"[0-9０-９。]", line):
+            skipped += 1
+            continue
+        skipped = 0
         # a symbol-count line 「41施策中 ○30 △1 □7 ×1 ◎2 -0 → 85 (76) 点 / 100点」: left as a line; the
         # normalize stage reads its total, counts and stated score, and the audit recomputes it
         count_line = parse_count_line(line)
@@ -1065,9 +1077,24 @@ def _read_prose(ctx: _Ctx, prose: list[tuple[int, Row]]) -> None:
     flush_legend(points_run, "points_bands")
 
 
+def _joined_chart_labels(prose: list[tuple[int, Row]]) -> list[tuple[int, Row]]:
+    """A chart's data labels in a text layer break after the label (「達成済み,」 / 「8事業, 36%」): a short
+    line ending in a comma is joined to the next line when that one starts with a figure."""
+    out: list[tuple[int, Row]] = []
+    for i, row in prose:
+        if out:
+            j, prev = out[-1]
+            t = plain(prev.text)
+            if len(t) <= 20 and re.search(r"[,，、]$", t) and re.match(r"^\s*[0-9０-９]", plain(row.text)) and i <= j + 2:
+                out[-1] = (j, Row(cells=(f"{t} {plain(row.text)}",), ref=prev.ref.span(row.ref)))
+                continue
+        out.append((i, row))
+    return out
+
+
 def _legend_in_line(ctx: _Ctx, row: Row, line: str) -> None:
     for reader, kind in ((L.quoted_scale, "words"), (L.quoted_symbols, "words"), (L.marker_legend, "words"),
-                         (L.inline_items, None), (L.points_items, "points")):
+                         (L.inline_items, None), (L.points_items, "points"), (L.sentence_items, None)):
         items = reader(line)
         if len(items) >= 2:
             ctx.doc.legends.append(Legend(kind=kind or L.legend_kind(items), raw=line[:2000], ref=row.ref,

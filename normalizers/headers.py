@@ -91,7 +91,7 @@ def _without_era_dates(t: str) -> str:
 # column and 「現状維持」 a direction.
 HEAD_NOUNS: dict[str, tuple[str, ...]] = {
     "target": ("目標", "計画", "予定", "目標値", "計画値", "予定値"),
-    "actual": ("実績", "実績値", "決算"),
+    "actual": ("実績", "実績値", "決算", "現況値", "現状値"),
     "projection": ("見込み", "見込", "見通し"),
     "rate": ("達成率", "進捗率", "達成度", "進捗度", "執行率"),
     "baseline": ("基準値", "当初値", "策定時", "初期値"),
@@ -141,6 +141,12 @@ def value_kind(text: str) -> str | None:
             return kind
     if _NOT_A_ROLE.search(t):
         return None
+    kind = _head_noun_kind(t)
+    # 「当初現況値」「策定時実績」: the value a plan started from
+    return "baseline" if kind == "actual" and t.startswith(("当初", "策定時", "計画策定時", "基準")) else kind
+
+
+def _head_noun_kind(t: str) -> str | None:
     for spelling, kind in _HEAD_LOOKUP:
         for suffix in _HEAD_SUFFIXES:
             word = spelling + suffix

@@ -24,7 +24,7 @@ SYMBOLS = "◎〇○◯△▲×□■☆★◆●⇧⇩↑↓→"
 _LABEL = rf"(?:[{SYMBOLS}]|[SABCDEＳＡＢＣＤＥ][+＋]?|[a-e]|[ア-オ]|[ⅠⅡⅢⅣⅤ])"
 _SEP = r"\s*[:：=＝]\s*"
 # a label, then a colon or equals sign: 「A:対策や…」 — 「エ 評価結果の妥当性」 is a section heading, not an item
-_LINE = re.compile(rf"^\s*(?:[-*・]\s+)?(?P<label>{_LABEL}){_SEP}(?P<text>\S.{{1,200}})$")
+_LINE = re.compile(rf"^\s*(?:[-*・•]\s*|[●■◆]\s*(?=[SA-EＳＡ-Ｅa-e]))?(?P<label>{_LABEL}){_SEP}(?P<text>\S.{{1,200}})$")
 _MISSING_LABEL = re.compile(r"^\s*(?:[-*・]\s+)?[:：]\s*(?P<text>\S.{1,200})$")
 _POINTS = re.compile(r"(?P<label>.{1,30}?)\s*(?P<points>[-−▲]?\d+(?:\.\d+)?)\s*(?:点|ポイント|pt)")
 _NUMBERED = re.compile(r"(?:[(（]\s*\d\s*[)）]|[①-⑩])\s*(?P<label>[^=＝:：()（）\s]{1,12})\s*[=＝:：]\s*(?P<text>[^(（①-⑩]+)")
@@ -93,6 +93,26 @@ def _sequence(text: str) -> list[re.Match]:
             pos = m.end()
         if len(found) >= 3:
             return found
+    return []
+
+
+# 「目標値以上を◎、目標値と同等を○、目標値未満を△、…を×とする」: the text, を, then its label
+_TEXT_THEN_LABEL = re.compile(rf"(?:^|(?<=[、,，。\s]))(?P<text>[^、,，。を「」]{{2,40}}?)を\s*[「『]?(?P<label>{_LABEL})[」』]?"
+                              r"(?=\s*(?:[、,，。]|と(?:し|す|な)|で(?:評価|判定|区分)|$))")
+# 「効果的なもの(A)、おおむね効果的なもの(B)…」: the text, then its label in brackets
+_LABEL_AFTER_TEXT = re.compile(rf"(?:^|(?<=[、,，。\s]))(?P<text>[^、,，。()（）「」\d]{{2,30}}?)\s*[(（](?P<label>{_LABEL})[)）]")
+# 「「A」…目標値に対して順調に… 「B」…」: a quoted label, dots or a colon, its text
+_QUOTED_LABEL_TEXT = re.compile(rf"[「『](?P<label>{_LABEL})[」』]\s*(?:[…‥:：=＝]+|は)\s*(?P<text>[^「『]+)")
+
+
+def sentence_items(text: str) -> list[Item]:
+    """A scale spelled out in one sentence or cell, in the shapes prose uses (text を label; text(label);
+    「label」…text); [] unless two labels at least, all different."""
+    for rx in (_QUOTED_LABEL_TEXT, _TEXT_THEN_LABEL, _LABEL_AFTER_TEXT):
+        items = [Item(m.group("label"), m.group("text").strip(" 、,，。"), m.start(), m.end()) for m in rx.finditer(text)]
+        labels = [i.label for i in items]
+        if len(items) >= 2 and len(set(labels)) == len(labels) and all(i.text for i in items):
+            return items
     return []
 
 

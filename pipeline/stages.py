@@ -75,6 +75,10 @@ def normalize_measures(doc: Document) -> None:
         ref.to_key = _canonical_id(ref.to_id_raw, None)
 
 
+_MAGNITUDE = {"千": 10**3, "万": 10**4, "億": 10**8}
+_PRINTED_MAGNITUDE = re.compile(r"[0-9][0-9,.]*\s*(千|万|億)\s*[^\d\s万億千]{1,4}\s*$")
+
+
 def normalize_indicator_values(doc: Document) -> None:
     for v in doc.indicator_values:
         if v.fiscal_year is None:  # a reader that knew the era from context set it already (basis says so)
@@ -89,9 +93,15 @@ def normalize_indicator_values(doc: Document) -> None:
             raw = getattr(v, raw_attr)
             _flag_number(doc, attr, raw, v.ref, v.measure_key)
             q = parse_quantity(raw) if raw else None
-            setattr(v, attr, q.value if q else parse_number(raw) if raw else None)
-            if q and q.unit:
-                units.add(UNIT_CANON.get(q.unit, q.unit))
+            value = q.value if q else parse_number(raw) if raw else None
+            unit = UNIT_CANON.get(q.unit, q.unit) if q and q.unit else None
+            # an indicator keeps the magnitude it is printed in: 「4,730万人」 is 4730 万人, as a 単位 column
+            # of 万人 over 「4,730」 gives it, so target, actual and baseline stay comparable in one unit
+            if value is not None and unit and (m := _PRINTED_MAGNITUDE.search(unicodedata.normalize("NFKC", raw))):
+                value, unit = value / _MAGNITUDE[m.group(1)], m.group(1) + unit
+            setattr(v, attr, value)
+            if unit:
+                units.add(unit)
         # a unit printed beside the numbers wins; with none there, a unit the extractor read from
         # a column of its own (大船渡's 単位 columns) stays
         v.unit = units.pop() if len(units) == 1 else None if units else v.unit

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from hyoka.extractors._common import plain
 from hyoka.normalizers import counts as C
 from hyoka.normalizers.headers import TOTAL_LABELS, key
-from hyoka.pipeline.model import EvidenceKind, ReadingEvidence, ScoreSummary, SourceRef, SummaryCount
+from hyoka.pipeline.model import EvidenceKind, Legend, ReadingEvidence, ScoreSummary, SourceRef, SummaryCount
 
 _SHARE = re.compile(r"^[(（]?\s*(?:約)?\s*(?P<p>\d+(?:\.\d+)?)\s*[%％]\s*[)）]?\s*(?:[(（][^)）]*[)）])?$")
 _COUNT_WITH_SHARE = re.compile(
@@ -193,7 +193,7 @@ def _read_segment(ctx, block, head, data, share_rows, seg: _Segment) -> int:
     for r in body:
         for i, c in enumerate(seg.labels):
             t = plain(r.cells[c]) if c < len(r.cells) else ""
-            if t:
+            if t or c == seg.labels[-1]:  # the innermost label is the row's own, never carried
                 carry[c] = t
                 for inner in seg.labels[i + 1:]:
                     carry[inner] = ""
@@ -251,6 +251,7 @@ def _read_segment(ctx, block, head, data, share_rows, seg: _Segment) -> int:
         return n
     if len([r for r in body if r is not total_row and any(_value(r, c) is not None for c in counts)]) < 2:
         return 0  # a distribution has two categories at least
+    _scale_in_labels(ctx, block, [r for r in body if r is not total_row and row_label[id(r)]], row_label, title)
     for c in counts:
         scope = " ".join(dict.fromkeys(t for t in (title, group[c], col_label[c]) if t)) or plain(block.caption or "表")
         s = _summary(ctx, scope, body[0], block)
@@ -270,6 +271,24 @@ def _read_segment(ctx, block, head, data, share_rows, seg: _Segment) -> int:
         _evidence(ctx, s, ev, block.ref)
         n += 1
     return len(body)
+
+
+def _scale_in_labels(ctx, block, rows, row_label: dict[int, str], title: str) -> None:
+    """Grades as rows, each with its meaning (「1 目標を大きく上回って達成」「Ⅱ 当初の目標どおり達成」): the
+    row labels are the scale's legend, printed once with its counts."""
+    items = []
+    for r in rows:
+        m = re.match(r"^(?P<label>\S{1,4})\s+(?P<text>\S.{1,60})$", _norm(row_label[id(r)]))
+        if not m or not is_grade_label(m.group("label")):
+            return
+        items.append((m.group("label"), m.group("text")))
+    if len(items) < 2 or len({a for a, _b in items}) < len(items):
+        return
+    raw = (title + "\n" if title else "") + "\n".join(f"{a} {b}" for a, b in items)
+    ctx.doc.legends.append(Legend(kind="words", raw=raw, ref=block.ref, items=items, item_refs=[r.ref for r in rows]))
+    ctx.doc.reading_evidence.append(ReadingEvidence(
+        record_table="legends", record_key=str(len(ctx.doc.legends) - 1), kind=EvidenceKind.VALUE_SHAPE,
+        detail="grades with their meanings as the rows of a count table", ref=block.ref, reader=ctx.reader, weight=0.0))
 
 
 def _value(r, c: int) -> int | None:
