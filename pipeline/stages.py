@@ -86,7 +86,10 @@ def normalize_indicator_values(doc: Document) -> None:
         for raw_attr, attr in (("baseline_raw", "baseline"), ("rate_raw", "rate"), ("projection_raw", "projection")):
             raw = getattr(v, raw_attr)
             if raw:
-                setattr(v, attr, parse_number(raw))
+                value = parse_number(raw)
+                if value is not None and attr != "rate" and (m := _PRINTED_MAGNITUDE.search(unicodedata.normalize("NFKC", raw))):
+                    value = value / _MAGNITUDE[m.group(1)]  # in the magnitude printed, as target and actual
+                setattr(v, attr, value)
                 _flag_number(doc, attr, raw, v.ref, v.measure_key)
         units = set()
         for raw_attr, attr in (("target_raw", "target"), ("actual_raw", "actual")):
