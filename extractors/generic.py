@@ -31,6 +31,7 @@ from hyoka.extractors._common import labelled_cells, plain
 from hyoka.extractors._grid import Block, TRow, blocks
 from hyoka.extractors.base import LayoutExtractor, Row, SourceText
 from hyoka.extractors.reading.count_table import propose_count_table
+from hyoka.extractors.reading.lost_table import rebuild_tables
 from hyoka.extractors.reading.regions import split_text_blocks
 from hyoka.extractors.reading.resolve import resolve
 from hyoka.normalizers import counts as C
@@ -162,6 +163,8 @@ def read_generic(text: SourceText, doc: Document) -> None:
     ctx = _Ctx(text=text, doc=doc, era=_document_era(text))
     found, prose = blocks(text)
     found = split_text_blocks(found, ctx.era)
+    rebuilt, prose = rebuild_tables(prose, ctx.era)  # text that lost its table (one cell per line, a row per line)
+    found += rebuilt
     found, prose = _join_continued(ctx, found, prose)
     seen = mapped = rows_seen = rows_mapped = 0
     for block in found:
