@@ -63,7 +63,9 @@ _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 _ERA_YEAR = re.compile(r"(?:令和|平成|昭和)\s*(?:[0-9０-９]{1,2}|元)\s*年")
 _FISCAL = re.compile(r"年度")
 _PLACE = re.compile(f"[{_HAN}]{{1,4}}[都道府県市町村]")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)  # a Markdown/HTML comment is not printed text
+# markup is not printed text: a Markdown/HTML comment, a tag (<br> in a text rendering's cell), a TeX
+# command ($$2.44 \times 32$$) — so a report's evidence is the same in every format it comes in
+_MARKUP = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>\n]{0,200}>|\\[A-Za-z]+", re.DOTALL)
 _TERMS = re.compile("|".join(sorted(map(re.escape, DOMAIN_TERMS), key=len, reverse=True)), re.IGNORECASE)
 
 
@@ -113,7 +115,7 @@ def judge_report(text: str) -> GateVerdict:
     >>> judge_report("Consolidated balance sheet as of 31 December 2023 …").is_report
     False
     """
-    text = _COMMENT.sub(" ", text)
+    text = _MARKUP.sub(" ", text)
     japanese = len(_JAPANESE.findall(text))
     latin = len(_LATIN.findall(text))
     kana = len(_KANA_RE.findall(text))
