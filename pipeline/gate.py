@@ -25,13 +25,16 @@ The decision is a pure function of the text, in two steps, both stated in the re
 
 Short texts are judged on the same rules; density favours them, so a one-page 評価基準 legend
 (「A：目標を達成した B：概ね達成 …」) passes on its two or three words, while one stray word
-does not. Years (和暦, 年度) and municipality names are recorded as evidence but never decide on
+does not. A grading scale printed as such — lines or rows that begin with `MIN_SCALE` different
+grades (A/B/C/D, S, ◎/○/△/×) — stands in for the second word: 「評価基準 | A | 100%以上 | B | 80%以上 …」
+is a legend page even with 評価 its only domain word. Years (和暦, 年度) and municipality names are recorded as evidence but never decide on
 their own: a municipality's 決算書 or a timetable prints both.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 # The domain's words. Each is counted where it occurs (a compound like 成果指標 counts for both
@@ -47,13 +50,15 @@ DOMAIN_TERMS: tuple[str, ...] = (
 CORE_TERMS: tuple[str, ...] = ("評価", "検証", "点検", "判定", "指標", "目標", "実績", "達成", "進捗", "進行管理",
                                "成果", "KPI", "基準値", "現状値")
 # The domain words a Chinese text would write differently: their presence shows Japanese on its own.
-JAPANESE_ONLY_TERMS: tuple[str, ...] = ("評価", "実績", "進捗", "計画", "取組", "取り組", "施策", "進行管理")
+# (施策 and 進行管理 are written in Chinese too, so they are not among them.)
+JAPANESE_ONLY_TERMS: tuple[str, ...] = ("評価", "実績", "進捗", "計画", "取組")
 
 MIN_JAPANESE_SHARE = 0.5   # Japanese characters / (Japanese characters + Latin letters)
 MIN_KANA_SHARE = 0.03      # kana / Japanese characters, for "Japanese, not Chinese"
-MIN_JAPANESE_ONLY = 2      # …or this many occurrences of Japanese-only spellings of the domain's words
+MIN_JAPANESE_ONLY = 1      # …or this many occurrences of Japanese-only spellings of the domain's words
 MIN_DISTINCT_TERMS = 2     # different domain words
 MIN_DENSITY = 4.0          # domain-word occurrences per 1,000 Japanese characters
+MIN_SCALE = 3              # different grades opening lines/rows: a grading scale
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヵヶ"
 _KANA = r"\u3041-\u309f\u30a0-\u30ff\uff66-\uff9f"
@@ -62,6 +67,8 @@ _KANA_RE = re.compile(f"[{_KANA}]")
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 _ERA_YEAR = re.compile(r"(?:令和|平成|昭和)\s*(?:[0-9０-９]{1,2}|元)\s*年")
 _FISCAL = re.compile(r"年度")
+# a grade opening a line, a bullet item or a table row: 「A：目標を達成」, 「| ◎ | 順調 |」, 「・B 概ね達成」
+_SCALE = re.compile(r"^[\s|・●◆■*\-]*([A-DSＡ-ＤＳ]|[◎○〇△×▲□])(?=[\s:：|=＝)）.．、]|$)", re.MULTILINE)
 _PLACE = re.compile(f"[{_HAN}]{{1,4}}[都道府県市町村]")
 # markup is not printed text: a Markdown/HTML comment, a tag (<br> in a text rendering's cell), a TeX
 # command ($$2.44 \times 32$$) — so a report's evidence is the same in every format it comes in
@@ -82,6 +89,7 @@ class GateVerdict:
     era_years: int = 0            # 令和5年, 平成27年 …
     fiscal_years: int = 0         # 年度
     places: int = 0               # …市/町/村/県 words (evidence only)
+    scale: int = 0                # different grades opening lines or rows (A/B/C/D, ◎/○/△/×)
 
     @property
     def term_hits(self) -> int:
@@ -104,7 +112,8 @@ class GateVerdict:
         kana_share = self.kana / self.japanese_chars if self.japanese_chars else 0.0
         return (f"日本語 {self.japanese_chars:,}字 (文字の {self.japanese_share:.0%})・かな {kana_share:.0%}; "
                 f"評価・進捗の語 {len(self.terms)}種 {self.term_hits}回" + (f" ({top})" if top else "")
-                + f", 1000字あたり {self.density:.1f}回; 和暦の年 {self.era_years}・年度 {self.fiscal_years}")
+                + f", 1000字あたり {self.density:.1f}回; 和暦の年 {self.era_years}・年度 {self.fiscal_years}"
+                + (f"; 評価の段階 {self.scale}" if self.scale else ""))
 
 
 def judge_report(text: str) -> GateVerdict:
@@ -127,7 +136,8 @@ def judge_report(text: str) -> GateVerdict:
     # 進行管理 and 基準値 stand for themselves.
     verdict = dict(japanese_chars=japanese, latin_letters=latin, kana=kana, terms=terms,
                    era_years=len(_ERA_YEAR.findall(text)), fiscal_years=len(_FISCAL.findall(text)),
-                   places=len(_PLACE.findall(text)))
+                   places=len(_PLACE.findall(text)),
+                   scale=len({unicodedata.normalize("NFKC", g).replace("〇", "○") for g in _SCALE.findall(text)}))
     probe = GateVerdict(True, "", **verdict)
     japanese_only = sum(n for t, n in terms.items() if t in JAPANESE_ONLY_TERMS)
     problems = []
@@ -137,7 +147,8 @@ def judge_report(text: str) -> GateVerdict:
         problems.append(f"文字の大半が日本語でない (日本語 {probe.japanese_share:.0%})")
     elif kana < MIN_KANA_SHARE * japanese and japanese_only < MIN_JAPANESE_ONLY:
         problems.append("かながほとんどなく、評価・進捗の語が日本語の表記でない (中国語などの文書)")
-    if japanese and len(terms) < MIN_DISTINCT_TERMS:
+    scale_page = len(terms) >= 1 and probe.scale >= MIN_SCALE  # a legend page: 評価 + A/B/C/D
+    if japanese and len(terms) < MIN_DISTINCT_TERMS and not scale_page:
         problems.append(f"評価・進捗の語が {len(terms)}種しかない")
     elif japanese and not any(t in terms for t in CORE_TERMS):
         problems.append("評価・測定の語 (評価・指標・目標・実績・達成・進捗 …) がない")
