@@ -132,15 +132,20 @@ def _boundary_before(text: str, start: int, name: str) -> bool:
     return script != first  # 「は佐渡市」 yes; 「…のいの町」 no
 
 
-def _prefer_municipality(found: list[tuple[str, int]]) -> list[str]:
-    """The names, with a prefecture printed as the start of an address (「東京都武蔵野市」) left out:
-    the address names the municipality."""
+_COUNTY = re.compile(r"[\u4e00-\u9fff]{1,4}郡")
+
+
+def _prefer_municipality(text: str, found: list[tuple[str, int]]) -> list[str]:
+    """The names, with a prefecture printed as the start of an address (「東京都武蔵野市」,
+    「北海道夕張郡栗山町」) left out: the address names the municipality."""
     out = []
     for k, (name, start) in enumerate(found):
         nxt = found[k + 1] if k + 1 < len(found) else None
         is_prefecture = known_names().get(name) == name
-        if is_prefecture and nxt is not None and nxt[1] == start + len(name):
-            continue
+        if is_prefecture and nxt is not None:
+            gap = text[start + len(name):nxt[1]]
+            if gap == "" or _COUNTY.fullmatch(gap):
+                continue
         out.append(name)
     return out
 
@@ -152,10 +157,10 @@ def find_municipality(title: str, body: str = "") -> str | None:
     「昭島市産業振興計画についての 報告書」 → 昭島市; a title without one (「第二期産業振興計画
     進捗管理まとめ」) falls back to the body, where 武蔵野市 outnumbers every other name.
     """
-    in_title = _prefer_municipality(find_places(title))
+    in_title = _prefer_municipality(title, find_places(title))
     if in_title:
         return in_title[0]
-    in_body = _prefer_municipality(find_places(body))
+    in_body = _prefer_municipality(body, find_places(body))
     if not in_body:
         return None
     counts = collections.Counter(in_body)
