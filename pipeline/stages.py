@@ -416,8 +416,12 @@ def finalize_status(doc: Document) -> None:
 
 def municipality_basis(doc: Document) -> None:
     """Say how the municipality was known: printed in the title, or only the place named most in the text."""
+    from hyoka.normalizers.places import find_places
+
     if doc.municipality and doc.municipality_basis is None:
-        doc.municipality_basis = ("printed in the title" if doc.title and doc.municipality in doc.title
+        # in the title as a whole name, or as its reading (「ふくおかし…計画」 names 福岡市)
+        in_title = doc.title and doc.municipality in {name for name, _ in find_places(doc.title)}
+        doc.municipality_basis = ("printed in the title" if in_title
                                   else "not in the title: the municipality named most often in the text")
 
 
