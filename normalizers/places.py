@@ -83,8 +83,13 @@ def _script(ch: str) -> str | None:
 def find_places(text: str) -> list[tuple[str, int]]:
     """Every whole known name in `text`, in order, with where it starts: 「東京都武蔵野市の…」 →
     [("東京都", 0), ("武蔵野市", 3)]."""
+    return [(name, start) for name, start, _end in _spans(text)]
+
+
+def _spans(text: str) -> list[tuple[str, int, int]]:
+    """find_places with where each name ends (a spaced name or a reading is longer than the name)."""
     names = known_names()
-    found: list[tuple[str, int]] = []
+    found: list[tuple[str, int, int]] = []
     taken_until = -1  # a name found ends here: a shorter name inside it is no second place
     for m in _SUFFIX.finditer(text):
         end = m.end()
@@ -109,11 +114,12 @@ def find_places(text: str) -> list[tuple[str, int]]:
             if name not in names or start <= taken_until:
                 continue
             if _boundary_before(text, start, name):
-                found.append((name, start))
+                found.append((name, start, end))
                 taken_until = end - 1
                 break
     readings = _table()[1]
-    found.extend((readings[m.group()], m.start()) for m in _HIRAGANA_RUN.finditer(text) if m.group() in readings)
+    found.extend((readings[m.group()], m.start(), m.end()) for m in _HIRAGANA_RUN.finditer(text)
+                 if m.group() in readings)
     return sorted(found, key=lambda f: f[1])
 
 
@@ -135,15 +141,15 @@ def _boundary_before(text: str, start: int, name: str) -> bool:
 _COUNTY = re.compile(r"[\u4e00-\u9fff]{1,4}郡")
 
 
-def _prefer_municipality(text: str, found: list[tuple[str, int]]) -> list[str]:
+def _prefer_municipality(text: str, found: list[tuple[str, int, int]]) -> list[str]:
     """The names, with a prefecture printed as the start of an address (「東京都武蔵野市」,
     「北海道夕張郡栗山町」) left out: the address names the municipality."""
     out = []
-    for k, (name, start) in enumerate(found):
+    for k, (name, _start, end) in enumerate(found):
         nxt = found[k + 1] if k + 1 < len(found) else None
         is_prefecture = known_names().get(name) == name
         if is_prefecture and nxt is not None:
-            gap = text[start + len(name):nxt[1]]
+            gap = text[end:nxt[1]]
             if gap == "" or _COUNTY.fullmatch(gap):
                 continue
         out.append(name)
@@ -157,10 +163,10 @@ def find_municipality(title: str, body: str = "") -> str | None:
     「昭島市産業振興計画についての 報告書」 → 昭島市; a title without one (「第二期産業振興計画
     進捗管理まとめ」) falls back to the body, where 武蔵野市 outnumbers every other name.
     """
-    in_title = _prefer_municipality(title, find_places(title))
+    in_title = _prefer_municipality(title, _spans(title))
     if in_title:
         return in_title[0]
-    in_body = _prefer_municipality(body, find_places(body))
+    in_body = _prefer_municipality(body, _spans(body))
     if not in_body:
         return None
     counts = collections.Counter(in_body)

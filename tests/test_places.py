@@ -75,3 +75,8 @@ def test_no_other_government_is_read_from_a_report_that_does_not_print_its_own(f
 def test_no_name_is_read_from_the_corpus_readme():
     """The corpus README (English, naming 佐渡市 and many other governments) is no report: no name."""
     assert read_document(CORPUS / "README.md").municipality is None
+
+
+def test_an_address_with_a_spaced_prefecture_or_a_reading_still_names_the_city():
+    assert find_municipality("茨城 県つくば市") == "つくば市"
+    assert find_municipality("施策", "ふくおかけん ふくおかけん かすやぐん") == "福岡県"

@@ -123,3 +123,14 @@ def test_show_and_audit_say_so():
     assert res.exit_code == 0 and "judged not a report" not in res.output
     res = runner.invoke(app, ["audit", novel])
     assert "judged not a report" in res.output
+
+
+def test_read_anyway_reaches_the_worker_processes():
+    """--read-anyway travels with each file to the pool's workers (pebble), not only the serial path."""
+    from hyoka.pipeline.executors import run_files
+
+    files = [PRECISION / "made-soseki_novel_excerpt.txt", PRECISION / "made-bus_timetable.txt"]
+    kept = {Path(o.path).name: o.tables["documents"].status.iloc[0] for o in run_files(files, jobs=2)}
+    read = {Path(o.path).name: o.tables["documents"].status.iloc[0]
+            for o in run_files(files, jobs=2, read_anyway=True)}
+    assert set(kept.values()) == {"not_a_report"} and set(read.values()) == {"partial"}
