@@ -692,6 +692,7 @@ def info(
     from hyoka import __version__, extractors
     from hyoka.extractors.limits import DEFAULT_LIMITS
     from hyoka.pipeline.nlp import available
+    from hyoka.pipeline import gate
     from hyoka.pipeline.rules import load_presets
 
     backends, layouts, presets, nlp = extractors.backends(), extractors.layouts(), load_presets().rules, available()
@@ -707,6 +708,7 @@ def info(
                     "description": NLP_DESCRIPTIONS.get(nlp[0]) if nlp else None,
                     "install": None if nlp else NLP_INSTALL},
             "limits": dataclasses.asdict(DEFAULT_LIMITS),
+            "report_gate": {"rule": gate.describe(), **gate.thresholds()},
         })
         return
     plain = {"markup": False, "highlight": False, "soft_wrap": True}
@@ -724,6 +726,8 @@ def info(
         console.print(f"  {rule.id} ({rule.kind}) for {where}", **plain)
     console.print("[bold]limits per document[/bold] (hyoka ingest --limit NAME=VALUE)")
     console.print("  " + ", ".join(f"{k}={v:g}" for k, v in dataclasses.asdict(DEFAULT_LIMITS).items()), **plain)
+    console.print("[bold]report gate[/bold] (a file that fails it is kept as not_a_report; --read-anyway reads it)")
+    console.print(f"  {gate.describe()}", **plain)
     console.print(Text.assemble(("NLP", "bold"), " (hyoka compare, ingest --nlp; not audit): ",
                                 f"{nlp[0]} — {NLP_DESCRIPTIONS.get(nlp[0], nlp[0])} (best installed of {', '.join(nlp)})"
                                 if nlp else f"none — {NLP_INSTALL}"),

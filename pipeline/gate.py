@@ -158,3 +158,19 @@ def judge_report(text: str) -> GateVerdict:
         reason = f"評価・進捗の報告書ではないと判断: {'、'.join(problems)} — {probe.evidence()}"
         return GateVerdict(False, reason, **verdict)
     return GateVerdict(True, f"評価・進捗の報告書と判断: {probe.evidence()}", **verdict)
+
+
+def thresholds() -> dict[str, float | int]:
+    """The gate's thresholds by name (for `hyoka info`)."""
+    return {"min_japanese_share": MIN_JAPANESE_SHARE, "min_kana_share": MIN_KANA_SHARE,
+            "min_japanese_only": MIN_JAPANESE_ONLY, "min_distinct_terms": MIN_DISTINCT_TERMS,
+            "min_density_per_1000": MIN_DENSITY, "min_scale": MIN_SCALE}
+
+
+def describe() -> str:
+    """The rule in one line (for `hyoka info`)."""
+    return (f"Japanese ≥ {MIN_JAPANESE_SHARE:.0%} of letters (kana ≥ {MIN_KANA_SHARE:.0%} or a Japanese spelling "
+            f"of the domain's words), ≥ {MIN_DISTINCT_TERMS} different domain words (評価 施策 事業 指標 目標 実績 "
+            f"達成 進捗 成果 …; or 1 and a grading scale of ≥ {MIN_SCALE} grades), one of evaluating or measuring "
+            f"(not only 事業 計画 戦略), ≥ {MIN_DENSITY:g} per 1,000 "
+            f"Japanese characters")
