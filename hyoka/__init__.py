@@ -141,7 +141,8 @@ class Dataset:
         return f"<hyoka.Dataset rows: {shown}>"
 
 
-def read(paths: PathLike | _Iterable[PathLike], *, rules: Rules = None, audit: bool = True) -> Dataset:
+def read(paths: PathLike | _Iterable[PathLike], *, rules: Rules = None, audit: bool = True,
+         read_anyway: bool = False) -> Dataset:
     """Read report files (.txt .md .pdf .docx .xlsx …), or every such file under folders, into a Dataset.
 
     A file that can't be read does not raise: it becomes a row of ``ds.failures`` (with the
@@ -149,12 +150,16 @@ def read(paths: PathLike | _Iterable[PathLike], *, rules: Rules = None, audit: b
     is listed in ``ds.failures`` with stage ``duplicate``). With `audit` (the default) the
     audit runs too and fills ``ds.audit_findings``; `rules` adds rules for reports that print
     no legend (see `audit`). The same tables as ``hyoka ingest PATHS --out DIR``.
+
+    A file the report gate judges not to be an evaluation/progress report is a row of
+    ``ds.documents`` with status ``not_a_report`` and the reason (column ``gate``), and nothing
+    is read from it; `read_anyway` reads it as any other file (``hyoka ingest --read-anyway``).
     """
     from hyoka.pipeline.ingest import ingest
 
     if isinstance(paths, (str, _os.PathLike)):
         paths = [paths]
-    result = ingest(list(paths))
+    result = ingest(list(paths), read_anyway=read_anyway)
     return Dataset.from_tables(result.tables(rules=_ruleset(rules), audit=audit))
 
 

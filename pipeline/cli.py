@@ -143,6 +143,9 @@ def ingest(
     allow_empty: bool = typer.Option(False, "--allow-empty",
                                      help="With --replace: allow a run that read nothing to empty the dataset."),
     force: bool = typer.Option(False, "--force", help="Read every file again, also those whose content is stored."),
+    read_anyway: bool = typer.Option(False, "--read-anyway", help="Read files the report gate judges not to be evaluation/progress reports "
+                                     "(by default they are kept as a documents row with status not_a_report and "
+                                     "the reason, and nothing is read from them)."),
     chunk_size: int = typer.Option(20, "--chunk-size", min=1,
                                    help="Documents written to the store at a time (memory holds one chunk)."),
     lock_timeout: float = typer.Option(0.0, "--lock-timeout", min=0.0,
@@ -184,7 +187,7 @@ def ingest(
         _require_nlp("ingest")  # before reading anything
     try:
         settings = IngestSettings(chunk_size=chunk_size, force=force, replace=replace, allow_empty=allow_empty,
-                                  lock_timeout=lock_timeout, limits=_limits(limit or []))
+                                  lock_timeout=lock_timeout, limits=_limits(limit or []), read_anyway=read_anyway)
         run_many = _executor(jobs, executor, scheduler)
     except (ValueError, ImportError) as exc:
         raise _err(f"hyoka ingest: {exc}", EXIT_USAGE)
@@ -233,10 +236,12 @@ def ingest(
         raise _err(f"hyoka: {message}", EXIT_NONE_READ)
     n_read, n_failed, n_dup, n_same = (run.count(s) for s in (READ, FAILED, DUPLICATE, UNCHANGED))
     log.info("stored in %s: %s", out, ", ".join(f"{n} {k}" for n, k in run.tables.items()))
+    n_not = sum(1 for r in run.files if r.status == READ and (r.document or {}).get("status") == "not_a_report")
     code = (EXIT_SOME_FAILED if n_read or n_same else EXIT_NONE_READ) if n_failed else EXIT_OK
     if as_json:
         _print_json({"hyoka": __version__, "out": str(out), "exit_code": code, "read": n_read, "failed": n_failed,
-                     "duplicates": n_dup, "unchanged": n_same, "files": [_file_entry(r) for r in run.files],
+                     "duplicates": n_dup, "unchanged": n_same, "not_reports": n_not,
+                     "files": [_file_entry(r) for r in run.files],
                      "tables": run.tables})
         raise typer.Exit(code)
     written = (", ".join(f"{n} {run.tables.get(n, 0)}" for n in ("measures", "actions", "indicator_values", "notes"))
@@ -245,6 +250,7 @@ def ingest(
         f"{n_read} read, {n_failed} failed"
         + (f", {n_dup} duplicates skipped" if n_dup else "")
         + (f", {n_same} unchanged" if n_same else "")
+        + (f", {n_not} judged not a report (kept, nothing read from it)" if n_not else "")
         + f" → {out}/ ({written})",
         markup=False, highlight=False, soft_wrap=True,
     )
@@ -283,10 +289,10 @@ def _executor(jobs: int | None, executor: str, scheduler: str | None):
 
     cores = check_runner(jobs, executor, scheduler, option=lambda name: f"--{name}")
 
-    def run(paths, limits):
+    def run(paths, limits, read_anyway=False):
         # a pool costs a few seconds to start: not worth it for fewer files than two per worker
         n = 1 if executor == "local" and len(paths) < 2 * cores else cores
-        return run_files(paths, limits=limits, jobs=n, executor=executor, scheduler=scheduler)
+        return run_files(paths, limits=limits, jobs=n, executor=executor, scheduler=scheduler, read_anyway=read_anyway)
 
     return run
 
@@ -298,7 +304,8 @@ def _file_entry(report) -> dict:
         errors = doc.get("errors")
         reason = "; ".join(errors) if errors is not None and len(errors) else None
         return {"path": report.shown, "status": doc.get("status"), "doc_id": report.doc_id,
-                "format": doc.get("format"), "layout": doc.get("layout"), "stage": None, "reason": reason,
+                "format": doc.get("format"), "layout": doc.get("layout"),
+                "stage": "gate" if doc.get("status") == "not_a_report" else None, "reason": reason,
                 "counts": {n: c for n, c in report.counts.items()}}
     if report.status == "unchanged":
         return {"path": report.shown, "status": "unchanged", "doc_id": report.doc_id, "format": None,
@@ -314,6 +321,9 @@ def _summary_line(report) -> Text:
     d = report.document or {}
     counts = [(d.get("n_measures"), "measures"), (d.get("n_actions"), "actions"), (d.get("n_indicator_values"), "values"),
               (d.get("n_score_summaries"), "scores"), (d.get("n_notes"), "notes"), (d.get("n_flags"), "flags")]
+    if d.get("status") == "not_a_report":  # kept, not read: said on its own line, with the gate's evidence
+        return _mark("–", "yellow", f"{Path(report.shown).name}  judged not a report, nothing read "
+                                    f"(--read-anyway reads it): {d.get('gate') or ''}")
     ok = d.get("status") == "success"
     line = _mark("✓" if ok else "~", "green" if ok else "yellow",
                  f"{Path(report.shown).name}  {d.get('municipality') or '?'} FY{d.get('fiscal_year') or '?'} ")
@@ -326,19 +336,27 @@ def _summary_line(report) -> Text:
 def show(
     file: Path = typer.Argument(..., help="One report file."),
     notes: bool = typer.Option(False, help="Also list the notes (良い点, 課題, 所見 …)."),
+    read_anyway: bool = typer.Option(False, "--read-anyway", help="Read files the report gate judges not to be evaluation/progress reports "
+                                     "(by default they are kept as a documents row with status not_a_report and "
+                                     "the reason, and nothing is read from them)."),
 ) -> None:
     """Print one report's parsed tree: document, hierarchy › measures › actions/values, scores, flags."""
     from hyoka.extractors.base import ExtractionError
     from hyoka.pipeline.ingest import read_document
+    from hyoka.pipeline.model import Status
 
     try:
-        doc = read_document(file)
+        doc = read_document(file, read_anyway=read_anyway)
     except ExtractionError as exc:
         raise _err(f"hyoka: {file}: {exc}", EXIT_NONE_READ)
     except Exception as exc:  # a layout that trips on this file: one line, as ingest reports it
         from hyoka.extractors._common import reason_for_people
 
         raise _err(f"hyoka: {file}: {reason_for_people(exc)[0]} ({type(exc).__name__}: {exc})", EXIT_NONE_READ)
+    if doc.status is Status.NOT_A_REPORT:
+        console.print(_mark("–", "yellow", f"{file}: judged not a report, nothing read (--read-anyway reads it): "
+                                          f"{doc.gate}"), highlight=False, soft_wrap=True)
+        return
     # every label is a Text: the report's own words (and the file's name) are never read as markup
     t = lambda *parts: Text.assemble(*((_printable(p) if isinstance(p, str) else (_printable(p[0]), p[1]))
                                        for p in parts))
@@ -387,6 +405,14 @@ def show(
     _print_whole(root)
 
 
+def _say_not_reports(documents) -> None:
+    """One line on stderr per document the report gate kept out (audit, compare): never a silent drop."""
+    for d in documents:
+        if d.status.value == "not_a_report":
+            err_console.print(_mark("–", "yellow", f"{d.source_path}: judged not a report, nothing read: {d.gate}"),
+                              highlight=False, soft_wrap=True)
+
+
 def _print_whole(renderable) -> None:
     """On a terminal as usual; piped or redirected, every line whole (no cropping at 80 columns)."""
     if console.is_terminal:
@@ -405,6 +431,9 @@ def audit(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the report to this file (default: stdout)."),
     db: Optional[Path] = typer.Option(None, "--db", help="Audit an existing store (hyoka.duckdb) instead of PATHs."),
     show_all: bool = typer.Option(False, "--all", help="Table and html formats: list every consistent finding too."),
+    read_anyway: bool = typer.Option(False, "--read-anyway", help="Read files the report gate judges not to be evaluation/progress reports "
+                                     "(by default they are kept as a documents row with status not_a_report and "
+                                     "the reason, and nothing is read from them)."),
 ) -> None:
     """Recompute every published score from its rule and check dates, eras and cross references.
 
@@ -435,9 +464,10 @@ def audit(
     else:
         from hyoka.pipeline.ingest import ingest as run_ingest
 
-        result = run_ingest(paths)
+        result = run_ingest(paths, read_anyway=read_anyway)
         for f in result.failures:
             err_console.print(_mark("✗", "red", f.line()), highlight=False, soft_wrap=True)
+        _say_not_reports(result.documents)
         failures = result.failures
         tables = result.tables(audit=False)
         findings = audit_tables(tables, ruleset)
@@ -579,6 +609,7 @@ def compare(
         from hyoka.pipeline.ingest import ingest as run_ingest
 
         result = run_ingest(paths)
+        _say_not_reports(result.documents)
         for f in result.failures:
             if f.stage != "duplicate":
                 err_console.print(_mark("✗", "red", f.line()), highlight=False, soft_wrap=True)
@@ -661,6 +692,7 @@ def info(
     from hyoka import __version__, extractors
     from hyoka.extractors.limits import DEFAULT_LIMITS
     from hyoka.pipeline.nlp import available
+    from hyoka.pipeline import gate
     from hyoka.pipeline.rules import load_presets
 
     backends, layouts, presets, nlp = extractors.backends(), extractors.layouts(), load_presets().rules, available()
@@ -676,6 +708,7 @@ def info(
                     "description": NLP_DESCRIPTIONS.get(nlp[0]) if nlp else None,
                     "install": None if nlp else NLP_INSTALL},
             "limits": dataclasses.asdict(DEFAULT_LIMITS),
+            "report_gate": {"rule": gate.describe(), **gate.thresholds()},
         })
         return
     plain = {"markup": False, "highlight": False, "soft_wrap": True}
@@ -693,6 +726,8 @@ def info(
         console.print(f"  {rule.id} ({rule.kind}) for {where}", **plain)
     console.print("[bold]limits per document[/bold] (hyoka ingest --limit NAME=VALUE)")
     console.print("  " + ", ".join(f"{k}={v:g}" for k, v in dataclasses.asdict(DEFAULT_LIMITS).items()), **plain)
+    console.print("[bold]report gate[/bold] (a file that fails it is kept as not_a_report; --read-anyway reads it)")
+    console.print(f"  {gate.describe()}", **plain)
     console.print(Text.assemble(("NLP", "bold"), " (hyoka compare, ingest --nlp; not audit): ",
                                 f"{nlp[0]} — {NLP_DESCRIPTIONS.get(nlp[0], nlp[0])} (best installed of {', '.join(nlp)})"
                                 if nlp else f"none — {NLP_INSTALL}"),

@@ -187,14 +187,15 @@ class _Watchdog:
         self._thread.join()
 
 
-def _process_watched(path: Path, limits: Limits, memory: bool, imports: Sequence[str] = ()) -> FileOutcome:
+def _process_watched(path: Path, limits: Limits, memory: bool, imports: Sequence[str] = (),
+                     read_anyway: bool = False) -> FileOutcome:
     """process_file under a _Watchdog: the jobs=1 runner and the task each Dask worker runs."""
     for name in imports:
         importlib.import_module(name)
     start = time.perf_counter()
     try:
         with _Watchdog(limits, memory=memory):
-            return process_file(path, limits)
+            return process_file(path, limits, read_anyway=read_anyway)
     except _LimitInterrupt as hit:
         reason = _time_reason(limits) if isinstance(hit, _TimeInterrupt) else _memory_reason(limits)
         return FileOutcome(str(path), None, {}, Failure(str(path), "limit", reason), time.perf_counter() - start)
@@ -235,6 +236,7 @@ def run_files(
     scheduler: str | None = None,
     on_outcome: OnOutcome | None = None,
     imports: Sequence[str] = (),
+    read_anyway: bool = False,
 ) -> Iterator[FileOutcome]:
     """Yield one FileOutcome per path, in the order they finish (each names its path).
 
@@ -242,17 +244,18 @@ def run_files(
     "dask"; scheduler: a Dask scheduler address (tcp://host:8786), or None to start a LocalCluster
     of `jobs` workers. on_outcome(outcome, done, total) is called as each file finishes.
     imports: modules each worker imports first (e.g. one that defines an extra FormatBackend).
+    read_anyway: read files the report gate judges not to be reports (pipeline/gate.py).
     """
     jobs = check_runner(jobs, executor, scheduler)
     for name in imports:  # here first: a worker that cannot import it would be restarted forever
         importlib.import_module(name)
     paths = [Path(p) for p in paths]
     if executor == "dask":
-        outcomes = _run_dask(paths, limits, jobs, scheduler, imports)
+        outcomes = _run_dask(paths, limits, jobs, scheduler, imports, read_anyway)
     elif jobs == 1 or not paths:
-        outcomes = (_process_watched(p, limits, True, imports) for p in paths)
+        outcomes = (_process_watched(p, limits, True, imports, read_anyway) for p in paths)
     else:
-        outcomes = _run_pool(paths, limits, jobs, imports)
+        outcomes = _run_pool(paths, limits, jobs, imports, read_anyway)
     total = len(paths)
     for done, outcome in enumerate(outcomes, 1):
         if on_outcome is not None:
@@ -282,7 +285,8 @@ def _mp_context():
     return multiprocessing.get_context("spawn")
 
 
-def _run_pool(paths: list[Path], limits: Limits, jobs: int, imports: Sequence[str]) -> Iterator[FileOutcome]:
+def _run_pool(paths: list[Path], limits: Limits, jobs: int, imports: Sequence[str],
+              read_anyway: bool = False) -> Iterator[FileOutcome]:
     from concurrent.futures import TimeoutError as FutureTimeout
 
     from pebble import ProcessExpired, ProcessPool
@@ -297,7 +301,8 @@ def _run_pool(paths: list[Path], limits: Limits, jobs: int, imports: Sequence[st
 
         def refill() -> None:
             for path in todo:
-                future = pool.schedule(process_file, args=(path, limits), timeout=limits.max_seconds)
+                future = pool.schedule(process_file, args=(path, limits), kwargs={"read_anyway": read_anyway},
+                                       timeout=limits.max_seconds)
                 pending[future] = (path, time.perf_counter())
                 if len(pending) >= window:
                     break
@@ -360,7 +365,7 @@ def _exit_text(code: int | None) -> str:
 
 
 def _run_dask(paths: list[Path], limits: Limits, jobs: int, scheduler: str | None,
-              imports: Sequence[str]) -> Iterator[FileOutcome]:
+              imports: Sequence[str], read_anyway: bool = False) -> Iterator[FileOutcome]:
     try:
         import dask
         from distributed import Client, LocalCluster, as_completed
@@ -384,7 +389,7 @@ def _run_dask(paths: list[Path], limits: Limits, jobs: int, scheduler: str | Non
             # on shared workers several tasks share one process: the RSS check is the cluster's
             # memory_limit there, and each task checks its own wall time
             futures = client.map(_process_watched, paths, limits=limits, memory=False, imports=tuple(imports),
-                                 pure=False)
+                                 read_anyway=read_anyway, pure=False)
             path_of = {future.key: path for future, path in zip(futures, paths)}
             completed = as_completed(futures)
             del futures  # as_completed lets go of each future once yielded: results don't pile up

@@ -32,6 +32,8 @@ import pandas as pd
 from hyoka import extractors
 from hyoka.extractors.base import ExtractionError
 from hyoka.extractors.limits import DEFAULT_LIMITS, LimitExceeded, Limits
+from hyoka.extractors._common import plain
+from hyoka.pipeline.gate import judge_report
 from hyoka.pipeline.model import DocError, Document, Status
 from hyoka.pipeline.stages import NORMALIZE, Processor
 
@@ -194,17 +196,28 @@ def doc_id_for(data: bytes) -> str:
 # --- one file -------------------------------------------------------------------------------------
 
 def read_document(path: Path, stages: tuple[Processor, ...] = NORMALIZE, *, limits: Limits = DEFAULT_LIMITS,
-                  doc_id: str | None = None) -> Document:
-    """One file → a normalized Document. Raises ExtractionError with a one-line reason."""
+                  doc_id: str | None = None, read_anyway: bool = False) -> Document:
+    """One file → a normalized Document. Raises ExtractionError with a one-line reason.
+
+    The report gate (pipeline/gate.py) judges the text first: a document that is not an
+    evaluation/progress report comes back with status NOT_A_REPORT, its title and the gate's
+    reason, and nothing read from it — unless `read_anyway`, which reads it as any other file
+    (the gate's verdict kept in `doc.gate` and named in `errors`)."""
     path = Path(path)
     doc_id = doc_id or hash_file(path, limits)  # also: exists, regular, not empty, not too large
     backend = extractors.backend_for(path)
     text = backend.read(path, limits)
+    verdict = judge_report(text.full_text())
+    if not verdict.is_report and not read_anyway:
+        return _not_a_report(text, doc_id, path, verdict.reason)
     # a specific layout that claims the file wins; every other file is read by its labels
     layout = extractors.detect_layout(text) or extractors.generic_layout()
     doc = Document(doc_id=doc_id, source_path=str(path), format=text.format, layout=layout.name,
                    source_rows=text.rows, encoding=text.encoding)
+    doc.gate = verdict.reason
     layout().extract(text, doc)
+    if not verdict.is_report:  # read because the user asked: the document says so (status partial)
+        doc.errors.append(DocError(stage="gate", message=f"read anyway (--read-anyway): {verdict.reason}"))
     doc.errors.extend(DocError(stage="read", message=warning) for warning in text.warnings)
     doc.flags.extend(text.flags)  # values the backend refused to read as printed
     for stage in stages:
@@ -212,13 +225,24 @@ def read_document(path: Path, stages: tuple[Processor, ...] = NORMALIZE, *, limi
     return doc
 
 
-def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Document | None, Failure | None]:
+def _not_a_report(text, doc_id: str, path: Path, reason: str) -> Document:
+    """The documents row of a file the gate judged not to be a report: what it is (format, title —
+    its first line), the status and the reason; no content row, no municipality, no year."""
+    first = next((plain(row.text) for _i, row in text.nonblank()), "")
+    doc = Document(doc_id=doc_id, source_path=str(path), format=text.format, encoding=text.encoding,
+                   title=first[:200] or None, status=Status.NOT_A_REPORT, gate=reason)
+    doc.errors.append(DocError(stage="gate", message=reason))
+    return doc
+
+
+def read_file(path: Path, limits: Limits = DEFAULT_LIMITS, *,
+              read_anyway: bool = False) -> tuple[Document | None, Failure | None]:
     """read_document, with every way it can fail turned into a Failure (never raises for the file).
     A failure after the file was hashed carries its doc_id: the same content fails the same way."""
     doc_id = None
     try:
         doc_id = hash_file(path, limits)
-        doc = read_document(path, limits=limits, doc_id=doc_id)
+        doc = read_document(path, limits=limits, doc_id=doc_id, read_anyway=read_anyway)
     except LimitExceeded as exc:
         return None, Failure(str(path), "limit", str(exc) or exc.limit, doc_id, exc.detail)
     except ExtractionError as exc:
@@ -251,13 +275,14 @@ class FileOutcome:
 
 
 def process_file(path: Path, limits: Limits = DEFAULT_LIMITS, *, rules: RuleSet | None = None,
-                 audit: bool = True) -> FileOutcome:
-    """The per-file step: read, build this document's rows and audit them. Never raises for the file."""
+                 audit: bool = True, read_anyway: bool = False) -> FileOutcome:
+    """The per-file step: read, build this document's rows and audit them. Never raises for the file.
+    `read_anyway`: read it even if the report gate judges it not a report (see read_document)."""
     from hyoka.pipeline.audit import audit_tables, findings_frame
     from hyoka.pipeline.tables import build_tables
 
     start = time.perf_counter()
-    doc, failure = read_file(Path(path), limits)
+    doc, failure = read_file(Path(path), limits, read_anyway=read_anyway)
     tables: dict[str, pd.DataFrame] = {}
     if doc is not None:
         try:
@@ -280,9 +305,10 @@ def process_file(path: Path, limits: Limits = DEFAULT_LIMITS, *, rules: RuleSet 
 Executor = Callable[[list[Path], Limits], Iterable[FileOutcome]]
 
 
-def serial_executor(paths: list[Path], limits: Limits) -> Iterator[FileOutcome]:
-    """process_file on each path in turn, in this process."""
-    return (process_file(p, limits) for p in paths)
+def serial_executor(paths: list[Path], limits: Limits, *, read_anyway: bool = False) -> Iterator[FileOutcome]:
+    """process_file on each path in turn, in this process. An executor is called as
+    `executor(paths, limits)`, and with `read_anyway=True` only when the run asks for it."""
+    return (process_file(p, limits, read_anyway=read_anyway) for p in paths)
 
 
 # --- in memory: hyoka.read ------------------------------------------------------------------------
@@ -291,8 +317,12 @@ def ingest(
     paths: Iterable[str | os.PathLike[str]],
     on_file: Callable[[Path, Document | None, Failure | None], None] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    *,
+    read_anyway: bool = False,
 ) -> IngestResult:
-    """Read every file under `paths` into memory; a file that fails is recorded and skipped."""
+    """Read every file under `paths` into memory; a file that fails is recorded and skipped.
+    A file the report gate judges not a report is a document with status not_a_report and
+    nothing read from it, unless `read_anyway`."""
     result = IngestResult()
     inputs, problems = collect_inputs(paths)
     for shown, failure in problems:
@@ -301,7 +331,7 @@ def ingest(
             on_file(Path(shown), None, failure)
     read_ids: dict[str, str] = {}  # doc_id → the path it was read from in this batch
     for item in inputs:
-        doc, failure = read_file(item.path, limits)
+        doc, failure = read_file(item.path, limits, read_anyway=read_anyway)
         if doc is not None and doc.doc_id in read_ids:
             # byte-identical copies are one document (doc_id is the content hash): keep the first
             failure = Failure(str(item.path), "duplicate", f"same content as {read_ids[doc.doc_id]}; not loaded twice",
@@ -370,6 +400,8 @@ class IngestSettings:
     replace: bool = False         # the run's documents become the whole dataset
     allow_empty: bool = False     # with replace: allow a run that read nothing to empty the dataset
     lock_timeout: float = 0.0     # seconds to wait for another writer of the same store
+    read_anyway: bool = False     # read files the report gate judges not to be reports (and re-read
+                                  # those stored as not_a_report)
     limits: Limits = DEFAULT_LIMITS
 
     def __post_init__(self) -> None:
@@ -406,6 +438,9 @@ def ingest_to_store(
 
     with StoreWriter(out, replace=settings.replace, lock_timeout=settings.lock_timeout) as store:
         stored = {} if settings.replace else store.stored_documents()
+        if settings.read_anyway:  # a file stored as not_a_report is read now: its content is "changed"
+            for path in store.stored_not_reports():
+                stored.pop(path, None)
         stored_failures = {} if settings.replace else store.stored_failures()
         shown_by_path = {str(i.path): i.shown for i in inputs}
         pending: list[FileReport] = [FileReport(name, f.source_path, FAILED, failure=f) for name, f in early]
@@ -482,7 +517,8 @@ def ingest_to_store(
             flush()
         by_path = {str(i.path): i for i in todo}
         docs = rows = 0
-        for outcome in executor([i.path for i in todo], settings.limits):
+        asked = {"read_anyway": True} if settings.read_anyway else {}  # executors that never read anyway need not know
+        for outcome in executor([i.path for i in todo], settings.limits, **asked):
             item = by_path[outcome.path]
             report = _report(item, outcome, written_ids)
             chunk.append((report, outcome if report.status == READ else None))

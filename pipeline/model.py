@@ -23,6 +23,9 @@ class Status(str, enum.Enum):
     SUCCESS = "success"
     PARTIAL = "partial"  # read, but some part could not be parsed (see Document.errors)
     FAILURE = "failure"  # nothing usable; the file goes to the failures table
+    # judged by the report gate (pipeline/gate.py) not to be an evaluation/progress report: a documents
+    # row with the reason in `errors` and `gate`, nothing read from it (--read-anyway reads it)
+    NOT_A_REPORT = "not_a_report"
 
 
 @dataclass(frozen=True)
@@ -465,6 +468,9 @@ class Document:
     reading_evidence: list[ReadingEvidence] = field(default_factory=list)
     errors: list[DocError] = field(default_factory=list)
     status: Status = Status.SUCCESS
+    # the report gate's verdict with its evidence, one line: 「評価・進捗の報告書と判断: 日本語 432字 …」 or
+    # 「評価・進捗の報告書ではないと判断: …」 (pipeline/gate.py); with --read-anyway, what it would have said
+    gate: str | None = None
     # coverage: tables and data rows seen in the file vs read into a table (None: not measured)
     tables_seen: int | None = None
     tables_mapped: int | None = None

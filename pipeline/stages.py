@@ -397,8 +397,14 @@ def _enum_value(value):
 
 
 def finalize_status(doc: Document) -> None:
-    """PARTIAL when something could not be parsed; FAILURE when the layout was recognised
-    but nothing at all came out of it (the file then goes to the failures table)."""
+    """PARTIAL when something could not be parsed, or when nothing the report reports was read;
+    FAILURE when the layout was recognised but nothing at all came out of it (the file then goes
+    to the failures table).
+
+    Empty is not success: a report read into a legend alone — no measure, indicator value, count
+    line, action, cost or note — has had its content tables missed (or prints none), and a ✓
+    would say all was read. It is PARTIAL, and the reason says what was and was not read.
+    """
     from hyoka.pipeline.model import Status
 
     records = (doc.measures, doc.actions, doc.indicator_values, doc.score_summaries, doc.costs, doc.notes,
@@ -406,14 +412,29 @@ def finalize_status(doc: Document) -> None:
     if not any(records):
         doc.status = Status.FAILURE
         doc.errors.append(DocError(stage="extract", message=f"layout {doc.layout} recognised, but nothing was extracted"))
-    elif doc.status is Status.SUCCESS and doc.errors:
+        return
+    # the generic reader's 「nothing recognised」 note is a message, not something the report printed
+    notes = [n for n in doc.notes if n.kind != "unrecognised"]
+    content = (doc.measures, doc.actions, doc.indicator_values, doc.score_summaries, doc.costs, notes)
+    if not any(content) and not any(e.stage == "extract" for e in doc.errors):
+        read = ", ".join(f"{len(rs)} {name if len(rs) == 1 else name + 's'}"
+                         for rs, name in ((doc.legends, "legend"), (doc.dates, "date")) if rs) or "nothing"
+        unread = f"; {len(doc.unmapped)} tables or rows not read" if doc.unmapped else ""
+        doc.errors.append(DocError(stage="extract", message=(
+            f"no content read: no measure, indicator value, count line, action, cost or note (read: {read}"
+            f"{unread})")))
+    if doc.status is Status.SUCCESS and doc.errors:
         doc.status = Status.PARTIAL
 
 
 def municipality_basis(doc: Document) -> None:
     """Say how the municipality was known: printed in the title, or only the place named most in the text."""
+    from hyoka.normalizers.places import find_places
+
     if doc.municipality and doc.municipality_basis is None:
-        doc.municipality_basis = ("printed in the title" if doc.title and doc.municipality in doc.title
+        # in the title as a whole name, or as its reading (「ふくおかし…計画」 names 福岡市)
+        in_title = doc.title and doc.municipality in {name for name, _ in find_places(doc.title)}
+        doc.municipality_basis = ("printed in the title" if in_title
                                   else "not in the title: the municipality named most often in the text")
 
 

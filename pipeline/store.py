@@ -397,6 +397,13 @@ class StoreWriter:
         """{source_path: doc_id} of the stored documents (replaced ones included until commit)."""
         return dict(self._query("select source_path, doc_id from documents", "documents"))
 
+    def stored_not_reports(self) -> set[str]:
+        """source_path of the stored documents the report gate judged not to be reports."""
+        if "documents" not in _table_names(self._con) or "status" not in _columns(self._con, "documents"):
+            return set()
+        return {p for (p,) in self._query("select source_path from documents where status = 'not_a_report'",
+                                          "documents")}
+
     def stored_failures(self) -> dict[str, tuple[str, str, str | None]]:
         """{source_path: (stage, reason, doc_id)} of the stored failures rows."""
         return {p: (s, r, d) for p, s, r, d in

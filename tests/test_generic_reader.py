@@ -408,9 +408,11 @@ def test_tables_inside_a_spreadsheet_from_another_government(name, indicator, ye
 @pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
 def test_a_pdf_table_drawn_without_lines(engine, monkeypatch):
     """No ruling lines, so no table for the PDF table finder: the words of a row with column-wide gaps
-    between them are read as cells. Values read by hand from the report (as in the test below)."""
+    between them are read as cells. Values read by hand from the report (as in the test below).
+    The rendering holds the table alone — no word saying it is a report (評価, 目標, 実績 …) — so the
+    report gate would keep it out: this test is about reading a table, and reads it anyway."""
     monkeypatch.setenv("HYOKA_PDF_ENGINE", engine)
-    d = read_document(RENDER / "ibaraki_kanko_shinko_2018.nolines.pdf")
+    d = read_document(RENDER / "ibaraki_kanko_shinko_2018.nolines.pdf", read_anyway=True)
     assert one(d, "1.観光地点等入込客数(延べ人数)", 2014).actual == 5075
     v = one(d, "3.宿泊観光入込客数(実人数)", 2020)
     assert (v.target, v.unit) == (822, "万人")

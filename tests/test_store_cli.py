@@ -67,11 +67,14 @@ def test_bad_files_fail_alone(tmp_path):
     assert reasons["empty.txt"] == "empty file (0 bytes)"
     assert "binary" in reasons["binary.txt"]
     assert "empty.txt: empty file (0 bytes)" in res.output  # one line naming the file and the reason
-    # a text in no known layout is read by the generic reader: loaded, and it says nothing was recognised
-    docs = pd.read_parquet(out / "documents.parquet").set_index("layout")
-    assert docs.loc["akiruno_progress_summary", "municipality"] == "あきる野市"
-    assert docs.loc["generic", "status"] == "partial"
-    assert "no indicator table, count summary or legend was recognised" in docs.loc["generic", "errors"][0]
+    # minutes (議事録) are no evaluation report: loaded as a document judged not a report, with the gate's
+    # evidence, and nothing read from it (pipeline/gate.py)
+    docs = pd.read_parquet(out / "documents.parquet")
+    docs = docs.set_index(docs.source_path.str.rsplit("/", n=1).str[-1])
+    assert docs.loc[SEED_FILES["003"], "municipality"] == "あきる野市"
+    assert docs.loc["unknown_layout.txt", "status"] == "not_a_report"
+    assert docs.loc["unknown_layout.txt", "errors"][0].startswith("評価・進捗の報告書ではないと判断: ")
+    assert docs.loc["unknown_layout.txt", "n_measures"] == 0 and docs.loc["unknown_layout.txt", "n_notes"] == 0
 
 
 def test_a_failed_file_does_not_erase_what_was_loaded(tmp_path):
