@@ -31,6 +31,7 @@ from hyoka.extractors._common import labelled_cells, plain
 from hyoka.extractors._grid import Block, TRow, blocks
 from hyoka.extractors.base import LayoutExtractor, Row, SourceText
 from hyoka.extractors.reading.count_table import propose_count_table
+from hyoka.extractors.reading.kpi_line import kpi_lines
 from hyoka.extractors.reading.lost_table import rebuild_tables
 from hyoka.extractors.reading.regions import split_text_blocks
 from hyoka.extractors.reading.resolve import resolve
@@ -50,6 +51,9 @@ from hyoka.pipeline.model import (
     SourceRef, SummaryCount, Unmapped,
 )
 
+# rows of money and staff: 「直接人件費」「フルコスト」「正職員数」「一般財源」 — costs, never targets met
+_COST_WORDS = re.compile(r"(コスト|人件費|事業費|財源|職員数|嘱託員数|臨時職員|支出金|地方債|使用料|手数料|委託料|負担金|"
+                         r"補助金額|決算額|予算額|歳出|歳入)")
 # value kinds that fill an IndicatorValue field
 _FIELD = {"target": "target_raw", "actual": "actual_raw", "grade": "grade_raw", "baseline": "baseline_raw",
           "rate": "rate_raw", "projection": "projection_raw", "reference": "actual_raw", "diff": None}
@@ -473,6 +477,8 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
                                       item_refs=[block.rows[0].ref, block.rows[0].ref]))
     _infer_unlabelled_targets(value_cols)
     quantities = _quantities(block, n_header, value_cols)
+    # a budget against its settlement (H24予算 | H24決算) is money spent, not a target met
+    cost_table = sum(bool(re.search(r"(予算|決算)", c.header.raw)) for c in value_cols) >= max(1, len(value_cols) // 2)
     base_hierarchy = [("見出し", None, h) for h in block.headings[-2:]]
     caption = _caption_name(block)
     prev_name: str | None = None
@@ -590,6 +596,8 @@ def _indicator_table(ctx: _Ctx, block: Block) -> int:
             if attr is None:
                 continue
             row_kind_name = {"baseline": "baseline", "reference": "reference"}.get(kind, "yearly")
+            if row_kind_name == "yearly" and (cost_table or _COST_WORDS.search(" ".join([name, *(t for _l, _n, t in hierarchy)]))):
+                row_kind_name = "cost"  # money and staff (予算/決算, 人件費, フルコスト, 正職員数): no achievement
             if c.header.year is None and kind in ("baseline", "grade", "rate", "projection") and years_in_cols:
                 # a value without a year beside year columns: keep it on every row of the indicator later
                 for iv in [v for k, v in values.items() if k[0] == ivkey]:
@@ -1074,7 +1082,8 @@ def _read_prose(ctx: _Ctx, prose: list[tuple[int, Row]]) -> None:
             for p in ps:
                 s.items.append(SummaryCount(summary_key=s.key, label_raw=p.label, count_raw=p.count_raw, ref=row.ref,
                                             share_raw=p.share_raw))
-        _progress_values(ctx, row, line)
+        if not _progress_values(ctx, row, line):
+            _kpi_values(ctx, row, line)
     flush_group()
     flush_legend(legend_run)
     flush_legend(points_run, "points_bands")
@@ -1129,11 +1138,34 @@ def _scope_before(prose: list[tuple[int, Row]], row: Row) -> str:
     return "本文"
 
 
-def _progress_values(ctx: _Ctx, row: Row, line: str) -> None:
+def _kpi_values(ctx: _Ctx, row: Row, line: str) -> None:
+    """An indicator stated in a line of prose (extractors/reading/kpi_line.py)."""
+    for k in kpi_lines(line, ctx.era):
+        measure = ctx.measure(k.name, row.ref, [], "indicator")
+        # no year in the line: a 目標/実績 pair is the report's fiscal year (normalized later from its printed
+        # year, as the document's), a baseline → target line has none
+        doc_year = ctx.doc.fiscal_year_raw if k.actual and k.year is None and ctx.doc.fiscal_year_raw else None
+        year = k.year
+        iv = IndicatorValue(measure_key=measure.key, indicator=k.name, fiscal_year_raw=k.year_text or doc_year or "",
+                            row_kind="yearly",
+                            target_raw=k.target, actual_raw=k.actual, grade_raw=None, ref=row.ref, header_raw=None)
+        iv.baseline_raw, iv.rate_raw = k.baseline, k.rate
+        iv.fiscal_year = year
+        iv.fiscal_year_basis = "printed in the line" if k.year is not None else (
+            "document's fiscal year" if doc_year else None)
+        ctx.doc.indicator_values.append(iv)
+        ctx.evidence("indicator_values", measure.key, EvidenceKind.HEADER_LABEL,
+                     "a KPI stated in a line: " + ("目標/実績 named in it" if k.actual else "a value, an arrow, a target"),
+                     row.ref, 0.0)
+
+
+def _progress_values(ctx: _Ctx, row: Row, line: str) -> bool:
     """「野菜:H24年12月・15ha→H25年12月・30ha」: two dated values of one indicator, read as actuals."""
     if "→" not in line:
-        return
+        return False
+    found = False
     for m in _PROGRESS.finditer(line):
+        found = True
         name = m.group("name")
         heading = _last_heading(ctx, row)
         full = f"{heading} {name}".strip() if heading else name
@@ -1147,6 +1179,7 @@ def _progress_values(ctx: _Ctx, row: Row, line: str) -> None:
                                 header_raw=when.strip(), as_of=h.as_of)
             iv.fiscal_year, iv.fiscal_year_basis = _calendar_year(when, h), "printed (calendar date of the value)"
             ctx.doc.indicator_values.append(iv)
+    return found
 
 
 def _calendar_year(when: str, h: Header) -> int | None:

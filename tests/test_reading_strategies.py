@@ -137,3 +137,68 @@ def test_the_reading_and_its_alternatives_are_stored():
     assert {"record_table", "record_key", "kind", "detail", "reader", "weight", "src_file"} <= set(ev.columns)
     alt = ev[ev.kind == "alternative"]
     assert (alt.reader == "count_table").all() and alt.detail.str.contains("also readable as").all()
+
+
+def _md_tables(path: Path) -> list[list[list[str]]]:
+    """The Markdown tables of a corpus file as lists of rows of cells (the separator line left out)."""
+    tables, cur = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("|"):
+            if not set(line) <= set("|-: "):
+                cur.append([c.strip() for c in line.strip().strip("|").split("|")])
+        elif cur:
+            tables.append(cur)
+            cur = []
+    return tables + ([cur] if cur else [])
+
+
+def _facts(name: str) -> set[tuple]:
+    import json
+
+    f = next(x for x in json.loads((CORPUS / "facts.json").read_text(encoding="utf-8")) if x["file"] == name)
+    return {(i["year"], i["target"], i["actual"]) for i in f["indicators"]}
+
+
+def _values(path: Path) -> set[tuple]:
+    ds = hyoka.read([path], audit=False)
+    v = ds.indicator_values
+
+    def num(x):
+        return None if x != x or x is None else (int(x) if float(x).is_integer() else float(x))
+    return {(num(r.fiscal_year), num(r.target), num(r.actual)) for r in v.itertuples()}
+
+
+def test_a_table_flattened_to_one_cell_per_line_gives_the_facts_back(tmp_path):
+    """富山県's tables (facts read by hand) as a PDF text layer prints them: every cell on a line of its own,
+    the blank corner cell lost, the header printed again before the second table."""
+    name = "toyama_nogyo_ninaite_2019.md"
+    lines = ["担い手の育成・確保の実績と目標", ""]
+    for table in _md_tables(CORPUS / name):
+        lines += [c for row in table for c in row if c]
+    flat = tmp_path / "toyama_flat.txt"
+    flat.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert _facts(name) <= _values(flat)
+    d = read_document(flat)
+    v = next(x for x in d.indicator_values if x.indicator == "認定農業者数" and x.fiscal_year == 2026)
+    assert v.target_raw == "1,700" and v.ref.line_start is not None  # the cell's own line
+
+
+def test_a_table_flattened_to_a_row_per_line_gives_the_facts_back(tmp_path):
+    name = "toyama_nogyo_ninaite_2019.md"
+    lines = ["担い手の育成・確保の実績と目標", ""]
+    for table in _md_tables(CORPUS / name):
+        lines += [" ".join(c for c in row if c) for row in table]
+    flat = tmp_path / "toyama_rows.txt"
+    flat.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert _facts(name) <= _values(flat)
+
+
+def test_budget_and_settlement_rows_are_costs_not_targets_met():
+    """貝塚市 施策にかかるコスト: H24予算 | H24決算 … with 正職員数, 直接人件費, フルコスト rows — kept as printed
+    (target = 予算, actual = 決算) but row_kind `cost`, so no achievement is computed from them."""
+    d = read_document(CORPUS / "kaizuka_keikan_shisaku_hyoka_2013.txt")
+    full = next(v for v in d.indicator_values if v.indicator == "フルコスト" and v.fiscal_year == 2012)
+    assert (full.target_raw, full.actual_raw, full.row_kind) == ("86,470", "122,806", "cost")
+    staff = next(v for v in d.indicator_values if v.indicator == "正職員数" and v.fiscal_year == 2013)
+    assert (staff.actual_raw, staff.row_kind) == ("5.1", "cost")
+    assert {v.row_kind for v in d.indicator_values} == {"cost"}

@@ -63,7 +63,9 @@ def _header_of(cells: list[str], era: str | None) -> list[str] | None:
         if _is_value(c) and parse_header(c, era).year is None:
             return None
         slots.append(_header_slot(c, era) or "label")
-    if sum(s == "value" for s in slots) < 2 or slots[0] == "value" or "label" in slots[1:-1] or "name" in slots[1:]:
+    if slots and slots[0] == "value":
+        slots = ["name"] + slots  # the name column's header cell was blank (and is lost in flat text)
+    if sum(s == "value" for s in slots) < 2 or "label" in slots[1:-1] or "name" in slots[1:]:
         return None  # a header names its columns: past the first (a name) only the last (備考) may say nothing
     return slots
 
@@ -126,16 +128,20 @@ def _one_cell_per_line(lines, k: int, era: str | None):
         if slots is None:
             continue
         head = [t for _i, _r, t in chunk]
+        printed = head
+        w = len(slots)  # cells per row (one more than the header printed when its first cell was blank)
+        if w > n:
+            head = [""] + head
         rows, pos = [], k + n
-        while pos + n <= len(lines):
-            cells = [t for _i, _r, t in lines[pos:pos + n]]
-            if cells == head:  # the header printed again after a page break
+        while pos + w <= len(lines):
+            if [t for _i, _r, t in lines[pos:pos + n]] == printed:  # the header again after a page break
                 pos += n
                 continue
+            cells = [t for _i, _r, t in lines[pos:pos + w]]
             if any(len(c) > _MAX_CELL for c in cells) or not _fits(cells, slots):
                 break
-            rows.append((cells, [r for _i, r, _t in lines[pos:pos + n]]))
-            pos += n
+            rows.append((cells, [r for _i, r, _t in lines[pos:pos + w]]))
+            pos += w
         if rows and (best is None or len(rows) * n > best[0]):
             best = (len(rows) * n, _block(head, rows, [r for _i, r, _t in chunk], None), pos)
     return best[1:] if best else None
@@ -151,6 +157,8 @@ def _row_per_line(lines, k: int, era: str | None):
     slots = _header_of(head, era)
     if slots is None:
         return None
+    if len(slots) > len(head):
+        head = [""] + head
     n, rows, pos = len(head), [], k + 1
     while pos < len(lines):
         tokens = _SPLIT.split(lines[pos][2].strip())

@@ -1,0 +1,74 @@
+"""KPI lines in prose: an indicator stated in one line of text instead of a table row.
+
+- 「観光入込客数：120万人（R2）→ 150万人（R7）」「来訪者数 基準値 120万人 → 目標値 150万人」: a value,
+  an arrow, a value — the left one the baseline (or the value at its date), the right one the target;
+- 「観光入込客数 目標 150万人 実績 141万人（達成率 94.0%）」「目標値：30件、実績値：33件、達成率110%」: the roles
+  named in the line by the domain's words.
+
+The fiscal year is the one printed in the line (next to the value, or before the roles), else none:
+a line without a year is kept with its values and no year rather than given a guessed one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from hyoka.normalizers.headers import parse_header
+
+_NUM = r"[△▲\-−]?\s*[0-9０-９][0-9０-９,，.．]*\s*(?:[万千億]?[^\s\d、。,，()（）→⇒➡:：/／]{0,5})"
+_WHEN = r"[(（]\s*(?P<{0}>[^()（）]{{1,16}})\s*[)）]"
+_ARROW = r"\s*(?:→|⇒|➡|->|＞)\s*"
+
+_BASE_TO_TARGET = re.compile(
+    rf"(?P<name>[^\s:：、。→]{{2,40}}?)\s*[:：]?\s*(?:(?:基準値?|現状値?|現況値?|策定時|当初値?)\s*[:：]?\s*)?"
+    rf"(?P<a>{_NUM})\s*(?:{_WHEN.format('a_when')})?{_ARROW}(?:(?:目標値?|目標)\s*[:：]?\s*)?"
+    rf"(?P<b>{_NUM})\s*(?:{_WHEN.format('b_when')})?")
+_ROLES = re.compile(
+    rf"目標(?:値)?\s*[:：]?\s*(?P<t>{_NUM})\s*[、,，/／\s]\s*実績(?:値)?\s*[:：]?\s*(?P<a>{_NUM})"
+    rf"(?:\s*[、,，(（]?\s*(?:達成率|達成度|進捗率)\s*[:：]?\s*(?P<r>[0-9０-９.．]+\s*[%％])\s*[)）]?)?")
+
+
+@dataclass(frozen=True)
+class KpiLine:
+    name: str
+    baseline: str | None = None
+    target: str | None = None
+    actual: str | None = None
+    rate: str | None = None
+    year_text: str | None = None  # where the year was printed
+    year: int | None = None
+    baseline_year: int | None = None
+
+
+def _clean(v: str | None) -> str | None:
+    return v.strip() if v else None
+
+
+def kpi_lines(line: str, era: str | None) -> list[KpiLine]:
+    """Every KPI stated in the line (a sentence of prose or a bullet)."""
+    out: list[KpiLine] = []
+    for m in _ROLES.finditer(line):
+        before = line[:m.start()]
+        name = re.split(r"[。、：:]", before.rstrip(" 　:：、"))[-1].strip(" ・-*●◆■")
+        h = next((h for h in (parse_header(t, era) for t in re.findall(r"(?:令和|平成|[RH])\s*[0-9元]{1,2}\s*年度?|20\d{2}\s*年度", line))
+                  if h.year is not None), None)
+        if h is not None and h.raw in name:
+            name = name.replace(h.raw, "").strip(" 　の")
+        if not name or len(name) > 40:
+            continue
+        out.append(KpiLine(name=name, target=_clean(m.group("t")), actual=_clean(m.group("a")), rate=_clean(m.group("r")),
+                           year=h.year if h else None, year_text=h.raw if h else None))
+    if out:
+        return out
+    for m in _BASE_TO_TARGET.finditer(line):
+        name = m.group("name").strip(" ・-*●◆■")
+        a_when, b_when = m.group("a_when"), m.group("b_when")
+        hb = parse_header(b_when, era) if b_when else None
+        ha = parse_header(a_when, era) if a_when else None
+        if not re.search(r"[\u3040-\u30ff\u3400-\u9fff]", name) or re.fullmatch(r"[0-9０-９年度月日RH令和平成\s]+", name):
+            continue
+        out.append(KpiLine(name=name, baseline=_clean(m.group("a")), target=_clean(m.group("b")),
+                           year=hb.year if hb else None, year_text=b_when,
+                           baseline_year=ha.year if ha else None))
+    return out
