@@ -9,10 +9,22 @@ printed total that the counts add up to …) as `ReadingEvidence`, and the **res
 best-supported reading, recording the others as `alternative` evidence so a user can see what
 else the cells could have been.
 
-- `resolve.py` — candidates, their scores and the choice between them.
-- `count_table.py` — count tables in every orientation (categories across or down, several count
-  columns, two-row headers with groups, side-by-side blocks, shares in their own row or column).
-- `prose.py` — counts, legends and KPI lines stated in sentences.
+The modules, in the order a document goes through them:
+
+- `context.py` — the document being read, its forks, and `evidence()` for the strategies.
+- `regions.py` — text table blocks cut where the column profile changes (key–value lines above a
+  table, a caption line between two tables); `lost_table.py` — tables rebuilt from text that lost
+  them (one cell per line, a row per line).
+- `resolve.py` — runs every strategy on a block, scores the readings, keeps the best.
+- the strategies (proposers), one per file: `action_table.py` (取組 sheets and lists),
+  `legend_table.py`, `indicator_table.py` (with `key_value.py` for key–value sheets and years as
+  rows, `quantities.py` for several quantities in one row and the rate check), `count_table.py`
+  (count tables in every orientation).
+- `prose.py` — the lines outside tables: count sentences and lists, legends in lines and sentences,
+  KPI lines (`kpi_line.py`).
+- `verify.py` — evidence across readings once the document is read (a count table's labels are a
+  legend's; one unit down an indicator's years).
+- `cells.py` — what a cell holds (a figure, a grade, a none-mark, a year), shared by the above.
 
 Arithmetic may decide a table's *structure* (which column is the total, which value is the target)
 and says so in the evidence; it never chooses a reading because it makes a stated score come out

@@ -26,7 +26,14 @@ from dataclasses import dataclass, field
 from hyoka.extractors._common import plain
 from hyoka.normalizers import counts as C
 from hyoka.normalizers.headers import TOTAL_LABELS, key
-from hyoka.pipeline.model import EvidenceKind, Legend, ReadingEvidence, ScoreSummary, SourceRef, SummaryCount
+from hyoka.pipeline.model import (
+    EvidenceKind,
+    Legend,
+    ReadingEvidence,
+    ScoreSummary,
+    SourceRef,
+    SummaryCount,
+)
 
 _SHARE = re.compile(r"^[(（]?\s*(?:約)?\s*(?P<p>\d+(?:\.\d+)?)\s*[%％]\s*[)）]?\s*(?:[(（][^)）]*[)）])?$")
 _COUNT_WITH_SHARE = re.compile(
