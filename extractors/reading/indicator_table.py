@@ -7,6 +7,7 @@ roles as evidence (structure only; the audit checks every rate)."""
 from __future__ import annotations
 
 import collections
+import dataclasses
 import re
 
 from hyoka.extractors import _sheets as S
@@ -52,6 +53,9 @@ from hyoka.pipeline.model import (
 )
 
 # rows of money and staff: 「直接人件費」「フルコスト」「正職員数」「一般財源」 — costs, never targets met
+# the header of a column of fiscal years beside the names: 「指標 | 年度 | 目標 | 実績」
+_YEAR_COLUMN_LABELS = ("年度", "年", "時点", "年次", "実施年度", "対象年度", "評価年度", "測定年度")
+
 _COST_WORDS = re.compile(r"(コスト|人件費|事業費|財源|職員数|嘱託員数|臨時職員|支出金|地方債|使用料|手数料|委託料|負担金|"
                          r"補助金額|決算額|予算額|歳出|歳入)")
 
@@ -157,6 +161,9 @@ def propose_indicator_table(ctx: ReadingContext, block: Block) -> int:
             cols.append(Column(c, h, "value"))
         elif h.raw and is_total_label(h.raw):
             cols.append(Column(c, h, "total"))
+        elif h.year is None and not h.kind and kv and (key(h.raw) in _YEAR_COLUMN_LABELS or not h.raw) \
+                and sum(is_year_like(v, ctx.era) for v in kv) >= max(2, len(kv) * 2 // 3):
+            cols.append(Column(c, h, "year"))  # fiscal years down a column (年度 | 目標 | 実績 beside the names)
         else:
             cols.append(Column(c, h, "label"))
     value_cols = [c for c in cols if c.role == "value"]
@@ -176,6 +183,7 @@ def propose_indicator_table(ctx: ReadingContext, block: Block) -> int:
     if not years_in_cols and not kind_cols and not any(c.header.kind in ("target", "actual") for c in value_cols):
         return 0
     unit_col = next((c.index for c in cols if c.role == "unit"), None)
+    year_col = next((c.index for c in cols if c.role == "year"), None) if not years_in_cols else None
     field_cols = _measure_field_columns(cols)
     label_cols = [c.index for c in cols if c.role == "label" and c.index not in field_cols]
     # the rightmost column headed by a name label (実施事業 right of 方向性 | 個別施策) names the row;
@@ -183,6 +191,12 @@ def propose_indicator_table(ctx: ReadingContext, block: Block) -> int:
     name_col = next((c.index for c in reversed(cols) if c.index in label_cols and is_name_label(c.header.raw)), None)
     level_names = {c.index: (c.header.raw or "区分").split("\n")[0][:20] for c in cols}
     stacked = next(((c.header.upper, c.header.lower) for c in value_cols if c.header.upper and c.header.lower), None)
+    if stacked is None and (note := _stacking_note(ctx, block)) is not None:
+        # 「※上段：目標、下段：実績値」 printed above the table: every year column holds the pair
+        stacked = note
+        for c in value_cols:
+            if c.header.kind is None:
+                c.header = dataclasses.replace(c.header, upper=note[0], lower=note[1])
     if stacked:
         ctx.doc.legends.append(Legend(kind="layout", raw=next(c.header.raw for c in value_cols if c.header.upper),
                                       ref=block.rows[0].ref, items=[("上段", stacked[0]), ("下段", stacked[1])],
@@ -268,8 +282,8 @@ def propose_indicator_table(ctx: ReadingContext, block: Block) -> int:
                     if c > name_at:
                         carry[c] = None
                 name = r.cells[name_at].strip()
-            elif prev_name and (kind_cols or row_kind):
-                name = prev_name  # 目標値/実績値/達成率 rows under one name
+            elif prev_name and (kind_cols or row_kind or year_col is not None):
+                name = prev_name  # 目標値/実績値/達成率 rows (or one row per year) under one name
             else:
                 name = caption or prev_name or "(名称なし)"
             prev_name = name
@@ -318,19 +332,25 @@ def propose_indicator_table(ctx: ReadingContext, block: Block) -> int:
                 undated.setdefault(ivkey, {})[attr] = cell
                 got = True
                 continue
-            year = c.header.year if c.header.year is not None else (
-                ctx.doc.fiscal_year if not years_in_cols and kind in ("target", "actual", "grade", "rate") else None)
+            row_year = parse_header(r.cells[year_col].strip(), ctx.era) if year_col is not None else None
+            if row_year is not None and row_year.year is not None and c.header.year is None:
+                year = row_year.year
+            else:
+                row_year = None
+                year = c.header.year if c.header.year is not None else (
+                    ctx.doc.fiscal_year if not years_in_cols and kind in ("target", "actual", "grade", "rate") else None)
             k = (ivkey, year, row_kind_name if c.header.year is not None or not years_in_cols else f"{row_kind_name}:{c.index}")
             iv = values.get(k)
             if iv is None or getattr(iv, attr) is not None:
                 if iv is not None:
                     k = k + (c.index,)
-                iv = IndicatorValue(measure_key=measure.key, indicator=ivname, fiscal_year_raw=c.header.raw or "",
+                iv = IndicatorValue(measure_key=measure.key, indicator=ivname,
+                                    fiscal_year_raw=(row_year.raw if row_year else c.header.raw) or "",
                                     row_kind=row_kind_name, target_raw=None, actual_raw=None, grade_raw=None,
                                     ref=r.cell_ref(c.index), header_raw=c.header.raw, as_of=c.header.as_of,
                                     is_total=is_total)
                 iv.fiscal_year = year
-                iv.fiscal_year_basis = c.header.year_basis if c.header.year is not None else (
+                iv.fiscal_year_basis = f"printed in the row ({row_year.raw})" if row_year else c.header.year_basis if c.header.year is not None else (
                     "document's fiscal year" if year is not None else None)
                 for extra_attr, extra in undated.get(ivkey, {}).items():
                     setattr(iv, extra_attr, extra)
@@ -393,6 +413,21 @@ def propose_indicator_table(ctx: ReadingContext, block: Block) -> int:
             ctx.evidence("indicator_values", first.measure_key, EvidenceKind.HEADER_LABEL,
                          "value roles named by the header: " + ", ".join(roles), block.ref, 0.3)
     return used_rows
+
+
+_UPPER = re.compile(r"上段\s*[:：は=＝]?\s*(?P<a>[^、,，・/\s)）:：]+)|(?P<b>[^\s(（、,，・/:：※]+)\s*[(（]\s*上段")
+_LOWER = re.compile(r"下段\s*[:：は=＝]?\s*(?P<a>[^、,，・/\s)）:：]+)|(?P<b>[^\s(（、,，・/:：※]+)\s*[(（]\s*下段")
+
+
+def _stacking_note(ctx, block: Block) -> tuple[str, str] | None:
+    """The kinds of a stacked pair named in the caption or a note line just above the table."""
+    for t in (block.caption or "",):
+        up, lo = _UPPER.search(t or ""), _LOWER.search(t or "")
+        if up and lo:
+            a, b = value_kind(up.group("a") or up.group("b")), value_kind(lo.group("a") or lo.group("b"))
+            if a and b and a != b:
+                return a, b
+    return None
 
 
 def _complete_stacked_name(ctx: ReadingContext, values: dict, name: str, fragment: str) -> str:

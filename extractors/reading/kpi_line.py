@@ -16,7 +16,12 @@ from dataclasses import dataclass
 
 from hyoka.normalizers.headers import parse_header
 
-_NUM = r"[△▲\-−]?\s*[0-9０-９][0-9０-９,，.．]*\s*(?:[万千億]?[^\s\d、。,，()（）→⇒➡:：/／]{0,5})"
+# a figure with its unit; a unit has no kana particle in it (「11件で」 is 11件), except か所/ヶ所
+_NUM = (r"[△▲\-−]?\s*[0-9０-９][0-9０-９,，.．]*\s*"
+        r"(?:[万千億]?(?:か所|ヵ所|ヶ所|箇所|[^\s\d\u3040-\u309f、。,，()（）→⇒➡:：/／]{0,4}))")
+# the roles by the domain's words (normalizers/headers.py HEAD_NOUNS and VALUE_KINDS)
+_TARGET = r"(?:目標|計画|予定)(?:値)?"
+_ACTUAL = r"(?:実績|達成|結果|現状|現況)(?:値)?"
 _WHEN = r"[(（]\s*(?P<{0}>[^()（）]{{1,16}})\s*[)）]"
 _ARROW = r"\s*(?:→|⇒|➡|->|＞)\s*"
 
@@ -25,8 +30,15 @@ _BASE_TO_TARGET = re.compile(
     rf"(?P<a>{_NUM})\s*(?:{_WHEN.format('a_when')})?{_ARROW}(?:(?:目標値?|目標)\s*[:：]?\s*)?"
     rf"(?P<b>{_NUM})\s*(?:{_WHEN.format('b_when')})?")
 _ROLES = re.compile(
-    rf"目標(?:値)?\s*[:：]?\s*(?P<t>{_NUM})\s*[、,，/／\s]\s*実績(?:値)?\s*[:：]?\s*(?P<a>{_NUM})"
+    rf"{_TARGET}\s*[:：]?\s*(?P<t>{_NUM})\s*[、,，/／\s]\s*{_ACTUAL}\s*[:：]?\s*(?P<a>{_NUM})"
     rf"(?:\s*[、,，(（]?\s*(?:達成率|達成度|進捗率)\s*[:：]?\s*(?P<r>[0-9０-９.．]+\s*[%％])\s*[)）]?)?")
+
+
+# 「Xは、2022年度の目標17件に対して実績値は11件で、達成度は64.7%でした」: a sentence naming both roles
+_SENTENCE = re.compile(
+    rf"(?P<name>[^\s、。,，]{{2,40}}?)(?:は|が)[、,，]?\s*(?P<when>[^、。,，目計予]{{0,14}}?)の?\s*{_TARGET}\s*(?:は|が|[:：])?\s*"
+    rf"(?P<t>{_NUM}?)\s*(?:に対して|に対し|のところ)[、,，]?\s*{_ACTUAL}\s*(?:は|が|[:：])?\s*(?P<a>{_NUM}?)"
+    rf"(?:\s*(?:で|と)[^。]{{0,12}}?(?:達成率|達成度|進捗率)\s*(?:は|が|[:：])?\s*(?P<r>[0-9０-９.．]+\s*[%％]))?")
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,12 @@ def _clean(v: str | None) -> str | None:
 def kpi_lines(line: str, era: str | None) -> list[KpiLine]:
     """Every KPI stated in the line (a sentence of prose or a bullet)."""
     out: list[KpiLine] = []
+    for m in _SENTENCE.finditer(line):
+        h = parse_header(m.group("when"), era) if m.group("when") else None
+        out.append(KpiLine(name=m.group("name").strip(" ・-*●◆■"), target=_clean(m.group("t")), actual=_clean(m.group("a")),
+                           rate=_clean(m.group("r")), year=h.year if h else None, year_text=h.raw if h and h.year else None))
+    if out:
+        return out
     for m in _ROLES.finditer(line):
         before = line[:m.start()]
         name = re.split(r"[。、：:]", before.rstrip(" 　:：、"))[-1].strip(" ・-*●◆■")
