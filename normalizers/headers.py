@@ -19,7 +19,8 @@ from hyoka.normalizers.eras import era_to_year, find_era_dates, fiscal_year_of
 # value kind → spellings, longest matched first. Order inside a header cell does not matter.
 VALUE_KINDS: dict[str, tuple[str, ...]] = {
     "target": ("目標値", "目標", "年間目標", "今年度目標値", "長期的目標値", "計画値", "予算", "期待値", "目標水準"),
-    "actual": ("実績値", "実績", "決算", "今年度実績値", "現状値", "現況値", "現状", "現在", "実測値"),
+    "actual": ("実績値", "実績", "決算", "今年度実績値", "現状値", "現況値", "現状", "現在", "実測値", "達成値", "結果値",
+               "実数値"),
     "baseline": ("基準値", "当初値", "年度当初値", "策定時", "初期値", "基準年", "基準", "計画策定時"),
     "projection": ("見込み", "見込値", "見込", "見通し"),
     "rate": ("達成率", "進捗率", "達成度", "進捗度", "目標達成率"),
@@ -91,7 +92,7 @@ def _without_era_dates(t: str) -> str:
 # column and 「現状維持」 a direction.
 HEAD_NOUNS: dict[str, tuple[str, ...]] = {
     "target": ("目標", "計画", "予定", "目標値", "計画値", "予定値"),
-    "actual": ("実績", "実績値", "決算", "現況値", "現状値"),
+    "actual": ("実績", "実績値", "決算", "現況値", "現状値", "達成値"),
     "projection": ("見込み", "見込", "見通し"),
     "rate": ("達成率", "進捗率", "達成度", "進捗度", "執行率"),
     "baseline": ("基準値", "当初値", "策定時", "初期値"),
@@ -126,6 +127,10 @@ def value_kind(text: str) -> str | None:
     t = PERIOD_SPAN.sub("", t) if re.search(r"[-－~〜～]", t) else t
     outside = re.sub(r"[(（][^()（）]*[)）]", "", t)  # 「実績(下段)」「最終実績値(平成29年度末)」
     # 「2018(実績)」: nothing but a year outside the parenthesis — the kind is the one inside
+    # 「現状(策定時)」「実績(基準年)」: the value the plan started from
+    inside = "".join(re.findall(r"[(（]([^()（）]*)[)）]", t))
+    if inside in ("策定時", "計画策定時", "基準", "基準年", "基準年度", "当初", "計画当初") and outside:
+        return "baseline"
     t = outside if _WEST_YEAR.sub("", _without_era_dates(outside)).strip() else re.sub(r"[()（）]", "", t)
     t = _without_era_dates(t)
     t = _WEST_YEAR.sub("", t)

@@ -49,8 +49,20 @@ class Item:
     end: int = 0
 
 
+# 「-◎　目標を達成(達成度100%以上)」: a symbol or grade letter, a space, its text (no colon); 「ア 施策の…」
+# (katakana, a section heading) is not taken this way
+_SPACED_LINE = re.compile(rf"^\s*(?:[-*・•]\s*)?(?P<label>[{SYMBOLS}]|[SABCDEＳＡＢＣＤＥ][+＋]?)[\s\u3000]+(?P<text>\S.{{1,200}})$")
+# 「目標を達成(達成度100%以上)　…　◎」: the text, dots, then its label
+_LABEL_LAST = re.compile(rf"^\s*(?P<text>\S.{{1,80}}?)\s*(?:[…‥・.]{{2,}}|…|‥|→|=|＝)\s*(?P<label>{_LABEL})\s*$")
+
+
 def legend_line(line: str) -> Item | None:
-    """「A:対策や事業が…」 → Item("A", "対策や事業が…"); 「: 目標達成に…」 (label lost) → Item("", …)."""
+    """「A:対策や事業が…」 → Item("A", "対策や事業が…"); 「: 目標達成に…」 (label lost) → Item("", …);
+    「-◎　目標を達成」 and 「目標を達成 … ◎」 too."""
+    if m := _LABEL_LAST.match(line):
+        return Item(m.group("label"), m.group("text").strip(), m.start(), m.end())
+    if (m := _SPACED_LINE.match(line)) and not re.match(r"^[\d,.\-]", m.group("text")):
+        return Item(m.group("label"), m.group("text").strip(), m.start("label"), m.end())
     if m := _LINE.match(line):
         text = m.group("text").strip()
         # 「A 数値目標」 is a legend; 「A4-1 長崎独自の…」 or 「B 2,000円」 is not
@@ -105,10 +117,14 @@ _LABEL_AFTER_TEXT = re.compile(rf"(?:^|(?<=[、,，。\s]))(?P<text>[^、,，。
 _QUOTED_LABEL_TEXT = re.compile(rf"[「『](?P<label>{_LABEL})[」』]\s*(?:[…‥:：=＝]+|は)\s*(?P<text>[^「『]+)")
 
 
+# 「◎(達成度100%以上)、○(達成度80%以上100%未満)…の4段階」: each label with its text in brackets
+_LABEL_THEN_PAREN = re.compile(rf"(?:^|(?<=[、,，。\s]))(?P<label>{_LABEL})\s*[(（](?P<text>[^()（）]{{2,40}})[)）]")
+
+
 def sentence_items(text: str) -> list[Item]:
     """A scale spelled out in one sentence or cell, in the shapes prose uses (text を label; text(label);
     「label」…text); [] unless two labels at least, all different."""
-    for rx in (_QUOTED_LABEL_TEXT, _TEXT_THEN_LABEL, _LABEL_AFTER_TEXT):
+    for rx in (_QUOTED_LABEL_TEXT, _LABEL_THEN_PAREN, _TEXT_THEN_LABEL, _LABEL_AFTER_TEXT):
         items = [Item(m.group("label"), m.group("text").strip(" 、,，。"), m.start(), m.end()) for m in rx.finditer(text)]
         labels = [i.label for i in items]
         if len(items) >= 2 and len(set(labels)) == len(labels) and all(i.text for i in items):

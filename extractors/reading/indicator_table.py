@@ -433,8 +433,8 @@ def _stacking_note(ctx, block: Block) -> tuple[str, str] | None:
 def _complete_stacked_name(ctx: ReadingContext, values: dict, name: str, fragment: str) -> str:
     """The 下段 line of a stacked pair may print the end of a name wrapped from its 上段 line
     (「1.観光地点等入込客数」 / 「(延べ人数)」): the indicator, its values and its measure take the whole name."""
-    if not fragment:
-        return name
+    if not fragment or fragment == name or name.endswith(fragment):
+        return name  # the name printed again on the 下段 line, not a wrapped end of it
     full = name + fragment
     for k in [k for k in values if k[0][0] == name]:
         values[k].indicator = full

@@ -102,7 +102,7 @@ def rebuild_tables(prose: list[tuple[int, Row]], era: str | None) -> tuple[list[
     used: set[int] = set()
     k = 0
     while k < len(lines):
-        got = _one_cell_per_line(lines, k, era) or _row_per_line(lines, k, era)
+        got = _one_cell_per_line(lines, k, era) or _row_per_line(lines, k, era) or _label_value_pairs(lines, k, era)
         if got is None:
             k += 1
             continue
@@ -173,3 +173,27 @@ def _row_per_line(lines, k: int, era: str | None):
     if not rows:
         return None
     return _block(head, rows, [lines[k][1]], None), pos
+
+
+def _label_value_pairs(lines, k: int, era: str | None):
+    """「数値目標」 / 「6次産業化の取組件数」 / 「目標(2020年度)」 / 「15件」 / 「実績値(2020年度)」 / 「5件」 …: a name
+    label and the name, then header and value lines alternating — one row of a table, rebuilt as one."""
+    if k + 5 >= len(lines) or not is_name_label(lines[k][2]) or len(lines[k + 1][2]) > _MAX_CELL:
+        return None
+    name = lines[k + 1][2]
+    if _header_slot(name, era) == "value" or _is_value(name):
+        return None
+    head, cells, srcs, pos = [lines[k][2]], [name], [lines[k][1], lines[k + 1][1]], k + 2
+    while pos + 1 < len(lines):
+        label, value = lines[pos][2], lines[pos + 1][2]
+        slot = _header_slot(label, era)
+        if slot not in ("value", "grade") or not (_is_value(value) or (slot == "grade" and _is_grade(value))):
+            break
+        head.append(label)
+        cells.append(value)
+        srcs += [lines[pos][1], lines[pos + 1][1]]
+        pos += 2
+    if len(head) < 3:
+        return None
+    block = _block(head, [(cells, srcs[1::2])], srcs[0::2], None)
+    return block, pos
