@@ -200,6 +200,7 @@ class Words:
     name_header: str
     year_style: str
     thousands: bool  # 1,234 or 1234
+    pct_in_header: bool  # 達成率(%) over bare numbers, or 達成率 over 「104.3%」
 
 
 @dataclass(frozen=True)
@@ -321,7 +322,7 @@ def reports(draw) -> Report:
         actual=draw(st.sampled_from(ACTUAL_WORDS)), baseline=draw(st.sampled_from(BASELINE_WORDS)),
         rate=draw(st.sampled_from(RATE_WORDS)), grade=draw(st.sampled_from(GRADE_WORDS)), prefix=prefix,
         marks=draw(st.booleans()), name_header=draw(st.sampled_from(NAME_HEADERS)), year_style=year_style,
-        thousands=draw(st.booleans()),
+        thousands=draw(st.booleans()), pct_in_header=draw(st.booleans()),
     )
     legend = Legend(scheme, words.rate)
     lines = draw(count_lines(SCHEMES[scheme][0], draw(st.sampled_from(COUNT_NOUNS))))
@@ -389,7 +390,20 @@ def role_year(word: str, y: int, report: Report, style: Style) -> str:
 
 
 def rate_header(report: Report) -> str:
-    return report.words.rate + ("(B/A)" if report.words.marks else "(%)" if report.rate_decimals else "")
+    """達成率(B/A) beside marked roles; 達成率(%) when the cells print no 「%」 (`pct_in_header`)."""
+    w = report.words
+    return w.rate + ("(B/A)" if w.marks else "(%)" if w.pct_in_header else "")
+
+
+def rate_in_table(yv: YearValue, report: Report) -> str:
+    """A rate cell of a table whose header says 達成率(%) prints the number alone."""
+    return rate_cell(yv, not (report.words.pct_in_header and not report.words.marks))
+
+
+def final_header(report: Report, y: int) -> str:
+    """最終目標(R7) — or 令和7(2025)年度最終目標 when the year label has its own brackets."""
+    yl = report.words_year(y)
+    return f"{yl}{report.words.final_target}" if "(" in yl else f"{report.words.final_target}({yl})"
 
 
 def count_label(label: str, report: Report, style: Style) -> str:
@@ -427,6 +441,7 @@ def preamble(report: Report, fmt: str) -> list[str]:
 @dataclass(frozen=True)
 class ValueFact:
     indicator: str
+    unit: str
     year: int
     target: Decimal | None
     actual: Decimal | None
@@ -439,7 +454,7 @@ class Expected:
     partial_counts: list[tuple[str, int, int]] = field(default_factory=list)  # (label, count, total)
     legend: Legend | None = None
     # values that may come back without being asked for: baselines (year, value)
-    allowed_extra: list[tuple[int, Decimal]] = field(default_factory=list)
+    allowed_extra: list[tuple[int, Decimal, str]] = field(default_factory=list)
 
     def n_facts(self) -> int:
         return len(self.values) + len(self.count_lines) + len(self.partial_counts) + (self.legend is not None)
@@ -459,10 +474,10 @@ def _yearly_facts(report: Report, exp: Expected, style: Style, *, years=None, fi
     for ind in report.indicators:
         for yv in ind.years:
             if years is None or yv.year in years:
-                exp.values.append(ValueFact(ind.name, yv.year, yv.target, yv.actual))
+                exp.values.append(ValueFact(ind.name, ind.unit, yv.year, yv.target, yv.actual))
         if final if final is not None else style.with_final:
-            exp.values.append(ValueFact(ind.name, ind.final_year, ind.final_target, None))
-        exp.allowed_extra.append((ind.baseline_year, ind.baseline))
+            exp.values.append(ValueFact(ind.name, ind.unit, ind.final_year, ind.final_target, None))
+        exp.allowed_extra.append((ind.baseline_year, ind.baseline, ind.unit))
 
 
 # --- renderers: indicator values -------------------------------------------------------------------
@@ -480,7 +495,7 @@ def r_years_cols_role_rows(report: Report, style: Style) -> Rendering:
     w, years = report.words, [yv.year for yv in report.indicators[0].years]
     head = [w.name_header] + (["単位"] if _unit_col(style) else []) + ["区分"] + [report.words_year(y) for y in years]
     if style.with_final:
-        head.append(f"{w.final_target}({report.words_year(report.indicators[0].final_year)})")
+        head.append(final_header(report, report.indicators[0].final_year))
     head += ([rate_header(report)] if style.with_rate else []) + ([w.grade] if style.with_grade else [])
     rows = [head]
     for ind in report.indicators:
@@ -493,7 +508,7 @@ def r_years_cols_role_rows(report: Report, style: Style) -> Rendering:
             if style.with_final:
                 r.append(value_cell(ind.final_target, ind, report, style) if k == 0 else "")
             if style.with_rate:
-                r.append(rate_cell(last, not report.rate_decimals) if k == 1 else "")
+                r.append(rate_in_table(last, report) if k == 1 else "")
             if style.with_grade:
                 r.append(last.grade if k == 1 else "")
             rows.append(r)
@@ -506,8 +521,9 @@ def r_years_cols_role_rows(report: Report, style: Style) -> Rendering:
 def r_roles_cols_year_rows(report: Report, style: Style) -> Rendering:
     """Roles as columns, years as rows: 指標 | 年度 | 目標値 | 実績値 | 達成率 | 評価 (a rate and grade every year)."""
     w = report.words
+    period = w.prefix != "今年度"  # 前期目標, H23-27計画値 over yearly rows; 今年度 would contradict them
     head = [w.name_header] + (["単位"] if _unit_col(style) else []) + ["年度",
-            role(w.target, report, "A", True), role(w.actual, report, "B", True)]
+            role(w.target, report, "A", period), role(w.actual, report, "B", period)]
     head += ([rate_header(report)] if style.with_rate else []) + ([w.grade] if style.with_grade else [])
     rows = [head]
     for ind in report.indicators:
@@ -516,7 +532,7 @@ def r_roles_cols_year_rows(report: Report, style: Style) -> Rendering:
             r = [name_cell(ind, style) if first else ""] + ([ind.unit if first else ""] if _unit_col(style) else [])
             r += [report.words_year(yv.year), value_cell(yv.target, ind, report, style),
                   value_cell(yv.actual, ind, report, style)]
-            r += ([rate_cell(yv, not report.rate_decimals)] if style.with_rate else []) + ([yv.grade] if style.with_grade else [])
+            r += ([rate_in_table(yv, report)] if style.with_rate else []) + ([yv.grade] if style.with_grade else [])
             rows.append(r)
     exp = Expected()
     _yearly_facts(report, exp, style, final=False)
@@ -530,10 +546,9 @@ def _role_year_head(report: Report, style: Style) -> list[str]:
     if style.with_baseline:
         head.append(f"{w.baseline}({report.words_year(ind0.baseline_year)})")
     for yv in ind0.years:
-        head += [role_year(role(w.target, report, prefixed=True), yv.year, report, style),
-                 role_year(role(w.actual, report, prefixed=True), yv.year, report, style)]
+        head += [role_year(w.target, yv.year, report, style), role_year(w.actual, yv.year, report, style)]
     if style.with_final:
-        head.append(role_year(w.final_target, ind0.final_year, report, style))
+        head.append(final_header(report, ind0.final_year))
     return head + ([rate_header(report)] if style.with_rate else []) + ([w.grade] if style.with_grade else [])
 
 
@@ -547,7 +562,7 @@ def _role_year_row(ind: Indicator, report: Report, style: Style, rate: str | Non
         r.append(value_cell(ind.final_target, ind, report, style))
     last = ind.years[-1]
     if style.with_rate:
-        r.append(rate if rate is not None else rate_cell(last, not report.rate_decimals))
+        r.append(rate if rate is not None else rate_in_table(last, report))
     return r + ([last.grade] if style.with_grade else [])
 
 
@@ -578,7 +593,7 @@ def r_two_row_header(report: Report, style: Style) -> Rendering:
         for yv in ind.years:
             r += [value_cell(yv.target, ind, report, style), value_cell(yv.actual, ind, report, style)]
         last = ind.years[-1]
-        r += ([rate_cell(last, not report.rate_decimals)] if style.with_rate else []) + ([last.grade] if style.with_grade else [])
+        r += ([rate_in_table(last, report)] if style.with_rate else []) + ([last.grade] if style.with_grade else [])
         rows.append(r)
     exp = Expected()
     _yearly_facts(report, exp, style, final=False)
@@ -595,7 +610,7 @@ def r_kv_sheet(report: Report, style: Style) -> Rendering:
         last = ind.years[-1]
         body += [heading(f"{k} 指標の状況", fmt, 3), "",
                  table([["項目", "内容"], [w.name_header, ind.name], ["単位", ind.unit]], fmt), ""]
-        head = ["", w.baseline, role(w.target, report, "A"), role(w.actual, report, "B")] + (
+        head = ["", w.baseline, role(w.target, report, "A", True), role(w.actual, report, "B", True)] + (
             [rate_header(report)] if style.with_rate else [])
         nums = ["数値", num(ind.baseline, w), num(last.target, w), num(last.actual, w)] + (
             [rate_cell(last)] if style.with_rate else [])
@@ -604,8 +619,8 @@ def r_kv_sheet(report: Report, style: Style) -> Rendering:
         body += [table([head, nums, when], fmt), ""]
         if style.with_grade:
             body += [f"{w.grade}：{last.grade}", ""]
-        exp.values.append(ValueFact(ind.name, last.year, last.target, last.actual))
-        exp.allowed_extra.append((ind.baseline_year, ind.baseline))
+        exp.values.append(ValueFact(ind.name, ind.unit, last.year, last.target, last.actual))
+        exp.allowed_extra.append((ind.baseline_year, ind.baseline, ind.unit))
     return Rendering("", _doc(report, fmt, body), ".md" if fmt == "md" else ".txt", exp, report)
 
 
@@ -663,8 +678,8 @@ def r_kpi_arrow(report: Report, style: Style) -> Rendering:
         b = f"{num(ind.baseline, w)}{ind.unit}({report.words_year(ind.baseline_year)})"
         t = f"{num(ind.final_target, w)}{ind.unit}({report.words_year(ind.final_year)})"
         lines.append(f"{style.bullet}{ind.name}：{b} → {t}")
-        exp.values.append(ValueFact(ind.name, ind.final_year, ind.final_target, None))
-        exp.allowed_extra.append((ind.baseline_year, ind.baseline))
+        exp.values.append(ValueFact(ind.name, ind.unit, ind.final_year, ind.final_target, None))
+        exp.allowed_extra.append((ind.baseline_year, ind.baseline, ind.unit))
     return Rendering("", _doc(report, "text", lines), ".md" if style.fmt == "md" else ".txt", exp, report)
 
 
@@ -699,8 +714,8 @@ def r_kpi_sentence(report: Report, style: Style) -> Rendering:
     exp = Expected()
     for ind in report.indicators:
         yv = ind.years[-1]
-        exp.values.append(ValueFact(ind.name, yv.year, yv.target, yv.actual))
-        exp.allowed_extra.append((ind.baseline_year, ind.baseline))
+        exp.values.append(ValueFact(ind.name, ind.unit, yv.year, yv.target, yv.actual))
+        exp.allowed_extra.append((ind.baseline_year, ind.baseline, ind.unit))
     return Rendering("", _doc(report, "text", lines), ".md" if style.fmt == "md" else ".txt", exp, report)
 
 
@@ -969,6 +984,22 @@ def _eq(a, b) -> bool:
     return a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
 
+SCALES = {"千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7, "億": 1e8}
+
+
+def _same_value(row_v, fact_v, unit: str) -> bool:
+    """A value read back: as printed, or scaled out of its unit (291千人 → 291000 人; 63.3% → 0.633)."""
+    if _eq(row_v, fact_v):
+        return True
+    r, f = _f(row_v), _f(fact_v)
+    if r is None or f is None:
+        return False
+    if unit == "%":
+        return math.isclose(r, f / 100, rel_tol=1e-9)
+    scale = next((k for p, k in sorted(SCALES.items(), key=lambda i: -len(i[0])) if unit.startswith(p)), None)
+    return scale is not None and math.isclose(r, f * scale, rel_tol=1e-9)
+
+
 def _year(x) -> int | None:
     v = _f(x)
     return None if v is None else int(v)
@@ -1032,8 +1063,8 @@ def score(rendering: Rendering, tables: dict, path: Path) -> Score:
     # indicator values: the fiscal year, the target and the actual the fact has
     for f in exp.values:
         hit = any(_year(v.get("fiscal_year")) == f.year
-                  and (f.target is None or _eq(v.get("target"), f.target))
-                  and (f.actual is None or _eq(v.get("actual"), f.actual))
+                  and (f.target is None or _same_value(v.get("target"), f.target, f.unit))
+                  and (f.actual is None or _same_value(v.get("actual"), f.actual, f.unit))
                   for v in values)
         sc.found += hit
         if not hit:
@@ -1071,10 +1102,11 @@ def score(rendering: Rendering, tables: dict, path: Path) -> Score:
         b = _f(v.get("baseline"))
         if t is None and a is None and b is None:
             continue
-        ok = any((y is None or y == f.year) and (t is None or _eq(t, f.target)) and (a is None or _eq(a, f.actual))
-                 and b is None and (t is not None or a is not None) for f in exp.values)
-        ok = ok or any((y is None or y == by) and t is None and all(x is None or _eq(x, bv) for x in (a, b))
-                       for by, bv in exp.allowed_extra)
+        ok = any((y is None or y == f.year) and (t is None or _same_value(t, f.target, f.unit))
+                 and (a is None or _same_value(a, f.actual, f.unit)) and b is None and (t is not None or a is not None)
+                 for f in exp.values)
+        ok = ok or any((y is None or y == by) and t is None and all(x is None or _same_value(x, bv, u) for x in (a, b))
+                       for by, bv, u in exp.allowed_extra)
         if not ok:
             sc.invented += 1
             sc.invented_what.append(f"value {v.get('indicator')!r} {v.get('fiscal_year_raw')!r} → {y}: "
