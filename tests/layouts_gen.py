@@ -24,6 +24,7 @@ This is a module, not a test file (pytest collects test_*.py only).
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 import tempfile
@@ -242,6 +243,7 @@ class Style:
     with_baseline: bool
     with_final: bool
     bullet: str  # ・ ● ○ - ■
+    alt: bool  # a renderer's second wording (legend: 「A＝達成率100%以上」 or 「A　目標を達成(達成率100%以上)」 …)
 
 
 # --- drawing facts with hypothesis ----------------------------------------------------------------
@@ -337,11 +339,12 @@ def styles(draw) -> Style:
         repeat_name=draw(st.booleans()), role_cell=draw(st.sampled_from(["YR", "Y(R)", "R(Y)"])),
         label_suffix=draw(st.booleans()), with_rate=draw(st.booleans()), with_grade=draw(st.booleans()),
         with_baseline=draw(st.booleans()), with_final=draw(st.booleans()),
-        bullet=draw(st.sampled_from(["・", "●", "○", "-", "■"])),
+        bullet=draw(st.sampled_from(["・", "●", "○", "-", "■"])), alt=draw(st.booleans()),
     )
 
 
-def examples(n: int, salt: int = 0) -> list[tuple[Report, Style]]:
+@functools.lru_cache(maxsize=None)
+def examples(n: int, salt: int = 0) -> tuple[tuple[Report, Style], ...]:
     """n (report, style) pairs, the same on every run (derandomized, no database, no shrinking)."""
     out: list[tuple[Report, Style]] = []
 
@@ -353,7 +356,7 @@ def examples(n: int, salt: int = 0) -> list[tuple[Report, Style]]:
         out.append((report, style))
 
     collect()
-    return out[:n]
+    return tuple(out[:n])
 
 
 # --- printing numbers and labels ------------------------------------------------------------------
@@ -468,6 +471,7 @@ class Rendering:
     expected: Expected
     report: Report
     consistent: bool = True  # False: a printed number was made wrong on purpose
+    style: Style | None = None
 
 
 def _yearly_facts(report: Report, exp: Expected, style: Style, *, years=None, final: bool | None = None) -> None:
@@ -800,7 +804,7 @@ def r_count_prose(report: Report, style: Style) -> Rendering:
         parts = []
         for lab, c, s in zip(line.labels, line.counts, line.shares()):
             shown = f"{lab}評価" if report.legend.scheme == "ABCD" else f"「{lab}」"
-            parts.append(f"{shown}が{c}{line.noun}({_pct(s)})" if style.with_rate else f"{shown}が{c}{line.noun}")
+            parts.append(f"{shown}が{c}{line.noun}({_pct(s)})" if not style.alt else f"{shown}が{c}{line.noun}")
         who = "評価対象" if line is report.count_lines[0] else "重点"
         body += [f"{who}{line.total}{line.noun}のうち、" + "、".join(parts) + "となりました。", ""]
     return Rendering("", _doc(report, "text", [heading("評価結果の概要", fmt), ""] + body),
@@ -833,7 +837,7 @@ def r_count_symbol_line(report: Report, style: Style) -> Rendering:
 def r_legend_table(report: Report, style: Style) -> Rendering:
     """| 評価 | 基準 | one row per grade."""
     lg = report.legend
-    rows = [[report.words.grade, "基準"]] + [[lab, f"{m}({b})" if style.repeat_name else b]
+    rows = [[report.words.grade, "基準"]] + [[lab, f"{m}({b})" if style.alt else b]
                                              for lab, m, b in zip(lg.labels, lg.meanings(), lg.bands())]
     body = [heading("評価の基準", style.fmt), "", table(rows, style.fmt), ""]
     return Rendering("", _doc(report, style.fmt, body), ".md" if style.fmt == "md" else ".txt",
@@ -843,7 +847,7 @@ def r_legend_table(report: Report, style: Style) -> Rendering:
 def r_legend_bullets(report: Report, style: Style) -> Rendering:
     """・A＝達成率100%以上 / ●A 目標を達成(達成率100%以上)."""
     lg = report.legend
-    if style.repeat_name:
+    if style.alt:
         items = [f"{style.bullet}{lab}＝{b}" for lab, b in zip(lg.labels, lg.bands())]
     else:
         items = [f"{style.bullet}{lab}　{m}({b})" for lab, m, b in zip(lg.labels, lg.meanings(), lg.bands())]
@@ -855,7 +859,7 @@ def r_legend_bullets(report: Report, style: Style) -> Rendering:
 def r_legend_sentence(report: Report, style: Style) -> Rendering:
     """One sentence: 「達成率100%以上を◎、80%以上100%未満を○、…、50%未満を×として評価しました。」"""
     lg = report.legend
-    if style.repeat_name:
+    if style.alt:
         parts = [f"{b}を{lab}" for lab, b in zip(lg.labels, lg.bands())]
         text = f"{report.words.grade}は、" + "、".join(parts) + "として評価しました。"
     else:
@@ -937,8 +941,12 @@ FAMILIES: dict[str, Callable[[Report, Style], Rendering]] = {
 
 def render(family: str, report: Report, style: Style) -> Rendering:
     r = FAMILIES[family](report, style)
-    r.family = family
+    r.family, r.style = family, style
     return r
+
+
+def prints_rate(r: Rendering) -> bool:
+    return r.style is not None and r.style.with_rate
 
 
 # --- deliberately wrong numbers -------------------------------------------------------------------
@@ -956,6 +964,9 @@ def with_wrong_rate(report: Report) -> Report:
     return replace(report, indicators=(ind,) + report.indicators[1:])
 
 
+with_wrong_rate.style = {"with_rate": True}  # the renderings print the rate
+
+
 def with_wrong_grade(report: Report) -> Report:
     """The first indicator's grade (evaluation year) one band off: the legend says otherwise."""
     ind = report.indicators[0]
@@ -965,6 +976,9 @@ def with_wrong_grade(report: Report) -> Report:
     wrong = replace(last, grade=labels[i + 1] if i + 1 < len(labels) else labels[i - 1])
     ind = replace(ind, years=ind.years[:-1] + (wrong,))
     return replace(report, indicators=(ind,) + report.indicators[1:])
+
+
+with_wrong_grade.style = {"with_grade": True}
 
 
 # --- scoring a reading ----------------------------------------------------------------------------
@@ -1144,6 +1158,7 @@ def renderings(family: str, n: int, salt: int = 0, transform: Callable[[Report],
     for report, style in examples(n, salt):
         if transform is not None:
             report = transform(report)
+            style = replace(style, **getattr(transform, "style", {}))
         r = render(family, report, style)
         r.consistent = transform is None
         if r.text not in seen:
