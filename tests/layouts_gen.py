@@ -7,7 +7,8 @@ achievement rate) — and renderers that print the *same* facts through the layo
 use, as Markdown, TSV or plain text. A reader that generalizes reads the same facts back from
 every rendering; tests/test_layout_invariance.py asserts it, and
 
-    python tests/layouts_gen.py [N]        # or: python bench/layout_invariance.py [N]
+    python tests/layouts_gen.py [N] [-v]   # or: python bench/layout_invariance.py [N] [-v]
+    python tests/layouts_gen.py --lexicon  # found/expected per role word and year spelling
 
 prints one line per layout family: facts expected / found / invented, false `inconsistent`
 findings, pass or fail.
@@ -1222,18 +1223,68 @@ def read_and_score(rends: list[Rendering], workdir: Path) -> list[Score]:
     import hyoka
 
     workdir.mkdir(parents=True, exist_ok=True)
-    paths = []
+    paths, by_text = [], {}  # a byte-identical copy would be read once: identical renderings share a file
     for i, r in enumerate(rends):
-        p = workdir / f"{r.family}_{i:02d}{r.suffix}"
-        p.write_text(r.text, encoding="utf-8")
-        paths.append(p)
-    ds = hyoka.read(paths)
+        if (r.text, r.suffix) not in by_text:
+            p = workdir / f"{r.family}_{i:02d}{r.suffix}"
+            p.write_text(r.text, encoding="utf-8")
+            by_text[r.text, r.suffix] = p
+        paths.append(by_text[r.text, r.suffix])
+    ds = hyoka.read(list(by_text.values()))
     tables = dict(ds.tables)
     tables["audit_findings"] = hyoka.audit(ds)
     return [score(r, tables, p) for r, p in zip(rends, paths)]
 
 
+LEXICON_FAMILIES = ["role_year_in_cell", "years_cols_role_rows", "roles_cols_year_rows"]
+BASE_WORDS = dict(target="目標", actual="実績", baseline="基準値", rate="達成率", grade="評価", prefix="",
+                  marks=False, year_style="era")
+
+
+def lexicon_sweep(workdir: Path, families=LEXICON_FAMILIES) -> list[tuple[str, str, str, int, int, int, bool]]:
+    """One word (or year spelling) at a time, the others held at 目標/実績/基準値/達成率/評価/令和N年度:
+    (family, slot, word, expected, found, invented, unused) for every word of the lexicon (unused: the
+    family does not print that slot, its rendering is the base one)."""
+    (report, style), *_ = examples(1, salt=7)
+    style = replace(style, fmt="md", unit_in="column", with_rate=True, with_grade=True, with_baseline=True,
+                    with_final=False)
+    base = replace(report.words, **BASE_WORDS)
+    variants = [("base", "", base)]
+    for slot, words in [("target", TARGET_WORDS), ("actual", ACTUAL_WORDS), ("baseline", BASELINE_WORDS),
+                        ("rate", RATE_WORDS), ("grade", GRADE_WORDS), ("year_style", YEAR_STYLES)]:
+        variants += [(slot, w, replace(base, **{slot: w})) for w in words if w != BASE_WORDS[slot]]
+    variants += [("prefix", p, replace(base, prefix=p)) for p in ("前期", period_label(*report.period))]
+    variants += [("marks", "(A)/(B)", replace(base, marks=True))]
+    out = []
+    for family in families:
+        rends = []
+        for _slot, _word, words in variants:
+            r = render(family, replace(report, words=words), style)
+            rends.append(r)
+        scores = read_and_score(rends, workdir / f"lexicon_{family}")
+        out += [(family, slot, word, s.expected - (r.expected.legend is not None), s.found, s.invented,
+                 slot != "base" and r.text == rends[0].text)
+                for (slot, word, _w), r, s in zip(variants, rends, scores)]
+    return out
+
+
 def main(argv: list[str]) -> int:
+    if "--lexicon" in argv:
+        with tempfile.TemporaryDirectory() as tmp:
+            rows = lexicon_sweep(Path(tmp))
+        print("lexicon sweep: one word at a time, the others 目標/実績/基準値/達成率/評価/令和N年度\n")
+        families = list(dict.fromkeys(r[0] for r in rows))
+        print(f"{'slot':10} {'word':18} " + " ".join(f"{f:>22}" for f in families))
+        keys = list(dict.fromkeys((r[1], r[2]) for r in rows))
+        for slot, word in keys:
+            cells = []
+            for f in families:
+                e, fd, inv, unused = next(r[3:] for r in rows if r[0] == f and (r[1], r[2]) == (slot, word))
+                cells.append("(not printed)" if unused else f"{fd}/{e}" + (f" +{inv} invented" if inv else ""))
+            print(f"{slot:10} {word:18} " + " ".join(f"{c:>22}" for c in cells))
+        print("\ncells: values found / expected (+ values invented)")
+        return 0
+
     n = next((int(a) for a in argv[1:] if a.isdigit()), 8)
     print(f"layout invariance: {n} drawn reports per layout family (tests/layouts_gen.py)\n")
     head = (f"{'layout':24} {'files':>5} {'expected':>8} {'found':>6} {'invented':>8} {'false incons.':>13} "
