@@ -393,15 +393,15 @@ def role_year(word: str, y: int, report: Report, style: Style) -> str:
     return {"YR": f"{yl}{word}", "Y(R)": f"{yl}({word})", "R(Y)": f"{word}({yl})"}[style.role_cell]
 
 
-def rate_header(report: Report) -> str:
-    """達成率(B/A) beside marked roles; 達成率(%) when the cells print no 「%」 (`pct_in_header`)."""
+def rate_header(report: Report, marked: bool = True) -> str:
+    """達成率(B/A) beside roles marked (A)/(B); 達成率(%) when the cells print no 「%」 (`pct_in_header`)."""
     w = report.words
-    return w.rate + ("(B/A)" if w.marks else "(%)" if w.pct_in_header else "")
+    return w.rate + ("(B/A)" if w.marks and marked else "(%)" if w.pct_in_header else "")
 
 
-def rate_in_table(yv: YearValue, report: Report) -> str:
+def rate_in_table(yv: YearValue, report: Report, marked: bool = True) -> str:
     """A rate cell of a table whose header says 達成率(%) prints the number alone."""
-    return rate_cell(yv, not (report.words.pct_in_header and not report.words.marks))
+    return rate_cell(yv, not rate_header(report, marked).endswith("(%)"))
 
 
 def final_header(report: Report, y: int) -> str:
@@ -554,7 +554,7 @@ def _role_year_head(report: Report, style: Style) -> list[str]:
         head += [role_year(w.target, yv.year, report, style), role_year(w.actual, yv.year, report, style)]
     if style.with_final:
         head.append(final_header(report, ind0.final_year))
-    return head + ([rate_header(report)] if style.with_rate else []) + ([w.grade] if style.with_grade else [])
+    return head + ([rate_header(report, marked=False)] if style.with_rate else []) + ([w.grade] if style.with_grade else [])
 
 
 def _role_year_row(ind: Indicator, report: Report, style: Style, rate: str | None = None) -> list[str]:
@@ -567,7 +567,7 @@ def _role_year_row(ind: Indicator, report: Report, style: Style, rate: str | Non
         r.append(value_cell(ind.final_target, ind, report, style))
     last = ind.years[-1]
     if style.with_rate:
-        r.append(rate if rate is not None else rate_in_table(last, report))
+        r.append(rate if rate is not None else rate_in_table(last, report, marked=False))
     return r + ([last.grade] if style.with_grade else [])
 
 
@@ -921,7 +921,11 @@ def r_legend_label_after(report: Report, style: Style) -> Rendering:
 # --- whole reports --------------------------------------------------------------------------------
 
 def _body(r: Rendering) -> list[str]:
-    return r.text.splitlines()[len(preamble(r.report, "md")):]
+    """A rendering without its preamble, ending in one blank line."""
+    lines = r.text.splitlines()[len(preamble(r.report, "md")):]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines + [""]
 
 
 def r_full_report(report: Report, style: Style) -> Rendering:
@@ -943,6 +947,45 @@ def r_full_report_text(report: Report, style: Style) -> Rendering:
     exp.values, exp.allowed_extra = parts[1].expected.values, parts[1].expected.allowed_extra
     body = [line for p in parts for line in _body(p)]
     return Rendering("", _doc(report, "text", body), ".txt", exp, report)
+
+
+def with_scheme(report: Report, scheme: str) -> Report:
+    """The same report graded with another legend (grades recomputed from actual/target; the count lines
+    keep their counts when the schemes have as many labels, else are re-spread over the new labels)."""
+    if scheme == report.legend.scheme:
+        return report
+    legend = replace(report.legend, scheme=scheme)
+    rep = replace(report, legend=legend)
+    labels = SCHEMES[scheme][0]
+
+    def regrade(yv: YearValue) -> YearValue:
+        ratio = yv.actual / yv.target * 100
+        right = labels.index(rep.grade_of(ratio))
+        if yv.grade != report.grade_of(ratio):  # a grade made wrong on purpose stays wrong, one band off
+            right = right + 1 if right + 1 < len(labels) else right - 1
+        return replace(yv, grade=labels[right])
+
+    inds = tuple(replace(i, years=tuple(regrade(yv) for yv in i.years)) for i in report.indicators)
+    lines = []
+    for line in report.count_lines:
+        counts = line.counts if len(line.counts) == len(labels) else tuple(
+            sum(line.counts[k::len(labels)]) for k in range(len(labels)))
+        lines.append(replace(line, labels=labels, counts=counts))
+    return replace(rep, indicators=inds, count_lines=tuple(lines))
+
+
+def r_graded_table(report: Report, style: Style) -> Rendering:
+    """The audit's own ground: a legend table of letter grades, then a table whose roles are the plainest
+    words (目標/実績) with a rate and a grade for the evaluation year — years, units and formats drawn.
+    What goes wrong here is not a role word: it is reading, or the audit."""
+    report = with_scheme(replace(report, words=replace(report.words, target="目標", actual="実績", marks=False)), "ABCD")
+    style = replace(style, fmt="md" if style.fmt == "tsv" and not style.alt else style.fmt, with_rate=True,
+                    with_grade=True)
+    parts = [r_legend_table(report, style), r_role_year_in_cell(report, style)]
+    exp = Expected(legend=report.legend)
+    exp.values, exp.allowed_extra = parts[1].expected.values, parts[1].expected.allowed_extra
+    body = [line for p in parts for line in _body(p)]
+    return Rendering("", _doc(report, style.fmt, body), ".md" if style.fmt == "md" else ".txt", exp, report)
 
 
 FAMILIES: dict[str, Callable[[Report, Style], Rendering]] = {
@@ -977,6 +1020,7 @@ FAMILIES: dict[str, Callable[[Report, Style], Rendering]] = {
     "legend_sentence": r_legend_sentence,
     "legend_label_after": r_legend_label_after,
     # whole reports
+    "graded_table": r_graded_table,
     "full_report": r_full_report,
     "full_report_text": r_full_report_text,
 }
@@ -994,7 +1038,8 @@ def prints_rate(r: Rendering) -> bool:
 
 # --- deliberately wrong numbers -------------------------------------------------------------------
 
-WRONG_RATE_FAMILIES = ["role_year_in_cell", "roles_cols_year_rows", "years_cols_role_rows"]
+WRONG_RATE_FAMILIES = ["role_year_in_cell", "roles_cols_year_rows", "years_cols_role_rows", "graded_table"]
+WRONG_GRADE_FAMILIES = ["graded_table", "full_report", "full_report_text"]
 
 
 def with_wrong_rate(report: Report) -> Report:
@@ -1218,6 +1263,28 @@ def renderings(family: str, n: int, salt: int = 0, transform: Callable[[Report],
     return out
 
 
+def wrong_pairs(family: str, n: int, transform: Callable[[Report], Report], workdir: Path
+                ) -> list[tuple[Rendering, Score, Score]]:
+    """Each drawn report rendered twice, as printed and with `transform`'s wrong number, in the same style:
+    (wrong rendering, score as printed, score with the wrong number). The wrong number is caught when the
+    printed one has no `inconsistent` finding and the wrong one has."""
+    pairs, seen = [], set()
+    for report, style in examples(n):
+        style = replace(style, **getattr(transform, "style", {}))
+        ok, bad = render(family, report, style), render(family, transform(report), style)
+        bad.consistent = False
+        if bad.text != ok.text and bad.text not in seen:
+            seen.add(bad.text)
+            pairs.append((ok, bad))
+    scores = read_and_score([r for pair in pairs for r in pair], workdir)
+    return [(bad, scores[2 * i], scores[2 * i + 1]) for i, (_ok, bad) in enumerate(pairs)]
+
+
+def caught(pair: tuple[Rendering, Score, Score]) -> bool:
+    _bad, as_printed, wrong = pair
+    return as_printed.inconsistent == 0 and wrong.inconsistent > 0
+
+
 def read_and_score(rends: list[Rendering], workdir: Path) -> list[Score]:
     """Write the renderings to workdir, read them with hyoka in one call, score each."""
     import hyoka
@@ -1306,11 +1373,17 @@ def main(argv: list[str]) -> int:
                 for s in scores:
                     if s.found < s.expected or s.invented or s.inconsistent or not s.document_ok:
                         print("    " + s.explain().replace("\n", "\n    "))
-    print("-" * len(head))
-    print(f"{'total':24} {totals['files']:>5} {totals['expected']:>8} {totals['found']:>6} {totals['invented']:>8} "
-          f"{totals['inconsistent']:>13} {totals['docs']:>6}  {totals['passed']}/{totals['families']} layouts pass")
-    print("\nresult: pass = every fact found, nothing invented, no false `inconsistent`; "
-          "doc ok = files whose documents row names the government and the fiscal year")
+        print("-" * len(head))
+        print(f"{'total':24} {totals['files']:>5} {totals['expected']:>8} {totals['found']:>6} {totals['invented']:>8} "
+              f"{totals['inconsistent']:>13} {totals['docs']:>6}  {totals['passed']}/{totals['families']} layouts pass")
+        print("\nresult: pass = every fact found, nothing invented, no false `inconsistent`; "
+              "doc ok = files whose documents row names the government and the fiscal year")
+        print("\nnumbers made wrong on purpose: caught / files (caught: `inconsistent` with the wrong number, "
+              "none as printed)\n")
+        for family, transform in ([(f, with_wrong_rate) for f in WRONG_RATE_FAMILIES]
+                                  + [(f, with_wrong_grade) for f in WRONG_GRADE_FAMILIES]):
+            pairs = wrong_pairs(family, n, transform, Path(tmp) / f"{family}_{transform.__name__}")
+            print(f"{transform.__name__:18} {family:24} {sum(map(caught, pairs)):>3}/{len(pairs)}")
     return 0
 
 

@@ -66,6 +66,9 @@ KNOWN_GAPS: dict[str, set[str]] = {
     "legend_bullets": {"facts", "document"},  # ・A＝達成率100%以上 not read
     "legend_sentence": {"facts", "document"},  # 「達成率100%以上をA、…として評価」 not read (only 「4段階」 as a scale)
     "legend_label_after": {"facts", "document"},  # 「目標を達成(達成率100%以上) … A」 not read
+    # a trailing 評価 column is given to every year (false grade_band findings on the earlier years);
+    # 評価区分 is no grade column; a TSV legend + table is not read; no check of a printed rate
+    "graded_table": {"facts", "audit", "wrong_rate", "wrong_grade", "document"},
     "full_report": {"facts", "invented", "wrong_grade", "document"},  # the count table read as a second legend
     "full_report_text": {"facts", "wrong_grade", "document"},  # prose KPI lines, sentence legend, prose counts
 }
@@ -144,24 +147,29 @@ def test_document_names_government_and_year(family, scored):
         pytest.fail(_report(bad, "with the wrong government or fiscal year"), pytrace=False)
 
 
+def _wrong(family, transform, tmp_path_factory):
+    pairs = gen.wrong_pairs(family, N_EXAMPLES, transform, tmp_path_factory.mktemp(f"{family}_{transform.__name__}"))
+    assert pairs
+    bad = [(rend, wrong) for rend, as_printed, wrong in pairs if not gen.caught((rend, as_printed, wrong))]
+    if bad:
+        notes = [f"{w.file}: as printed {p.inconsistent} inconsistent, with the wrong number {w.inconsistent}"
+                 for (_r, p, w) in pairs if not gen.caught((_r, p, w))]
+        pytest.fail(_report(bad, "with a wrong number were not caught") + "\n" + "\n".join(notes), pytrace=False)
+
+
 @pytest.mark.parametrize("family", _params("wrong_rate", gen.WRONG_RATE_FAMILIES))
-def test_wrong_rate_is_still_inconsistent(family, scored):
-    """A printed 達成率 15 points off actual/target is reported `inconsistent`: arithmetic may tell the
-    reader which column is the target, it must never make a wrong number come out right."""
-    results = scored(family, gen.with_wrong_rate)
-    printed = [(r, s) for r, s in results if gen.prints_rate(r)]
-    assert printed, "no drawn rendering prints a rate"
-    bad = [(r, s) for r, s in printed if not s.inconsistent]
-    if bad:
-        pytest.fail(_report(bad, "with a wrong printed rate were not reported inconsistent"), pytrace=False)
+def test_wrong_rate_is_still_inconsistent(family, tmp_path_factory):
+    """A printed 達成率 15 points off actual/target is reported `inconsistent`, and the same table with the
+    right rate is not: arithmetic may tell the reader which column is the target, it must never make a
+    wrong number come out right."""
+    _wrong(family, gen.with_wrong_rate, tmp_path_factory)
 
 
-@pytest.mark.parametrize("family", _params("wrong_grade", ["full_report", "full_report_text"]))
-def test_wrong_grade_is_still_inconsistent(family, scored):
-    """A grade one band off the legend's (達成率 in A's band, B printed) is reported `inconsistent`."""
-    bad = [(r, s) for r, s in scored(family, gen.with_wrong_grade) if not s.inconsistent]
-    if bad:
-        pytest.fail(_report(bad, "with a wrong grade were not reported inconsistent"), pytrace=False)
+@pytest.mark.parametrize("family", _params("wrong_grade", gen.WRONG_GRADE_FAMILIES))
+def test_wrong_grade_is_still_inconsistent(family, tmp_path_factory):
+    """A grade one band off the legend's (達成率 in A's band, B printed) is reported `inconsistent`, and the
+    same report with the right grade is not."""
+    _wrong(family, gen.with_wrong_grade, tmp_path_factory)
 
 
 # --- the generator itself: its facts are consistent, its output deterministic --------------------------
