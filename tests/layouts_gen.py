@@ -924,11 +924,12 @@ def r_legend_bullets(report: Report, style: Style) -> Rendering:
 
 
 def r_legend_sentence(report: Report, style: Style) -> Rendering:
-    """One sentence: 「達成率100%以上を◎、80%以上100%未満を○、…、50%未満を×として評価しました。」"""
+    """One sentence: 「各指標の評価は、達成率100%以上を◎、…、達成率50%未満を×としました。」 or
+    「◎(達成率100%以上)、○(…)、△(…)、×(達成率50%未満)の4段階で評価しました。」"""
     lg = report.legend
     if style.alt:
         parts = [f"{b}を{lab}" for lab, b in zip(lg.labels, lg.bands())]
-        text = f"{report.words.grade}は、" + "、".join(parts) + "として評価しました。"
+        text = f"各指標の{report.words.grade}は、" + "、".join(parts) + "としました。"
     else:
         parts = [f"{lab}({b})" for lab, b in zip(lg.labels, lg.bands())]
         text = "、".join(parts) + f"の{len(parts)}段階で評価しました。"
