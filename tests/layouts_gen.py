@@ -608,13 +608,19 @@ def r_role_year_in_cell(report: Report, style: Style) -> Rendering:
 
 
 def r_two_row_header(report: Report, style: Style) -> Rendering:
-    """Years over roles, stacked over two header rows: 令和4年度 | (blank) / 目標 | 実績."""
+    """Roles and years stacked over two header rows: years over roles (令和4年度 | (blank) / 目標 | 実績),
+    or (alt) roles over years (目標 | (blank) | 実績 | (blank) / R3 | R4 | R3 | R4)."""
     w, ind0 = report.words, report.indicators[0]
     top = [w.name_header] + (["単位"] if _unit_col(style) else [])
     sub = ["" for _ in top]
-    for yv in ind0.years:
-        top += [report.words_year(yv.year), ""]
-        sub += [role(w.target, report, "A"), role(w.actual, report, "B")]
+    if style.alt:
+        for word, mark in ((w.target, "A"), (w.actual, "B")):
+            top += [role(word, report, mark)] + [""] * (len(ind0.years) - 1)
+            sub += [report.words_year(yv.year) for yv in ind0.years]
+    else:
+        for yv in ind0.years:
+            top += [report.words_year(yv.year), ""]
+            sub += [role(w.target, report, "A"), role(w.actual, report, "B")]
     if style.with_rate:
         top.append(rate_header(report)), sub.append("")
     if style.with_grade:
@@ -622,8 +628,12 @@ def r_two_row_header(report: Report, style: Style) -> Rendering:
     rows = [top, sub]
     for ind in report.indicators:
         r = [name_cell(ind, style)] + ([ind.unit] if _unit_col(style) else [])
-        for yv in ind.years:
-            r += [value_cell(yv.target, ind, report, style), value_cell(yv.actual, ind, report, style)]
+        if style.alt:
+            r += [value_cell(yv.target, ind, report, style) for yv in ind.years]
+            r += [value_cell(yv.actual, ind, report, style) for yv in ind.years]
+        else:
+            for yv in ind.years:
+                r += [value_cell(yv.target, ind, report, style), value_cell(yv.actual, ind, report, style)]
         last = ind.years[-1]
         r += ([rate_in_table(last, report)] if style.with_rate else []) + ([last.grade] if style.with_grade else [])
         rows.append(r)
