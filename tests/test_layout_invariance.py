@@ -233,3 +233,12 @@ def test_every_family_prints_what_it_claims():
                 assert all(str(c) in text for c in line.counts), (family, line)
             if rend.expected.legend is not None:
                 assert all(lab in text for lab in rend.expected.legend.labels), family
+
+
+def test_known_gaps_name_real_layouts_and_checks():
+    checks = {"facts", "invented", "audit", "document", "wrong_rate", "wrong_grade"}
+    assert set(KNOWN_GAPS) <= set(gen.FAMILIES), set(KNOWN_GAPS) - set(gen.FAMILIES)
+    for family, failing in KNOWN_GAPS.items():
+        assert failing <= checks, (family, failing - checks)
+        assert "wrong_rate" not in failing or family in gen.WRONG_RATE_FAMILIES, family
+        assert "wrong_grade" not in failing or family in gen.WRONG_GRADE_FAMILIES, family
