@@ -36,6 +36,9 @@ def _int(s: str) -> int:
 
 
 _PATTERNS = [
+    # 108項目のうち、「◎」は24項目 / 30指標中「A」が12指標: the total first, then a quoted label and its count
+    re.compile(rf"(?P<total>{_N})\s*{_U}\s*(?:中|のうち)[、,，]?\s*「(?P<label>[^」]{{1,20}})」\s*(?:評価)?(?:は|が|も)\s*"
+               rf"(?P<count>(?P<n>{_N})\s*{_U})"),
     # 効果的なもの(A)が 22個 / 「順調」(A)は5施策: a label with its grade in brackets, then が/は and the count
     re.compile(rf"(?P<label>[^\s、。,，()（）]{{1,20}}?[(（][A-EＡ-Ｅ◎○〇△×][)）])\s*(?:が|は|も)\s*(?P<count>(?P<n>{_N})\s*{_U})"),
     # 1項目については…「評価なし」としました: a count, then the label it was given

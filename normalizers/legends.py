@@ -51,9 +51,14 @@ class Item:
 
 # 「-◎　目標を達成(達成度100%以上)」: a symbol or grade letter, a space, its text (no colon); 「ア 施策の…」
 # (katakana, a section heading) is not taken this way
-_SPACED_LINE = re.compile(rf"^\s*(?:[-*・•]\s*)?(?P<label>[{SYMBOLS}]|[SABCDEＳＡＢＣＤＥ][+＋]?)[\s\u3000]+(?P<text>\S.{{1,200}})$")
+_SPACED_LINE = re.compile(rf"^\s*(?:[-*・•●■◆▪]\s*(?=\S))?(?P<label>[{SYMBOLS}]|[SABCDEＳＡＢＣＤＥ][+＋]?)[\s\u3000]+(?P<text>\S.{{1,200}})$")
 # 「目標を達成(達成度100%以上)　…　◎」: the text, dots, then its label
 _LABEL_LAST = re.compile(rf"^\s*(?P<text>\S.{{1,80}}?)\s*(?:[…‥・.]{{2,}}|…|‥|→|=|＝)\s*(?P<label>{_LABEL})\s*$")
+
+
+# 「●達成＝達成度100%以上」「・概ね順調：達成率80%以上」: a word label, then its band
+_WORD_LINE = re.compile(r"^\s*(?:[-*・•●■◆▪]\s*)?(?P<label>[^\s=＝:：\d%％()（）]{1,8})\s*[=＝:：]\s*"
+                        r"(?P<text>[^。]*?(?:[%％]|以上|未満|以下|超え).*)$")
 
 
 def legend_line(line: str) -> Item | None:
@@ -62,6 +67,8 @@ def legend_line(line: str) -> Item | None:
     if m := _LABEL_LAST.match(line):
         return Item(m.group("label"), m.group("text").strip(), m.start(), m.end())
     if (m := _SPACED_LINE.match(line)) and not re.match(r"^[\d,.\-]", m.group("text")):
+        return Item(m.group("label"), m.group("text").strip(), m.start("label"), m.end())
+    if (m := _WORD_LINE.match(line)) and not _LINE.match(line):
         return Item(m.group("label"), m.group("text").strip(), m.start("label"), m.end())
     if m := _LINE.match(line):
         text = m.group("text").strip()

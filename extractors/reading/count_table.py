@@ -335,7 +335,8 @@ def _add(s: ScoreSummary, label: str, r, c: int) -> None:
     if is_strict_total(label):
         s.total_items, s.total_raw = n, f"{label}: {cell}"
         return
-    s.items.append(SummaryCount(summary_key=s.key, label_raw=label, count_raw=cell, ref=r.cell_ref(c), share_raw=share))
+    s.items.append(SummaryCount(summary_key=s.key, label_raw=label, count_raw=cell, ref=r.cell_ref(c), share_raw=share,
+                                count=n))  # 「24項目(22.2%)」: the count is the reader's, the cell kept as printed
 
 
 def _shares_below(summaries: list[ScoreSummary], r, col_label: dict[int, str]) -> None:

@@ -73,8 +73,8 @@ def kpi_lines(line: str, era: str | None) -> list[KpiLine]:
                   if h.year is not None), None)
         if h is not None and h.raw in name:
             name = name.replace(h.raw, "").strip(" 　の")
-        if not name or len(name) > 40:
-            continue
+        if len(name) > 40:
+            continue  # a sentence, not a name (an empty name is the caller's to find: 【name】 above)
         out.append(KpiLine(name=name, target=_clean(m.group("t")), actual=_clean(m.group("a")), rate=_clean(m.group("r")),
                            year=h.year if h else None, year_text=h.raw if h else None))
     if out:

@@ -3,6 +3,7 @@ or in a sentence, KPI lines (kpi_line.py) and progress lines 「H24年12月・15
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from hyoka.extractors._common import plain
@@ -169,6 +170,12 @@ def _scope_before(prose: list[tuple[int, Row]], row: Row) -> str:
 def _kpi_values(ctx: ReadingContext, row: Row, line: str) -> None:
     """An indicator stated in a line of prose (extractors/reading/kpi_line.py)."""
     for k in kpi_lines(line, ctx.era):
+        if not k.name:
+            # 「【認定農業者数】」 on the line above 「●2016年度：目標293人 達成値331人」
+            title = _bracket_title_above(ctx, row)
+            if title is None:
+                continue
+            k = dataclasses.replace(k, name=title)
         measure = ctx.measure(k.name, row.ref, [], "indicator")
         # no year in the line: a 目標/実績 pair is the report's fiscal year (normalized later from its printed
         # year, as the document's), a baseline → target line has none
@@ -213,6 +220,21 @@ def _progress_values(ctx: ReadingContext, row: Row, line: str) -> bool:
 def _calendar_year(when: str, h: Header) -> int | None:
     d = find_era_dates(when)
     return d[0].year if d and d[0].year else h.year
+
+
+def _bracket_title_above(ctx: ReadingContext, row: Row) -> str | None:
+    """The nearest line above (within 3) that is a bracketed title 【…】 or ■/◆ heading, not a KPI line itself."""
+    rows = ctx.text.rows
+    idx = ctx.row_index.get(id(row))
+    if idx is None:
+        return None
+    for r in reversed(rows[max(0, idx - 3):idx]):
+        t = plain(r.text)
+        if m := re.fullmatch(r"[【\[［〈<]\s*(.{2,40}?)\s*[】\]］〉>]", t):
+            return m.group(1)
+        if m := re.fullmatch(r"[■◆□◇]\s*(.{2,40})", t):
+            return m.group(1)
+    return None
 
 
 def _last_heading(ctx: ReadingContext, row: Row) -> str | None:
