@@ -32,6 +32,7 @@ from hyoka.extractors.reading.context import ReadingContext
 from hyoka.extractors.reading.key_value import apply_when_rows, year_rows_table
 from hyoka.extractors.reading.legend_table import grade_label, legend_row
 from hyoka.extractors.reading.quantities import indicator_key, quantities_of, rate_check
+from hyoka.normalizers.eras import fiscal_year as fiscal_year_of_text
 from hyoka.normalizers.headers import (
     KIND_COLUMN_LABELS,
     Header,
@@ -43,12 +44,14 @@ from hyoka.normalizers.headers import (
     value_kind,
 )
 from hyoka.normalizers.labels import canonical_label, split_indicator
+from hyoka.normalizers.numbers import parse_number
 from hyoka.pipeline.model import (
     EvidenceKind,
     Flag,
     IndicatorValue,
     Legend,
     Note,
+    SourceRef,
     Unmapped,
 )
 
@@ -210,6 +213,7 @@ def propose_indicator_table(ctx: ReadingContext, block: Block) -> int:
     prev_name: str | None = None
     carry: list[str | None] = [None] * width
     values: dict[tuple, IndicatorValue] = {}  # ((name, group path), fiscal year, row kind[, column]) → value
+    judged: dict[tuple[str, tuple], dict[str, tuple[str, SourceRef]]] = {}  # (name, path) → grade/rate printed once
     undated: dict[tuple[str, tuple], dict[str, str]] = {}  # (name, path) → field → a value printed without a year
     used_rows = 0
     keys_seen: dict[str, list[tuple]] = {}  # indicator name → the group paths it was read under
@@ -324,7 +328,13 @@ def propose_indicator_table(ctx: ReadingContext, block: Block) -> int:
             row_kind_name = {"baseline": "baseline", "reference": "reference"}.get(kind, "yearly")
             if row_kind_name == "yearly" and (cost_table or _COST_WORDS.search(" ".join([name, *(t for _l, _n, t in hierarchy)]))):
                 row_kind_name = "cost"  # money and staff (予算/決算, 人件費, フルコスト, 正職員数): no achievement
-            if c.header.year is None and kind in ("baseline", "grade", "rate", "projection") and years_in_cols:
+            if c.header.year is None and kind in ("grade", "rate") and years_in_cols:
+                # a grade or rate without a year beside year columns judges one year, not every year: it is
+                # given to one once the row is read (_one_year_judged)
+                judged.setdefault(ivkey, {})[attr] = (cell, r.cell_ref(c.index))
+                got = True
+                continue
+            if c.header.year is None and kind in ("baseline", "projection") and years_in_cols:
                 # a value without a year beside year columns: keep it on every row of the indicator later
                 for iv in [v for k, v in values.items() if k[0] == ivkey]:
                     if getattr(iv, attr) is None:
@@ -396,6 +406,8 @@ def propose_indicator_table(ctx: ReadingContext, block: Block) -> int:
         iv.measure_key = rekeyed.get(iv.measure_key, iv.measure_key)
     for note in ctx.doc.notes:
         note.scope = rekeyed.get(note.scope, note.scope)
+    for ivkey, fields in judged.items():
+        _one_year_judged(ctx, [v for k, v in values.items() if k[0] == ivkey], fields, block)
     ctx.doc.indicator_values.extend(values.values())
     if values:
         first = next(iter(values.values()))
@@ -428,6 +440,39 @@ def _stacking_note(ctx, block: Block) -> tuple[str, str] | None:
             if a and b and a != b:
                 return a, b
     return None
+
+
+def _one_year_judged(ctx: ReadingContext, ivs: list[IndicatorValue], fields: dict[str, tuple[str, SourceRef]],
+                     block: Block) -> None:
+    """A 達成度/判定 column beside year columns judges one year: the one whose actual ÷ target is the printed
+    rate (arithmetic, for the structure only), else the report's fiscal year, else the last year with an
+    actual. The grade or rate is never copied to the other years."""
+    years = [v for v in ivs if v.fiscal_year is not None and v.row_kind in ("yearly", "cost")]
+    if not years:
+        return
+    chosen, why = None, ""
+    if "rate_raw" in fields:
+        printed = parse_number(fields["rate_raw"][0])
+        for v in sorted(years, key=lambda v: -v.fiscal_year):
+            t, a = (parse_number(v.target_raw) if v.target_raw else None), (parse_number(v.actual_raw) if v.actual_raw else None)
+            if printed is not None and t and a is not None and abs(a / t * 100 - printed) < 0.051 + 0.005 * printed:
+                chosen, why = v, f"the printed rate {fields['rate_raw'][0]} is {v.fiscal_year}'s actual ÷ target"
+                break
+    doc_year = fiscal_year_of_text(ctx.doc.fiscal_year_raw) if ctx.doc.fiscal_year_raw else None
+    if chosen is None and doc_year is not None:
+        chosen = next((v for v in years if v.fiscal_year == doc_year and v.actual_raw), None)
+        why = f"the report's fiscal year ({doc_year})" if chosen else ""
+    if chosen is None:
+        with_actual = [v for v in years if v.actual_raw]
+        chosen = max(with_actual, key=lambda v: v.fiscal_year) if with_actual else None
+        why = "the last year with an actual" if chosen else ""
+    if chosen is None:
+        return
+    for attr, (cell, _ref) in fields.items():
+        setattr(chosen, attr, cell)
+    ctx.evidence("indicator_values", chosen.measure_key, EvidenceKind.ARITHMETIC if "rate" in why else EvidenceKind.YEAR_AXIS,
+                 f"「{chosen.indicator}」: the {'/'.join(a[:-4] for a in fields)} printed once beside the year columns judges "
+                 f"{chosen.fiscal_year} ({why}; structure only)", block.ref, 0.0)
 
 
 def _complete_stacked_name(ctx: ReadingContext, values: dict, name: str, fragment: str) -> str:
