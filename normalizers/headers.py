@@ -20,11 +20,12 @@ from hyoka.normalizers.eras import era_to_year, find_era_dates, fiscal_year_of
 VALUE_KINDS: dict[str, tuple[str, ...]] = {
     "target": ("目標値", "目標", "年間目標", "今年度目標値", "長期的目標値", "計画値", "予算", "期待値", "目標水準"),
     "actual": ("実績値", "実績", "決算", "今年度実績値", "現状値", "現況値", "現状", "現在", "実測値", "達成値", "結果値",
-               "実数値"),
+               "実数値", "結果"),
     "baseline": ("基準値", "当初値", "年度当初値", "策定時", "初期値", "基準年", "基準", "計画策定時"),
     "projection": ("見込み", "見込値", "見込", "見通し"),
     "rate": ("達成率", "進捗率", "達成度", "進捗度", "目標達成率"),
-    "grade": ("評価", "判定", "自己評価", "達成状況", "評価結果", "総合評価", "達成区分"),
+    "grade": ("評価", "判定", "自己評価", "達成状況", "評価結果", "総合評価", "達成区分", "評価区分", "判定区分", "評定",
+              "判定結果", "進捗状況", "進捗評価", "達成度評価"),
     "diff": ("目標と実績の比較", "差", "増減", "前年比", "差異", "比較"),
     "reference": ("参考値", "参考"),
     "unit": ("単位",),
@@ -125,7 +126,9 @@ def value_kind(text: str) -> str | None:
     """
     t = _MARK.sub("", key(text)).strip("/／・")
     t = PERIOD_SPAN.sub("", t) if re.search(r"[-－~〜～]", t) else t
-    outside = re.sub(r"[(（][^()（）]*[)）]", "", t)  # 「実績(下段)」「最終実績値(平成29年度末)」
+    outside = t
+    while (stripped := re.sub(r"[(（][^()（）]*[)）]", "", outside)) != outside:  # nested: 「当初値(2020年度(令和2年度))」
+        outside = stripped  # 「実績(下段)」「最終実績値(平成29年度末)」
     # 「2018(実績)」: nothing but a year outside the parenthesis — the kind is the one inside
     # 「現状(策定時)」「実績(基準年)」: the value the plan started from
     inside = "".join(re.findall(r"[(（]([^()（）]*)[)）]", t))

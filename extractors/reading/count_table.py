@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from hyoka.extractors._common import plain
 from hyoka.normalizers import counts as C
-from hyoka.normalizers.headers import TOTAL_LABELS, key
+from hyoka.normalizers.headers import TOTAL_LABELS, key, parse_header
 from hyoka.pipeline.model import (
     EvidenceKind,
     Legend,
@@ -223,6 +223,9 @@ def _read_segment(ctx, block, head, data, share_rows, seg: _Segment) -> int:
         across, why = False, "count columns (…数) over a 合計 row"
     else:
         across, why = True, "categories across"
+    if sum(parse_header(col_label[c]).year is not None for c in counts) >= max(1, len(counts) // 2 + 1) \
+            and grade_rows < 2:
+        return 0  # figures under fiscal years, named by their rows: an indicator table, not a distribution
     ev = [(EvidenceKind.VALUE_SHAPE, f"{len(counts)} count columns, {len(body)} rows; read "
                                      f"{'one summary per row' if across else 'one summary per count column'} ({why})", 0.0)]
     if arithmetic:

@@ -85,8 +85,11 @@ def header_rows(block: Block, era: str | None) -> int:
         if not cells:
             n += 1
             continue
-        plain_numbers = [c for c in cells if cell_is_number(c) and not is_year_like(c, era)
-                         and not parse_header(c, era).kind]  # 「5ヵ年目標」 is a header
+        # a bare 「27」 is a 平成 year only in a row of years (「18 | 19 | 20」 under 「平成(年度)」), not
+        # beside a name: 「就職支援セミナーの参加者数(人) | 27」 is a row of data
+        named = any(not cell_is_number(c) and not is_year_like(c, era) and not value_kind(c) and len(c) > 6 for c in cells)
+        plain_numbers = [c for c in cells if cell_is_number(c) and not parse_header(c, era).kind  # 「5ヵ年目標」
+                         and (not is_year_like(c, era) or (named and re.fullmatch(r"[0-9０-９]{1,2}", c)))]
         if plain_numbers:
             break
         n += 1

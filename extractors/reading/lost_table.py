@@ -41,8 +41,10 @@ def _is_grade(t: str) -> bool:
 def _header_slot(t: str, era: str | None) -> str | None:
     """What a header cell announces for the cells under it: "value", "grade", "unit", "name" or None."""
     t = t.strip()
-    if not t or len(t) > 20:
+    if not t or len(t) > 30:
         return None
+    if is_name_label(t):
+        return "name"  # 「数値目標」 names the indicators, though it ends in 目標
     h = parse_header(t, era)
     kind = h.kind or value_kind(t)
     if kind == "unit":
@@ -118,9 +120,9 @@ def rebuild_tables(prose: list[tuple[int, Row]], era: str | None) -> tuple[list[
 def _one_cell_per_line(lines, k: int, era: str | None):
     # a header of n short lines (n ≥ 3), consecutive in the file: the n under which most lines fit
     best = None
-    for n in range(3, 9):
+    for n in range(3, 16):
         chunk = lines[k:k + n]
-        if len(chunk) < n or any(len(t) > 20 or not t for _i, _r, t in chunk):
+        if len(chunk) < n or any(len(t) > 30 or not t for _i, _r, t in chunk):
             continue
         if any(b[0] - a[0] > 2 for a, b in zip(chunk, chunk[1:])):
             continue

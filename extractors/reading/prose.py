@@ -184,7 +184,14 @@ def _kpi_values(ctx: ReadingContext, row: Row, line: str) -> None:
         iv = IndicatorValue(measure_key=measure.key, indicator=k.name, fiscal_year_raw=k.year_text or doc_year or "",
                             row_kind="yearly",
                             target_raw=k.target, actual_raw=k.actual, grade_raw=None, ref=row.ref, header_raw=None)
-        iv.baseline_raw, iv.rate_raw = k.baseline, k.rate
+        iv.rate_raw = k.rate
+        if k.baseline:
+            # the value the arrow starts from is the baseline, a row of its own at its year (as a 基準値 column gives)
+            base = IndicatorValue(measure_key=measure.key, indicator=k.name, fiscal_year_raw="", row_kind="baseline",
+                                  target_raw=None, actual_raw=None, grade_raw=None, ref=row.ref, header_raw=None)
+            base.baseline_raw, base.fiscal_year = k.baseline, k.baseline_year
+            base.fiscal_year_basis = "printed in the line" if k.baseline_year is not None else None
+            ctx.doc.indicator_values.append(base)
         iv.fiscal_year = year
         iv.fiscal_year_basis = "printed in the line" if k.year is not None else (
             "document's fiscal year" if doc_year else None)

@@ -61,7 +61,7 @@ def _quantity_words(text: str) -> str:
         t = t.replace(spelling, "")
     # what dates a value (末, 現在, 時点, 当初 …) does not make it another quantity
     t = re.sub(r"(末|現在|時点|当初|年間|最終|中間|前期|後期|今年度|本年度|単年度|年度?|月|日|[0-9０-９]+)", "", t)
-    return t.strip("/・ 値額")
+    return t.strip("/・ 値額()（）")
 
 
 _ROLE_WORDS = sorted({w for ws in (*VALUE_KINDS.values(), *HEAD_NOUNS.values()) for w in ws}, key=len, reverse=True)
