@@ -144,7 +144,8 @@ def _fiscal_year(text: SourceText, doc: Document) -> None:
             after = t[d.end:].lstrip()
             if after.startswith(("～", "~", "〜", "から", "-", "－")):
                 continue
-            if d.is_fiscal and d.year and re.search(r"(評価|実績|検証|進捗|報告|結果)", t):
+            # 「令和5年度…評価」, or a bare 「R6 …評価結果報告書」 (a year without a month is the fiscal year)
+            if (d.is_fiscal or d.month is None) and d.year and re.search(r"(評価|実績|検証|進捗|報告|結果)", t):
                 doc.fiscal_year_raw = d.raw
                 doc.fiscal_year_basis = f"printed: 「{plain(t)[:60]}」"
                 return

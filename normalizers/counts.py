@@ -41,6 +41,9 @@ _PATTERNS = [
                rf"(?P<count>(?P<n>{_N})\s*{_U})"),
     # 効果的なもの(A)が 22個 / 「順調」(A)は5施策: a label with its grade in brackets, then が/は and the count
     re.compile(rf"(?P<label>[^\s、。,，()（）]{{1,20}}?[(（][A-EＡ-Ｅ◎○〇△×][)）])\s*(?:が|は|も)\s*(?P<count>(?P<n>{_N})\s*{_U})"),
+    # A評価が25事務事業 / ◎は12項目: a grade or symbol label (with 評価/判定), then が/は and the count
+    re.compile(rf"(?<![A-Za-zＡ-Ｚａ-ｚ])(?P<label>[A-EＡ-Ｅ][+＋]?|[◎○〇△×])\s*(?:評価|判定|区分)?\s*(?:が|は|も)\s*"
+               rf"(?P<count>(?P<n>{_N})\s*{_U})"),
     # 1項目については…「評価なし」としました: a count, then the label it was given
     re.compile(rf"(?P<count>(?P<n>{_N})\s*{_U})(?:については|は)[^。「]{{0,60}}「(?P<label>[^」]{{1,20}})」と(?:し|な)"),
     # 46項目を「順調」 / 4項目を「おおむね順調」とした
@@ -63,8 +66,8 @@ _PATTERNS = [
 
 def count_phrases(text: str) -> list[CountPhrase]:
     """Every label × count the text states, in order; overlapping readings keep the first pattern's."""
-    found: list[CountPhrase] = []
-    taken: list[tuple[int, int]] = []
+    found: list[CountPhrase] = list(labelled_sequence(text))
+    taken: list[tuple[int, int]] = [(p.start, p.end) for p in found]
     for rx in _PATTERNS:
         for m in rx.finditer(text):
             span = m.span("count")
@@ -80,6 +83,31 @@ def count_phrases(text: str) -> list[CountPhrase]:
                                      total=_int(total) if total else None))
             taken.append(span)
     return sorted(found, key=lambda p: p.start)
+
+
+_SENTENCE_TOTAL = re.compile(rf"(?P<total>{_N})\s*{_U}\s*(?:のうち|中)")
+# 「81項目中 達成 39 概ね達成 23 未達成 19」: a total, then labels each followed by its count
+_LABELLED_SEQUENCE = re.compile(rf"(?P<total>{_N})\s*(?P<u>{_U})\s*中[、,，:：\s]*(?P<seq>(?:[^\s\d、。,，:：]{{1,8}}\s*{_N}\s*(?:(?P=u))?\s*[、,，]?\s*){{2,}})")
+
+
+def sentence_total(text: str) -> int | None:
+    """「評価対象98事務事業のうち、A評価が25事務事業…」 → 98: the scope a sentence counts within."""
+    m = _SENTENCE_TOTAL.search(text)
+    return _int(m.group("total")) if m else None
+
+
+def labelled_sequence(text: str) -> list[CountPhrase]:
+    """「81項目中 達成 39 概ね達成 23 未達成 19」 → the labelled counts, each with the total."""
+    m = _LABELLED_SEQUENCE.search(text)
+    if not m:
+        return []
+    total = _int(m.group("total"))
+    out = []
+    for p in re.finditer(rf"(?P<label>[^\s\d、。,，:：]{{1,8}})\s*(?P<n>{_N})\s*(?:{_U})?", m.group("seq")):
+        start = m.start("seq") + p.start()
+        out.append(CountPhrase(label=p.group("label"), count_raw=p.group(0).strip()[len(p.group("label")):].strip(),
+                               count=_int(p.group("n")), start=start, end=m.start("seq") + p.end(), total=total))
+    return out
 
 
 def is_count_cell(text: str) -> bool:

@@ -71,15 +71,22 @@ def header_rows(block: Block, era: str | None) -> int:
     n = 0
     if any(r.header for r in block.rows):
         n = sum(1 for r in block.rows if r.header)
-        # a second header row under the Markdown one: 「| | 目標 | 実績 | 評価 |」 below 「| 指標 | 令和4年度 | | |」
+        # a second header row under the Markdown one: 「| | 目標 | 実績 | 評価 |」 below 「| 指標 | 令和4年度 | | |」;
+        # a bare 「12」 is a year there only under an era header cell (「平成(年度)」), not in 「指標数 | 12 | 39 | 4」
+        era_header = any(header_era(c) for r in block.rows[:n + 1] for c in r.cells)
+
+        def year_like(c: str) -> bool:
+            return is_year_like(c, era) and (era_header or not re.fullmatch(r"[0-9０-９]{1,2}", c))
+
         while n < len(block.rows) - 1:
             cells = [c.strip() for c in block.rows[n].cells if c and c.strip()]
-            if cells and not any(cell_is_number(c) and not is_year_like(c, era) for c in cells) and \
-                    sum(bool(value_kind(c) or is_year_like(c, era)) for c in cells) >= max(2, len(cells) // 2):
+            if cells and not any(cell_is_number(c) and not year_like(c) for c in cells) and \
+                    sum(bool(value_kind(c) or year_like(c)) for c in cells) >= max(2, len(cells) // 2):
                 n += 1
             else:
                 break
         return n
+    era_header = any(header_era(c) for r in block.rows[:4] for c in r.cells)
     for r in block.rows[:4]:
         cells = [c.strip() for c in r.cells if c and c.strip()]
         if not cells:
@@ -87,9 +94,8 @@ def header_rows(block: Block, era: str | None) -> int:
             continue
         # a bare 「27」 is a 平成 year only in a row of years (「18 | 19 | 20」 under 「平成(年度)」), not
         # beside a name: 「就職支援セミナーの参加者数(人) | 27」 is a row of data
-        named = any(not cell_is_number(c) and not is_year_like(c, era) and not value_kind(c) and len(c) > 6 for c in cells)
         plain_numbers = [c for c in cells if cell_is_number(c) and not parse_header(c, era).kind  # 「5ヵ年目標」
-                         and (not is_year_like(c, era) or (named and re.fullmatch(r"[0-9０-９]{1,2}", c)))]
+                         and (not is_year_like(c, era) or (not era_header and re.fullmatch(r"[0-9０-９]{1,2}", c)))]
         if plain_numbers:
             break
         n += 1
@@ -198,12 +204,13 @@ def propose_indicator_table(ctx: ReadingContext, block: Block) -> int:
     level_names = {c.index: (c.header.raw or "区分").split("\n")[0][:20] for c in cols}
     stacked = next(((c.header.upper, c.header.lower) for c in value_cols if c.header.upper and c.header.lower), None)
     if stacked is None and (note := _stacking_note(ctx, block)) is not None:
-        # 「※上段：目標、下段：実績値」 printed above the table: every year column holds the pair
+        # 「※上段：目標、下段：実績値」 printed above the table: every year column holds the pair (the note
+        # is the caption, not a legend of its own)
         stacked = note
         for c in value_cols:
             if c.header.kind is None:
                 c.header = dataclasses.replace(c.header, upper=note[0], lower=note[1])
-    if stacked:
+    elif stacked:
         ctx.doc.legends.append(Legend(kind="layout", raw=next(c.header.raw for c in value_cols if c.header.upper),
                                       ref=block.rows[0].ref, items=[("上段", stacked[0]), ("下段", stacked[1])],
                                       item_refs=[block.rows[0].ref, block.rows[0].ref]))

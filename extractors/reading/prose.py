@@ -105,7 +105,7 @@ def read_prose(ctx: ReadingContext, prose: list[tuple[int, Row]]) -> None:
             ps = [p for p in C.count_phrases(sentence)]
             if not ps:
                 continue
-            total = next((p.total for p in ps if p.total), None)
+            total = next((p.total for p in ps if p.total), None) or C.sentence_total(sentence)
             s = ctx.summary(scope=sentence[:80], raw=sentence, ref=row.ref, reader="prose", total=total)
             s.complete = False  # a sentence names some categories, rarely all of them
             for p in ps:
