@@ -69,10 +69,14 @@ def kpi_lines(line: str, era: str | None) -> list[KpiLine]:
     for m in _ROLES.finditer(line):
         before = line[:m.start()]
         name = re.split(r"[。、：:]", before.rstrip(" 　:：、"))[-1].strip(" ・-*●◆■")
-        h = next((h for h in (parse_header(t, era) for t in re.findall(r"(?:令和|平成|[RH])\s*[0-9元]{1,2}\s*年度?|20\d{2}\s*年度", line))
+        h = next((h for h in (parse_header(t, era) for t in re.findall(r"(?:令和|平成|[RH])\s*[0-9元]{1,2}(?:\s*年度?)?|20\d{2}\s*年度", line))
                   if h.year is not None), None)
         if h is not None and h.raw in name:
             name = name.replace(h.raw, "").strip(" 　の")
+        # 「●R5：年度目標442人」: 年度 (今年度, 最終 …) qualifies 目標, it names nothing
+        name = re.sub(r"(?:^|[\s　:：])(?:年度|今年度|本年度|単年度|最終|中間|年間)$", "", name).strip(" 　:：・●")
+        if name in ("年度", "今年度", "本年度", "単年度", "最終", "中間", "年間"):
+            name = ""
         if len(name) > 40:
             continue  # a sentence, not a name (an empty name is the caller's to find: 【name】 above)
         out.append(KpiLine(name=name, target=_clean(m.group("t")), actual=_clean(m.group("a")), rate=_clean(m.group("r")),
