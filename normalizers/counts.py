@@ -41,6 +41,9 @@ _PATTERNS = [
                rf"(?P<count>(?P<n>{_N})\s*{_U})"),
     # 効果的なもの(A)が 22個 / 「順調」(A)は5施策: a label with its grade in brackets, then が/は and the count
     re.compile(rf"(?P<label>[^\s、。,，()（）]{{1,20}}?[(（][A-EＡ-Ｅ◎○〇△×][)）])\s*(?:が|は|も)\s*(?P<count>(?P<n>{_N})\s*{_U})"),
+    # 81項目のうち、達成は39項目: the total, then a word label (no quotes) and its count
+    re.compile(rf"(?P<total>{_N})\s*{_U}\s*(?:中|のうち)[、,，]?\s*(?P<label>[^\s\d、。,，「」()（）]{{1,8}}?)\s*(?:評価)?(?:は|が)\s*"
+               rf"(?P<count>(?P<n>{_N})\s*{_U})"),
     # A評価が25事務事業 / ◎は12項目: a grade or symbol label (with 評価/判定), then が/は and the count
     re.compile(rf"(?<![A-Za-zＡ-Ｚａ-ｚ])(?P<label>[A-EＡ-Ｅ][+＋]?|[◎○〇△×])\s*(?:評価|判定|区分)?\s*(?:が|は|も)\s*"
                rf"(?P<count>(?P<n>{_N})\s*{_U})"),

@@ -61,10 +61,16 @@ _WORD_LINE = re.compile(r"^\s*(?:[-*・•●■◆▪]\s*)?(?P<label>[^\s=＝:�
                         r"(?P<text>[^。]*?(?:[%％]|以上|未満|以下|超え).*)$")
 
 
+_BAND = r"(?:%|％|以上|未満|以下|超)"  # what a band of the rate prints
+# 「目標を達成した(達成度100%以上)　…　達成」: a band, dots, then a word label
+_BAND_LINE_WORD = re.compile(rf"^\s*(?P<text>\S.{{1,80}}?{_BAND}[^…‥]{{0,6}}?)\s*(?:[…‥・.]{{2,}}|…|‥|→)\s*"
+                             r"(?P<label>[^\s\d%％…‥]{1,8})\s*$")
+
+
 def legend_line(line: str) -> Item | None:
     """「A:対策や事業が…」 → Item("A", "対策や事業が…"); 「: 目標達成に…」 (label lost) → Item("", …);
     「-◎　目標を達成」 and 「目標を達成 … ◎」 too."""
-    if m := _LABEL_LAST.match(line):
+    if m := (_LABEL_LAST.match(line) or _BAND_LINE_WORD.match(line)):
         return Item(m.group("label"), m.group("text").strip(), m.start(), m.end())
     if (m := _SPACED_LINE.match(line)) and not re.match(r"^[\d,.\-]", m.group("text")):
         return Item(m.group("label"), m.group("text").strip(), m.start("label"), m.end())
@@ -128,10 +134,16 @@ _QUOTED_LABEL_TEXT = re.compile(rf"[「『](?P<label>{_LABEL})[」』]\s*(?:[…
 _LABEL_THEN_PAREN = re.compile(rf"(?:^|(?<=[、,，。\s]))(?P<label>{_LABEL})\s*[(（](?P<text>[^()（）]{{2,40}})[)）]")
 
 
+# word labels over bands of the rate: 「達成度100%以上を達成、達成度80%以上100%未満を概ね達成…としました」 — a word is
+# taken as a label only when each text is a band (%, 以上, 未満), the sign that a scale is being defined
+_BAND_THEN_WORD = re.compile(rf"(?:^|(?<=[、,，。\s]))(?P<text>[^、,，。を「」]{{1,40}}?{_BAND}[^、,，。を「」]{{0,6}}?)を\s*[「『]?"
+                             r"(?P<label>[^、,，。\s「」『』\d]{1,8}?)[」』]?(?=\s*(?:[、,，。]|と(?:し|す|な)|で(?:評価|判定|区分)|$))")
+
+
 def sentence_items(text: str) -> list[Item]:
     """A scale spelled out in one sentence or cell, in the shapes prose uses (text を label; text(label);
     「label」…text); [] unless two labels at least, all different."""
-    for rx in (_QUOTED_LABEL_TEXT, _LABEL_THEN_PAREN, _TEXT_THEN_LABEL, _LABEL_AFTER_TEXT):
+    for rx in (_QUOTED_LABEL_TEXT, _LABEL_THEN_PAREN, _TEXT_THEN_LABEL, _LABEL_AFTER_TEXT, _BAND_THEN_WORD):
         items = [Item(m.group("label"), m.group("text").strip(" 、,，。"), m.start(), m.end()) for m in rx.finditer(text)]
         labels = [i.label for i in items]
         if len(items) >= 2 and len(set(labels)) == len(labels) and all(i.text for i in items):
