@@ -104,7 +104,8 @@ def rebuild_tables(prose: list[tuple[int, Row]], era: str | None) -> tuple[list[
     used: set[int] = set()
     k = 0
     while k < len(lines):
-        got = _one_cell_per_line(lines, k, era) or _row_per_line(lines, k, era) or _label_value_pairs(lines, k, era)
+        got = (_one_cell_per_line(lines, k, era) or _row_per_line(lines, k, era) or _label_value_pairs(lines, k, era)
+               or _count_lines(lines, k))
         if got is None:
             k += 1
             continue
@@ -199,3 +200,33 @@ def _label_value_pairs(lines, k: int, era: str | None):
         return None
     block = _block(head, [(cells, srcs[1::2])], srcs[0::2], None)
     return block, pos
+
+
+_COUNT = re.compile(r"^[0-9０-９][0-9０-９,，]*\s*(?:事務事業|事業|施策|指標|項目|件|本|団体|取組|個|か所|箇所)?$")
+_SHARE_LINE = re.compile(r"^[(（]?\s*[0-9０-９][0-9０-９.．]*\s*[%％]\s*[)）]?$")
+
+
+def _count_lines(lines, k: int):
+    """「◎」 / 「24項目」 / 「22.2%」 / 「○」 / 「29項目」 / … / 「合計」 / 「108項目」: a count table's cells one per line —
+    a short label, its count, its share if printed — rebuilt as label | count rows (the share kept with
+    its count, 「24項目 (22.2%)」) where two labels at least follow each other so."""
+    rows, pos = [], k
+    while pos + 1 < len(lines):
+        label, count = lines[pos][2], lines[pos + 1][2]
+        if not label or len(label) > 12 or re.search(r"[0-9０-９]", label) or not _COUNT.match(count):
+            break
+        srcs = [lines[pos][1], lines[pos + 1][1]]
+        cell = count
+        if pos + 2 < len(lines) and _SHARE_LINE.match(lines[pos + 2][2]):
+            cell = f"{count} ({lines[pos + 2][2].strip('()（） ')})"
+            srcs.append(lines[pos + 2][1])
+            pos += 1
+        rows.append(([label, cell], srcs))
+        pos += 2
+    if len(rows) < 2:
+        return None
+    out = []
+    for cells, srcs in rows:
+        ref = srcs[0].ref.span(srcs[-1].ref)
+        out.append(TRow(cells=cells, row=Row(cells=tuple(cells), ref=ref, cell_refs=(srcs[0].ref, srcs[1].ref), is_table=True)))
+    return Block(rows=out, markdown=False), pos
