@@ -51,8 +51,14 @@ from hyoka.extractors.reading.regions import split_text_blocks
 from hyoka.extractors.reading.resolve import resolve
 from hyoka.extractors.reading.verify import legend_match, units_down_columns
 from hyoka.normalizers.eras import find_era_dates
+from hyoka.normalizers.headers import key
 from hyoka.normalizers.places import find_municipality
 from hyoka.pipeline.model import DocError, Document, Note, SourceRef, Unmapped
+
+
+# the keys of a key–value box that name an indicator (not 「項目 | 内容」, its header)
+_INDICATOR_NAME_KEYS = ("指標名", "指標", "成果指標", "活動指標", "KPI", "数値目標", "評価指標", "指標名称", "目標項目",
+                        "重要業績評価指標", "KPI名")
 
 
 class GenericLayout(LayoutExtractor):
@@ -99,10 +105,14 @@ def read_generic(text: SourceText, doc: Document) -> None:
                 if r.filled():
                     legend_in_line(ctx, r.row, plain(r.filled()[0][1]))
             n = len(doc.legends) - before
+        ctx.named_by = None
         if n:
             mapped += 1
             rows_mapped += min(n, len(data_rows)) if data_rows else 0
         elif data_rows or block.width >= 2:
+            # a key–value box 「指標名 | 認定農業者数 / 単位 | 人」 names the table printed right after it
+            ctx.named_by = next((plain(r.cells[1]) for r in block.rows if block.width == 2 and len(r.cells) > 1
+                                 and key(r.cells[0]) in _INDICATOR_NAME_KEYS and r.cells[1].strip()), None)
             doc.unmapped.append(Unmapped(kind="table", reason=why_unmapped(block), raw=block_text(block)[:300],
                                          ref=block.ref))
     read_prose(ctx, joined_chart_labels(prose))

@@ -37,6 +37,7 @@ class ReadingContext:
     # how a block found inside another (a legend printed under an indicator table) is read: the resolver
     # (generic.py's read_block), given here so that the strategies need not import the reader
     read_block: Callable[["ReadingContext", Any], int] | None = None
+    named_by: str | None = None  # the indicator a key–value box just above names (「指標名 | 認定農業者数」)
 
     def evidence(self, table: str, record_key: str, kind: EvidenceKind, detail: str, ref: SourceRef,
                  weight: float = 0.0) -> None:

@@ -219,7 +219,7 @@ def propose_indicator_table(ctx: ReadingContext, block: Block) -> int:
     # a budget against its settlement (H24予算 | H24決算) is money spent, not a target met
     cost_table = sum(bool(re.search(r"(予算|決算)", c.header.raw)) for c in value_cols) >= max(1, len(value_cols) // 2)
     base_hierarchy = [("見出し", None, h) for h in block.headings[-2:]]
-    caption = caption_name(block)
+    caption = caption_name(block) or ctx.named_by
     prev_name: str | None = None
     carry: list[str | None] = [None] * width
     values: dict[tuple, IndicatorValue] = {}  # ((name, group path), fiscal year, row kind[, column]) → value

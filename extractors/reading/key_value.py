@@ -57,7 +57,7 @@ def year_rows_table(ctx: ReadingContext, block: Block, n_header: int, headers: l
         parse_header(r.cells[c], ctx.era).year is not None for r in data) >= max(1, len(data) // 2)), None)
     if year_col is None:
         return 0
-    name = caption_name(block) or "(名称なし)"
+    name = caption_name(block) or ctx.named_by or "(名称なし)"
     measure = ctx.measure(name, block.ref, [("見出し", None, h) for h in block.headings[-2:]], "indicator")
     n = 0
     for r in data:

@@ -33,6 +33,9 @@ def is_header_row(r: TRow, era: str | None) -> bool:
         return False
     if any(len(c) > 25 for c in cells):
         return False  # a sentence is not a header cell
+    if re.sub(r"\s", "", cells[0]) in ("時点", "年度", "時期", "基準年", "基準年度", "年次", "測定時点", "調査時点") and \
+            not any(value_kind(c) for c in cells[1:]):
+        return False  # 「時点 | R4 | R6 | R6」: the years of a key–value sheet's values, under its header
     marked = 0
     for c in cells:
         if re.fullmatch(r"[0-9０-９]{1,2}", c) or re.search(r"\d{4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{1,2}", c):
