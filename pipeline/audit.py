@@ -25,6 +25,7 @@ import pandas as pd
 
 from hyoka.normalizers.eras import fiscal_year_of, parse_era_range
 from hyoka.normalizers.symbols import parse_count_line
+from hyoka.pipeline.printed import met_below_target
 from hyoka.pipeline.stages import share_parts
 from hyoka.pipeline.tables import SYMBOL_COLUMNS
 from hyoka.pipeline.rules import (
@@ -645,13 +646,6 @@ def check_stated_differences(dt: DocTables, rules: RuleSet) -> Iterable[Finding]
                         f"{v['actual_raw']} − target {v['target_raw']} = {_fmt(float(exact))}{note}")
 
 
-# a label that says the target was met: 「数値目標を達成」「目標達成」, not 「目標達成度」「目標達成に向けて」
-# 「目標を達成できず」 or a qualified 「概ね目標を達成」「目標を2分の1以上達成」
-_MET = re.compile(r"目標(?:値)?(?:を|に)?\s*(?:達成|達して|クリア)(?!度|率|に向|へ|でき(?:ず|な)|出来(?:ず|な)|には|困難|見込|状況)")
-_HEDGE = re.compile(r"(?:概ね|おおむね|ほぼ|一部|概|約|やや|一定|最終年度|早く|上回る|上回って|大幅)[^、。]{0,8}$")
-_BAND_LOW = re.compile(r"(?P<lo>\d+(?:\.\d+)?)\s*[%％]\s*(?:以上|超)|(?P<lo2>\d+(?:\.\d+)?)\s*[%％]?\s*[~〜～]\s*\d+(?:\.\d+)?\s*[%％]")
-
-
 def check_legend_wording(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
     """A legend item whose words say the target was met (目標を達成) while its own band starts below 100 %.
 
@@ -661,18 +655,15 @@ def check_legend_wording(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
     mean 'met, near enough'.
     """
     for r in dt.rows("legends"):
-        text = unicodedata.normalize("NFKC", f"{r.get('item_label') or ''} {r.get('item_text') or ''}")
-        met = _MET.search(text)
-        band = _BAND_LOW.search(text)
-        if not met or not band or _HEDGE.search(text[:met.start()]):
+        text = f"{r.get('item_label') or ''} {r.get('item_text') or ''}"
+        said = met_below_target(text)
+        if said is None:
             continue
-        low = float(band.group("lo") or band.group("lo2"))
-        if low >= 100:
-            continue
+        met, low = said
         yield dt.finding(
             check="legend_met_below_target", status=WARNING, scope=r.get("item_label"), location=r["src"],
             stated=str(r.get("item_text")), recomputed=low, inputs=[r["src"]],
-            message=f"legend 「{r.get('item_label') or ''}」 says the target was met (「{met.group(0)}」) but its band starts "
+            message=f"legend 「{r.get('item_label') or ''}」 says the target was met (「{met}」) but its band starts "
                     f"at {low:g}% — 「{str(r.get('item_text'))[:60]}」 (「達成」とする区分が達成度{low:g}%から始まる)")
 
 
@@ -680,6 +671,8 @@ _FLAG_CHECKS = {
     "era_glued": "era_glued",
     "date_in_formula": "date_in_formula",
     "share_denominator": "share_denominator",
+    "points_band_unreachable": "points_band_unreachable",
+    "legend_met_below_target": "legend_met_below_target",  # a legend row the reader did not store as a legend
 }
 
 

@@ -17,6 +17,13 @@ text quoted and its place:
   off (「3件の成果指標については、判定を行っていません」 → 116): the denominator actually used is
   not printed.
 
+- `legend_met_below_target`: a row printing a grade and its meaning that the reader did not keep
+  as a legend, whose words say the target was met while its band starts below 100 %
+  (「B:数値目標を達成 | 90%以上110%未満」; stored legends get the same rule in the audit);
+- `points_band_unreachable`: bands of a summed score (「(1)及び(2)の合計ポイント」) running above what
+  the summed parts can reach, by the maxima of the report's own points legends (bands up to 18
+  ポイント, parts of at most 7 + 3 = 10).
+
 The share rule only speaks when every printed total fails: a share of some other population
 (respondents, a budget) does not name the items counted, so it is never compared.
 """
@@ -160,8 +167,85 @@ def group_shares(text: str, totals: dict[str, dict[int, str]]) -> list[tuple[str
     return out
 
 
+# --- a legend row that calls a band below 100 % 'met' --------------------------------------------
+
+# a label that says the target was met: 「数値目標を達成」「目標達成」, not 「目標達成度」「目標達成に向けて」
+# 「目標を達成できず」 or a qualified 「概ね目標を達成」「目標を2分の1以上達成」
+_MET = re.compile(r"目標(?:値)?(?:を|に)?\s*(?:達成|達して|クリア)(?!度|率|に向|へ|でき(?:ず|な)|出来(?:ず|な)|には|困難|見込|状況)")
+_HEDGE = re.compile(r"(?:概ね|おおむね|ほぼ|一部|概|約|やや|一定|最終年度|早く|上回る|上回って|大幅)[^、。]{0,8}$")
+_BAND_LOW = re.compile(r"(?P<lo>\d+(?:\.\d+)?)\s*%\s*(?:以上|超)|(?P<lo2>\d+(?:\.\d+)?)\s*%?\s*~\s*\d+(?:\.\d+)?\s*%")
+_GRADE_ROW = re.compile(r"^\s*(?:[A-ES][+\-]?|[◎○〇△×])\s*[:：.]")
+
+
+def met_below_target(text: str) -> tuple[str, float] | None:
+    """(the words, the band's low end) when `text` says the target was met and its band starts below 100 %."""
+    flat = unicodedata.normalize("NFKC", text).replace("〜", "~").replace("～", "~")
+    met = _MET.search(flat)
+    band = _BAND_LOW.search(flat)
+    if not met or not band or _HEDGE.search(flat[:met.start()]):
+        return None
+    low = float(band.group("lo") or band.group("lo2"))
+    return (met.group(0), low) if low < 100 else None
+
+
+def _legend_rows(doc: Document, rows) -> list[tuple[object, str]]:
+    """Rows that print a grade and its meaning (「B:数値目標を達成 | 90%以上110%未満」) and that the reader
+    did not keep as a legend item (those are audited from `legends`)."""
+    kept = {(r.file, r.line_start, r.table, r.row) for lg in doc.legends for r in [lg.ref, *lg.item_refs]}
+    out = []
+    for row in rows:
+        # a Markdown table row is one cell 「| B:数値目標を達成 | 90%以上110%未満 |」
+        text = re.sub(r"\s*\|\s*", " ", " ".join(c.strip() for c in row.cells if c.strip())).strip()
+        if not _GRADE_ROW.match(unicodedata.normalize("NFKC", text)):
+            continue
+        r = row.ref
+        if (r.file, r.line_start, r.table, r.row) in kept:
+            continue
+        out.append((r, text))
+    return out
+
+
+# --- bands of a summed score that the sum can't reach --------------------------------------------
+
+_POINT_VALUE = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>ポイント|点)")
+_POINT_BAND = re.compile(r"(?P<a>\d+(?:\.\d+)?)\s*(?:ポイント|点)?\s*[~〜～]\s*(?P<b>\d+(?:\.\d+)?)\s*(?P<u>ポイント|点)")
+_SUMMED = re.compile(r"合計(?:ポイント|点|得点)|(?:ポイント|点数?|得点)の合計|合算")
+
+
+def unreachable_point_bands(doc: Document, texts: list[tuple[object, str]]) -> list[tuple[object, str, str]]:
+    """(ref, printed, reason) for a band of a summed score above what the summed parts can reach.
+
+    The parts are the report's own points legends (each item printing its points: 「100% 7ポイント」,
+    「全て達成 (3ポイント)」): their maxima add up to the most the sum can be. Only where the text says
+    the bands apply to a sum (合計ポイント, …の合計) and bands and legends count in the same unit.
+    """
+    maxima: dict[str, float] = {}
+    unit = None
+    for i, legend in enumerate(doc.legends):
+        if legend.kind not in ("points", "points_bands"):
+            continue
+        values = [(float(m.group("n")), m.group("u")) for _label, text in legend.items
+                  for m in [_POINT_VALUE.fullmatch(unicodedata.normalize("NFKC", str(text)).strip())] if m]
+        if values:
+            maxima[f"legend {i}"] = max(v for v, _u in values)
+            unit = values[0][1]
+    if len(maxima) < 2 or not any(_SUMMED.search(t) for _ref, t in texts):
+        return []
+    top = sum(maxima.values())
+    out = []
+    for ref, text in texts:
+        for m in _POINT_BAND.finditer(unicodedata.normalize("NFKC", text)):
+            high = max(float(m.group("a")), float(m.group("b")))
+            if m.group("u") == unit and high > top:
+                parts = " + ".join(f"{v:g}" for v in maxima.values())
+                out.append((ref, m.group(0), f"a band of the summed {unit} reaches {high:g}, but the parts summed can "
+                                             f"reach at most {parts} = {top:g} (合計{unit}の区分が到達し得ない値まである)"))
+    return out
+
+
 def flag_printed_figures(doc: Document) -> None:
-    """Flag eras glued to Western years, dates inside arithmetic and group shares without a denominator."""
+    """Flag eras glued to Western years, dates inside arithmetic, group shares without a denominator and
+    bands of a summed score that the sum can't reach."""
     rows = [(row, col, cell) for row in doc.source_rows for col, cell in enumerate(row.cells) if cell.strip()]
     whole = "\n".join(cell for _r, _c, cell in rows)
     totals = share_totals(whole)
@@ -172,3 +256,12 @@ def flag_printed_figures(doc: Document) -> None:
                              ("share_denominator", group_shares(cell, totals) if "%" in cell or "％" in cell else [])):
             for raw, reason in found:
                 doc.flags.append(Flag(field=field, raw=raw, reason=reason, ref=ref))
+    for ref, text in _legend_rows(doc, doc.source_rows):
+        if (said := met_below_target(text)) is not None:
+            met, low = said
+            doc.flags.append(Flag(field="legend_met_below_target", raw=text, ref=ref, reason=(
+                f"says the target was met (「{met}」) but its band starts at {low:g}% "
+                f"(「達成」とする区分が達成度{low:g}%から始まる)")))
+    if "ポイント" in whole or "点" in whole:
+        for ref, raw, reason in unreachable_point_bands(doc, [(row.cell_ref(col), cell) for row, col, cell in rows]):
+            doc.flags.append(Flag(field="points_band_unreachable", raw=raw, reason=reason, ref=ref))
