@@ -456,6 +456,7 @@ def grade_status(rule: GradeBandsRule, ratio: float, stated: str) -> tuple[str, 
 _MAGNITUDE_UNIT = re.compile(r"[千万億]|百万")
 _RATE_MARK = re.compile(r"[(（]\s*([A-Za-zＡ-Ｚａ-ｚ①-⑳])\s*[)）]")
 _RATE_FORMULA = re.compile(r"[(（]\s*([A-Za-zＡ-Ｚａ-ｚ①-⑳])\s*[)）]\s*[/÷／]\s*[(（]\s*([A-Za-zＡ-Ｚａ-ｚ①-⑳])\s*[)）]")
+_WORD_FORMULA = re.compile(r"実績(?:値|額)?\s*[/÷／]\s*(?:目標|計画)(?:値|額)?")
 _LOWER_BETTER = re.compile(r"下回る(?:こと|方)が望ましい|低い(?:ほう|方)が(?:良い|よい|望ましい)|減少が望ましい|少ない(?:ほう|方)が")
 
 
@@ -507,7 +508,10 @@ def check_stated_rates(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
     widens the recomputed range. A rate that matches target ÷ actual instead (lower is better) is
     consistent where the header's formula (「(B)/(A)」 with (A) the target) or a legend says the
     rate runs that way, else a `warning`; a rate from the baseline ((actual − baseline) ÷
-    (target − baseline)) is consistent with that reading. `inconsistent` only when no reading fits.
+    (target − baseline)) is consistent with that reading. When no reading fits: `inconsistent` where
+    the header prints the formula (「(B)/(A)」 over marked columns, 「実績/目標」), else a `warning` (the
+    rate may be measured from something the table does not show); a 100% printed for a higher
+    achievement is a `warning` (capped, a rule the table does not print).
     """
     legend_text = " ".join(str(r.get("item_text") or "") + str(r.get("item_label") or "") for r in dt.rows("legends"))
     lower_better_legend = bool(_LOWER_BETTER.search(legend_text))
@@ -535,6 +539,8 @@ def check_stated_rates(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
         stated_way = None  # the header's printed formula over the marks of its columns: 「(B)/(A)」
         if formula and formula.group(1) in marks and formula.group(2) in marks:
             stated_way = f"({formula.group(1)})/({formula.group(2)})"
+        elif words := _WORD_FORMULA.search(unicodedata.normalize("NFKC", header)):
+            stated_way = words.group(0)
         scales = (100,) if percent else (100, 1)
         readings: list[tuple[str, str, Fraction]] = []  # (way, how rounded, recomputed)
         for scale in scales:
@@ -563,10 +569,23 @@ def check_stated_rates(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
             next((r for r in readings if r[0].startswith("(actual-baseline)")), None) or \
             next(iter(readings), None)
         if best is None:
-            yield dt.finding(status=INCONSISTENT, recomputed=None if exact is None else round(exact, 6), **common,
+            capped = exact is not None and percent and exact > float(printed) and printed in (100, 100.0)
+            if capped:
+                yield dt.finding(status=WARNING, recomputed=round(exact, 6), **common,
+                                 reading="capped at 100%",
+                                 message=f"{what}: printed rate 「{str(v['rate_raw']).strip()}」 while actual "
+                                         f"{v['actual_raw']} ÷ target {v['target_raw']} = {_fmt(exact)}%: capped at "
+                                         f"100%, a rule the table does not print (上限100%の扱いか)")
+                continue
+            # an accusation needs the report's own formula: without one the rate may be measured from a
+            # baseline or a previous year the table does not show, so it is a question
+            status = INCONSISTENT if stated_way else WARNING
+            why = (f"the header prints {stated_way}" if stated_way else
+                   "the report prints no formula for it (from a baseline not shown?)")
+            yield dt.finding(status=status, recomputed=None if exact is None else round(exact, 6), **common,
                              message=f"{what}: printed rate 「{str(v['rate_raw']).strip()}」, but actual "
                                      f"{v['actual_raw']} ÷ target {v['target_raw']} = {_fmt(exact)}% and no reading "
-                                     f"(target ÷ actual, rounding, truncation) gives it "
+                                     f"(target ÷ actual, rounding, truncation) gives it; {why} "
                                      f"(記載の達成率が実績÷目標と合わない)")
             continue
         way, how, value = best
@@ -625,6 +644,8 @@ def check_stated_differences(dt: DocTables, rules: RuleSet) -> Iterable[Finding]
             target, actual = _printed_number(v.get("target_raw")), _printed_number(v.get("actual_raw"))
             if printed is None or target is None or actual is None:
                 continue
+            if "%" in str(n["raw"]) and "%" not in f"{v.get('target_raw')}{v.get('actual_raw')}{v.get('unit') or ''}":
+                continue  # a ratio printed as the comparison, not a difference
             value, half = printed
             if _DIFF_SIGN.match(str(n["raw"])) and value > 0:
                 value = -value

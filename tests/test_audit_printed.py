@@ -111,6 +111,16 @@ def test_target_over_actual_is_consistent_where_the_legend_says_lower_is_better(
     assert rate.status == "consistent" and "lower is better" in rate.reading
 
 
+def test_without_a_printed_formula_a_rate_that_fits_no_reading_is_only_a_warning(tmp_path):
+    """長崎市 prints no formula for its 達成率: a rate that fits no reading may be measured from something
+    the table does not show, so it is a question, not an accusation; 100% for 104.3% is 'capped?'."""
+    name = "nagasaki_kanko_shisaku_hyoka_2015.txt"
+    [rate] = [f for f in found(audit_text(tmp_path, name, "104.3%", "99.1%"), "stated_rate") if f.stated == "99.1%"]
+    assert rate.status == "warning" and "no formula" in rate.message
+    [rate] = [f for f in found(audit_text(tmp_path, name, "104.3%", "100.0%"), "stated_rate") if f.stated == "100.0%"]
+    assert rate.status == "warning" and rate.reading == "capped at 100%"
+
+
 # --- stated differences (目標と実績の比較) --------------------------------------------------
 
 def test_sado_printed_differences_follow_from_target_and_actual(tmp_path):
