@@ -520,6 +520,10 @@ def check_stated_rates(dt: DocTables, rules: RuleSet) -> Iterable[Finding]:
         target, actual = _printed_number(v.get("target_raw")), _printed_number(v.get("actual_raw"))
         if rate is None or target is None or actual is None or _missing(v.get("target")) or _missing(v.get("actual")):
             continue
+        if not (math.isclose(float(target[0]), float(v["target"]), rel_tol=1e-9)
+                and math.isclose(float(actual[0]), float(v["actual"]), rel_tol=1e-9)
+                and (_missing(v.get("rate")) or math.isclose(float(rate[0]), float(v["rate"]), rel_tol=1e-9))):
+            continue  # the first number printed is not the value read (an era year, a date before it): no guess
         if target[0] == 0 and actual[0] == 0:
             continue
         printed, half = rate

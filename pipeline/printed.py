@@ -60,7 +60,7 @@ _NUM = r"\d+(?:\.\d+)?\s*%?"
 _DATE = r"(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
 # the date is an operand: × ÷ on one side (an equation on the other is read when there is one)
 _DATE_OPERAND = re.compile(
-    rf"(?:(?P<a>{_NUM})\s*(?P<op>[×x*÷/])\s*{_DATE}|{_DATE.replace('?P<m>', '?P<m2>').replace('?P<d>', '?P<d2>')}"
+    rf"(?:(?P<a>{_NUM})\s*(?P<op>[×*÷])\s*{_DATE}|{_DATE.replace('?P<m>', '?P<m2>').replace('?P<d>', '?P<d2>')}"
     rf"\s*(?P<op2>[×*÷])\s*(?P<b>{_NUM}))(?:\s*[=＝]\s*(?P<c>{_NUM}))?")
 
 
@@ -78,7 +78,7 @@ def date_in_formula(text: str) -> list[tuple[str, str]]:
         holds = ""
         if m.group("c") is not None:
             if m.group("a") is not None:
-                value = _number(m.group("a")) * fraction if m.group("op") in "×x*" else _number(m.group("a")) / fraction
+                value = _number(m.group("a")) * fraction if m.group("op") in "×*" else _number(m.group("a")) / fraction
             else:
                 value = fraction * _number(m.group("b")) if m.group("op2") in "×*" else fraction / _number(m.group("b"))
             if math.isclose(float(value), _number(m.group("c")), rel_tol=1e-9, abs_tol=1e-9):
@@ -112,21 +112,20 @@ def _family(noun: str) -> str:
 
 
 def share_totals(text: str) -> dict[str, dict[int, str]]:
-    """Per kind of item (指標, 事業 …): the whole the document prints (the largest count of that kind)
-    and what is left of it once each exclusion it states is taken off."""
+    """Per kind of item (指標, 事業 …): every count of that kind the document prints (a share may be over
+    any of them), and the largest less each exclusion the document states."""
     flat = unicodedata.normalize("NFKC", text)
-    largest: dict[str, tuple[int, str]] = {}
+    out: dict[str, dict[int, str]] = {}
     for m in _TOTAL.finditer(flat):
         n, noun = int(m.group("n") or m.group("n2")), _family(m.group("noun") or m.group("noun2"))
-        if n >= 2 and n > largest.get(noun, (0, ""))[0]:
-            largest[noun] = (n, f"「{m.group(0).strip()}」")
-    out: dict[str, dict[int, str]] = {}
-    for noun, (n, why) in largest.items():
-        out[noun] = {n: why}
+        if n >= 2:
+            out.setdefault(noun, {}).setdefault(n, f"「{m.group(0).strip()}」")
+    for noun, printed in out.items():
+        n = max(printed)
         for m in _EXCLUDED.finditer(flat):
             k, kind = int(m.group("n")), m.group("noun") or m.group("noun_")
             if 0 < k < n and (kind is None or _family(kind) == noun):
-                out[noun].setdefault(n - k, f"{n} − {k} (「{m.group(0).strip()[:40]}」)")
+                printed.setdefault(n - k, f"{n} − {k} (「{m.group(0).strip()[:40]}」)")
     return out
 
 
