@@ -183,6 +183,10 @@ def met_below_target(text: str) -> tuple[str, float] | None:
     band = _BAND_LOW.search(flat)
     if not met or not band or _HEDGE.search(flat[:met.start()]):
         return None
+    # the rest of the clause may take it back: 「目標値を達成することができず」「…達成しなかった」
+    rest = re.split(r"[、。,(（)）:：]", flat[met.end():], maxsplit=1)[0]
+    if re.search(r"ず|ない|なかった|困難|見込|向け", rest):
+        return None
     low = float(band.group("lo") or band.group("lo2"))
     return (met.group(0), low) if low < 100 else None
 

@@ -12,7 +12,7 @@ import pytest
 
 from hyoka.pipeline.audit import audit_tables
 from hyoka.pipeline.ingest import ingest
-from hyoka.pipeline.printed import date_in_formula, era_glued, group_shares, share_totals
+from hyoka.pipeline.printed import date_in_formula, era_glued, group_shares, met_below_target, share_totals
 
 CORPUS = Path(__file__).parent / "corpus"
 FUJI = "fuji_sogokeikaku_tassei_2015.txt"
@@ -157,6 +157,9 @@ def test_hedged_or_target_level_labels_are_not_called_met():
     # 杵築市: B 「目標を80%以上達成し…」 — none says 'met' below 100 %
     for name in ("naruto_jimujigyo_hyoka_2018.md", "kitsuki_sousei_kimatsu_hyoka.md"):
         assert found(_audit_corpus_file(name), "legend_met_below_target") == []
+    # あきる野市: 「B 要改善(50~90%)：このまま業務を進めることにより目標値を達成することができず、…」
+    assert met_below_target("要改善(50~90%)：このまま業務を進めることにより目標値を達成することができず、手法等の改善が必要") is None
+    assert met_below_target("B : 数値目標を達成 (達成度80%以上110%未満)") == ("目標を達成", 80.0)
 
 
 def test_bands_of_a_summed_score_above_what_the_parts_can_reach():
