@@ -33,6 +33,14 @@ _CHECK_NAMES = {
     "ended_reappears": "ended measure reappears",
     "cost_funding_sum": "funding sources vs 事業費計 (A)",
     "cost_total": "事業費計 (A) + 人件費 (B) vs トータルコスト",
+    "stated_rate": "printed 達成率/進捗率 vs actual ÷ target",
+    "stated_difference": "printed difference vs actual − target",
+    "legend_met_below_target": "legend calls a band below 100% 'met'",
+    "legend_unlabelled": "legend item without its label",
+    "era_glued": "era name glued to a Western year",
+    "date_in_formula": "date where a number belongs in a formula",
+    "share_denominator": "share that fits no printed total",
+    "points_band_unreachable": "points band the summed score can't reach",
 }
 
 

@@ -19,6 +19,7 @@ from hyoka.normalizers.numbers import UNIT_CANON, digit_typos, number_note, pars
 from hyoka.normalizers.symbols import parse_count_line, parse_symbol
 from hyoka.normalizers.text import parse_circled_list, split_list, squeeze_cjk_spaces, strip_html
 from hyoka.pipeline.model import DateMention, DocError, Document, Flag, SourceRef, SummaryCount
+from hyoka.pipeline.printed import flag_printed_figures
 
 Processor = Callable[[Document], None]
 
@@ -447,6 +448,7 @@ NORMALIZE: tuple[Processor, ...] = (
     normalize_costs,
     normalize_text,
     collect_dates,
+    flag_printed_figures,  # pipeline/printed.py: eras glued to Western years, dates in formulas, shares
     municipality_basis,
     finalize_status,
 )
