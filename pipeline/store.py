@@ -235,7 +235,7 @@ class StoreWriter:
                     con.execute(f'drop table "{name}"')
             if self._import:
                 self._take_in()
-            elif self._pub is not None:
+            elif self._pub is not None and not self.replace:
                 self._verify(con, self._pub.counts, "the stored dataset is damaged")
         except duckdb.Error as exc:
             raise StoreError(f"{self.out}: the stored dataset is damaged ({one_line(exc)}); "
