@@ -37,6 +37,7 @@ from hyoka.pipeline.store_layout import (  # noqa: F401 (the store's public name
     write_manifest,
 )
 from hyoka.pipeline.store_lock import WriterLock
+from hyoka.pipeline.store_parts import export_parts, plan_parts
 from hyoka.pipeline.store_read import (  # noqa: F401
     DUCKDB_MEMORY_LIMIT, _columns, _duckdb, _held_open, _table_names, database_path, db_generation,
     iter_doc_batches, load, load_duckdb, open_store, published_source,
@@ -82,7 +83,11 @@ class StoreWriter:
     _pub: Published | None = field(default=None, init=False, repr=False)
     _import: dict = field(default_factory=dict, init=False, repr=False)  # table → Parquet file to take in
     _legacy: list[str] = field(default_factory=list, init=False, repr=False)  # OUT/ files of format 0
-    _changed: set = field(default_factory=set, init=False, repr=False)
+    _abandoned: set = field(default_factory=set, init=False, repr=False)  # OUT/ names of a damaged store
+    _changed: set = field(default_factory=set, init=False, repr=False)  # tables whose rows changed
+    _reshaped: set = field(default_factory=set, init=False, repr=False)  # tables whose columns changed
+    _removed: set = field(default_factory=set, init=False, repr=False)  # doc_ids deleted by this run
+    _added: dict = field(default_factory=dict, init=False, repr=False)  # doc_ids inserted (an ordered set)
     _exported: Path | None = field(default=None, init=False, repr=False)  # gen-N written, not committed
     _committed: bool = field(default=False, init=False, repr=False)
 
@@ -119,7 +124,8 @@ class StoreWriter:
             except StoreError:
                 if not self.replace:
                     raise
-                self._pub = None
+                self._pub = None  # a pointer to nothing (a partial copy): --replace starts over
+                self._abandoned = {n for n in _legacy_names() if (out / n).exists()}
             pub = self._pub
             if pub is not None and pub.format > FORMAT:
                 raise StoreError(f"{out}: written by a newer hyoka (store format {pub.format})")
@@ -143,6 +149,8 @@ class StoreWriter:
         owned = set()
         if pub is not None:
             owned = {DB_NAME} | {f"{t}.parquet" for t in pub.files} | set(pub.manifest.get("files", ()))
+        elif self._abandoned:  # the damaged store --replace starts over: the names it put there are its own
+            owned = set(self._abandoned)
         elif pending or db_generation(self.out / DB_NAME) is not None:
             owned = {DB_NAME}  # ours: created by a first run that was stopped before its switch
         for entry in sorted(self.out.iterdir()):
@@ -212,7 +220,7 @@ class StoreWriter:
         got = self._con.execute(f"select max(generation) from {STATE}").fetchone()[0]
         if pending is not None and got == number + 1:
             switch(out, number + 1)
-            before = _top_names(pub) | set(self._legacy)
+            before = _top_names(pub) | set(self._legacy) | self._abandoned
             self._pub = published(out)
             self.stale_files = refresh_top(out, self._pub, before)
             self._legacy = []
@@ -300,6 +308,10 @@ class StoreWriter:
             # a file whose content changed has a new doc_id: its old version goes too
             con.execute("create or replace temp table _stale as select doc_id from documents "
                         "where doc_id in (select doc_id from _new) or source_path in (select source_path from _read)")
+            stale = [r[0] for r in con.execute("select doc_id from _stale").fetchall()]
+            self._removed.update(stale)
+            for doc_id in stale:
+                self._added.pop(doc_id, None)
             for name in names:
                 if name != "failures" and "doc_id" in _columns(con, name):
                     if con.execute(f'delete from "{name}" where doc_id in (select doc_id from _stale)').fetchone()[0]:
@@ -322,6 +334,8 @@ class StoreWriter:
             if frame is None:
                 continue
             incoming = _to_arrow(frame)
+            if name != "failures" and "doc_id" in incoming.column_names:
+                self._added.update(dict.fromkeys(incoming.column("doc_id").to_pylist()))
             con.register("_chunk", incoming)
             if name not in names:
                 con.execute(f'create table "{name}" as select * from _chunk')
@@ -344,12 +358,12 @@ class StoreWriter:
                 kind = stored.get(column, kind)  # no values: says nothing about the type
             if column not in stored:
                 con.execute(f'alter table "{name}" add column "{column}" {kind}')
-                self._changed.add(name)
+                self._reshaped.add(name)
             elif stored[column] != kind:
                 where = f'len("{column}") > 0' if stored[column].endswith("[]") else f'"{column}" is not null'
                 if con.execute(f'select count(*) from "{name}" where {where}').fetchone()[0] == 0:
                     con.execute(f'alter table "{name}" alter "{column}" type {kind}')
-                    self._changed.add(name)
+                    self._reshaped.add(name)
 
     # -- committing ------------------------------------------------------------------------------
 
@@ -375,25 +389,19 @@ class StoreWriter:
                 self._exported = folder
             con.execute(f"delete from {STATE}")
             con.execute(f"insert into {STATE} values ({number}, '{now()}')")
-            kept = pub.files if pub is not None and pub.format >= FORMAT and not self.replace else {}
-            export = [n for n in names if n in self._changed or n not in kept or self._import]
-            for name in export:  # read inside the transaction: the rows about to be committed
-                target = str(folder / f"{name}.parquet").replace("'", "''")
-                con.execute(f"copy \"{name}\" to '{target}' (format parquet)")
+            with os_errors(out):  # the parts are read inside the transaction: the rows about to be committed
+                parts, files = self._export_parts(names, counts, number)
         except duckdb.Error as exc:
             raise StoreError(f"{out}: could not write ({one_line(exc)}); the stored dataset is unchanged") from None
         with os_errors(out):
-            for name in export:
-                rows = pq.ParquetFile(folder / f"{name}.parquet").metadata.num_rows
-                if rows != counts[name]:
-                    raise StoreError(f"{out}: {name}.parquet has {rows} rows, not {counts[name]}; "
-                                     "the stored dataset is unchanged")
-                fsync_file(folder / f"{name}.parquet")
-            files = {n: f"{folder.name}/{n}.parquet" if n in export else kept[n].relative_to(base).as_posix()
-                     for n in names}
+            before = {rel for entries in (pub.manifest.get("files", {}) if pub is not None and pub.format >= FORMAT
+                                          else {}).values() for _p, rel, _n in entries}
+            written = sorted({rel for entries in files.values() for _p, rel, _n in entries} - before)
+            for rel in written:
+                fsync_file(base / rel)
             write_manifest(folder, {"format": FORMAT, "generation": number,
                                     "previous": pub.number if pub is not None else None,
-                                    "tables": counts, "files": files, "exported": export,
+                                    "tables": counts, "parts": parts, "files": files, "written_parts": written,
                                     "written": now(), "hyoka": _version()})
             fsync_dir(folder)
         _checkpoint_hook("exported")
@@ -414,11 +422,34 @@ class StoreWriter:
             switch(out, number)
             self.generation = folder
             _checkpoint_hook("switched")
-            before = _top_names(pub) | set(self._legacy)
+            before = _top_names(pub) | set(self._legacy) | self._abandoned
             self._pub = published(out)
             self.stale_files = refresh_top(out, self._pub, before)
             clean(out, self._pub)
         return folder
+
+    def _export_parts(self, names: list[str], counts: dict[str, int], number: int) -> tuple[list, dict]:
+        """The parts of this generation (see store_parts): those of the published one, less the
+        documents this run removed, plus its own; everything again after --replace, a takeover,
+        or over a store of format 1."""
+        con, pub = self._con, self._pub
+        keyed = {n for n in names if n != "failures" and "doc_id" in _columns(con, n)}
+        full = (pub is None or pub.format < FORMAT or self.replace or bool(self._import)
+                or "parts" not in pub.manifest)
+        if full:
+            # the documents in stored order, then doc_ids some table has without a documents row
+            added = [r[0] for r in con.execute("select doc_id from documents").fetchall()] if "documents" in keyed else []
+            for name in sorted(keyed - {"documents"}):
+                added += [r[0] for r in con.execute(f'select distinct doc_id from "{name}"').fetchall()]
+            added = list(dict.fromkeys(added))
+        else:
+            added = list(self._added)
+        parts, dirty = plan_parts(None if full else pub.manifest["parts"], self._removed, added, number)
+        whole = set(names) if full else self._reshaped | (self._changed - keyed)
+        before_files = {} if full else pub.manifest["files"]
+        files = export_parts(con, self.out / STORE_DIR, self.out, names, keyed, counts, parts, dirty, whole,
+                             before_files, number)
+        return parts, files
 
     def _verify(self, con, counts: dict[str, int], what: str) -> None:
         names = set(_table_names(con))

@@ -4,17 +4,18 @@ files are, and the errors every store module raises. The writer is in `store.py`
     OUT/
       hyoka.duckdb                  the working database: updated in place by one writer, one
                                     DuckDB transaction per run (its own WAL makes kill -9 safe)
-      <table>.parquet               copies (hard links where the file system has them) of the
-                                    published generation's files, refreshed after each switch
+      <table>.parquet/              a folder of the table's part files (hard links, or copies where
+                                    the file system has none), refreshed after each switch
       .hyoka/lock                   one writer at a time (filelock: fcntl, msvcrt on Windows)
       .hyoka/CURRENT                "gen-000007": the published generation, replaced atomically
-      .hyoka/gen-000007/            manifest.json, and the Parquet files of the tables that run changed
-      .hyoka/gen-000005/            Parquet files of tables unchanged since generation 5 (still named
-                                    by gen-000007's manifest, so kept)
+      .hyoka/gen-000007/manifest.json   the generation: row counts, and which part files hold each table
+      .hyoka/gen-000006/manifest.json   the one before (a reader may still be on it)
+      .hyoka/parts/<table>/<part>.parquet   the tables' rows, a few dozen documents a file (see
+                                    `store_parts`); a part is written once and shared by the
+                                    generations that list it
 
-A generation's manifest names, for every table, the file that holds it (`gen-N/<table>.parquet`
-of the generation that last changed it), so a run re-exports only the tables it changed and
-no file of the database is copied. Format 1 (before this) kept a whole copy of hyoka.duckdb per
+So a run writes the parts of the documents it changed and a manifest, and no file of the
+database is copied. Format 1 (before this) kept a whole copy of hyoka.duckdb per
 generation and reached it through symlinks (`.hyoka/current -> gen-N`); such a store, or a copy
 of it whose links became folders and files (zip, cloud drive, `cp -rL`), is still read and is
 turned into this layout by its next writer.
@@ -64,7 +65,7 @@ class Published:
     number: int
     manifest: dict
     folder: Path                       # .hyoka/gen-N (format 2) or the format-1 generation folder
-    files: dict[str, Path] = field(default_factory=dict)  # table → its Parquet file
+    files: dict[str, list[Path]] = field(default_factory=dict)  # table → its Parquet files, in order
 
     @property
     def format(self) -> int:
@@ -102,7 +103,7 @@ def published(out: Path) -> Published | None:
     if manifest is None:
         raise StoreError(f"{out}: the stored dataset is damaged ({STORE_DIR}/{POINTER} names {name!r}, "
                          "which has no manifest); use --replace to start over")
-    files = {t: base / rel for t, rel in manifest.get("files", {}).items()}
+    files = {t: [base / rel for _part, rel, _rows in entries] for t, entries in manifest.get("files", {}).items()}
     return Published(out, int(manifest["generation"]), manifest, folder, files)
 
 
@@ -121,7 +122,7 @@ def _published_v1(out: Path) -> Published | None:
         raise StoreError(f"{out}: the stored dataset is damaged ({STORE_DIR}/{V1_POINTER} has no manifest); "
                          "use --replace to start over")
     names = [n for n in manifest.get("tables", {})]
-    files = {t: folder / f"{t}.parquet" for t in names}
+    files = {t: [folder / f"{t}.parquet"] for t in names}
     return Published(out, int(manifest.get("generation", 0)), manifest, folder, files)
 
 
@@ -148,26 +149,34 @@ def write_manifest(folder: Path, manifest: dict) -> None:
 
 
 def referenced(out: Path, pub: Published | None) -> set[str]:
-    """Generation folders still needed: the published one, those its files are in, and those of
-    the generation before it (a reader that resolved CURRENT just before a switch reads them)."""
+    """Generation folders still needed: the published one and the one before it (a reader that
+    resolved CURRENT just before a switch reads it)."""
     if pub is None or pub.format < 2:
         return set()
-    base = out / STORE_DIR
-    keep = {pub.folder.name} | {p.parent.name for p in pub.files.values()}
+    keep = {pub.folder.name}
     previous = pub.manifest.get("previous")
-    if previous:
-        before = read_manifest(base / gen_name(int(previous)))
-        if before is not None and int(before.get("format", 1)) >= 2:
-            keep.add(gen_name(int(previous)))
-            keep |= {Path(rel).parts[0] for rel in before.get("files", {}).values()}
+    before = read_manifest(out / STORE_DIR / gen_name(int(previous))) if previous else None
+    if before is not None and int(before.get("format", 1)) >= 2:  # a format-1 one goes (its files are whole copies)
+        keep.add(gen_name(int(previous)))
     return keep
 
 
+def _part_files(out: Path, gens: set[str]) -> set[str]:
+    """The part files (relative to .hyoka, as the manifests name them) of the generations `gens`."""
+    names = set()
+    for gen in gens:
+        manifest = read_manifest(out / STORE_DIR / gen) or {}
+        for entries in manifest.get("files", {}).values():
+            names.update(rel for _part, rel, _rows in entries)
+    return names
+
+
 def clean(out: Path, pub: Published | None) -> None:
-    """Remove what is not part of the published store: generation folders nobody references
-    (format-1 generations once a format-2 one is published, generations exported by a writer
-    that never switched), pointers and temporary files being written. A file still open on
-    Windows can't be removed: it stays for the next writer."""
+    """Remove what is not part of the published store: generation folders other than the
+    published one and the one before it (format-1 generations once a format-2 one is published,
+    generations exported by a writer that never switched), part files neither lists, pointers
+    and temporary files being written. A file still open on Windows can't be removed: it stays
+    for the next writer."""
     import shutil
 
     base = out / STORE_DIR
@@ -189,41 +198,65 @@ def clean(out: Path, pub: Published | None) -> None:
                 p.unlink()
         except OSError:
             pass
+    parts = base / "parts"
+    if parts.is_dir():
+        wanted = _part_files(out, keep)
+        for table in parts.iterdir():
+            for p in table.iterdir():
+                if f"parts/{table.name}/{p.name}" not in wanted:
+                    try:
+                        p.unlink()
+                    except OSError:
+                        pass
 
 
 def refresh_top(out: Path, pub: Published, before: set[str]) -> list[str]:
-    """OUT/<table>.parquet for every published table: a hard link to the generation's file (a
-    copy where the file system has no hard links), put in place by os.replace so a reader never
-    sees half a file. Names in `before` (the tables of the previous generation, or files of an
-    older layout) that are no longer stored go. Returns the names that could not be replaced
-    (on Windows, a file another program holds open): they are retried by the next commit."""
+    """OUT/<table>.parquet/, a folder of the table's part files for every published table (as
+    Spark and pandas write a dataset: `pd.read_parquet("OUT/measures.parquet")` reads it whole):
+    hard links to the parts (copies where the file system has no hard links), each put in place
+    whole by os.replace; new parts are added before old ones go. Names in `before` (the tables of
+    the previous generation, or files of an older layout) that are no longer stored go. Returns
+    the names that could not be changed (on Windows, a file another program holds open): the
+    next commit tries again."""
     import shutil
 
     stuck = []
-    for table, src in pub.files.items():
+    for table, srcs in pub.files.items():
         dst = out / f"{table}.parquet"
         try:
-            if dst.is_file() and not dst.is_symlink() and os.path.samefile(src, dst):
-                continue
-        except OSError:
-            pass
-        tmp = out / STORE_DIR / f"top-{table}.{os.getpid()}.tmp"
-        try:
-            if tmp.exists():
-                tmp.unlink()
-            try:
-                os.link(src, tmp)
-            except OSError:  # FAT/exFAT, some network drives, or no permission for links
-                shutil.copyfile(src, tmp)
-            os.replace(tmp, dst)
+            if dst.is_symlink() or dst.is_file():
+                dst.unlink()  # a file of an older layout: the folder takes its name
+            dst.mkdir(exist_ok=True)
         except OSError:
             stuck.append(dst.name)
+            continue
+        wanted = {src.name: src for src in srcs}
+        for name, src in wanted.items():
+            if (dst / name).exists():
+                continue
+            tmp = out / STORE_DIR / f"top-{table}-{name}.{os.getpid()}.tmp"
+            try:
+                try:
+                    os.link(src, tmp)
+                except OSError:  # FAT/exFAT, some network drives, or no permission for links
+                    shutil.copyfile(src, tmp)
+                os.replace(tmp, dst / name)
+            except OSError:
+                stuck.append(f"{dst.name}/{name}")
+        for p in dst.iterdir():
+            if p.name not in wanted:
+                try:
+                    p.unlink()
+                except OSError:
+                    stuck.append(f"{dst.name}/{p.name}")
     for name in sorted(before):
         if name.endswith(".parquet") and name[:-len(".parquet")] not in pub.files:
+            path = out / name
             try:
-                (out / name).unlink()
-            except FileNotFoundError:
-                pass
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                elif path.exists() or path.is_symlink():
+                    path.unlink()
             except OSError:
                 stuck.append(name)
     return stuck

@@ -43,7 +43,7 @@ def open_store(path: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
         if source is not None:
             return _read_files(path, source.files)
         if (path / "documents.parquet").is_file():  # a store written before generations existed
-            return _read_files(path, {p.stem: p for p in sorted(path.glob("*.parquet"))})
+            return _read_files(path, {p.stem: [p] for p in sorted(path.glob("*.parquet"))})
         if (path / DB_NAME).is_file():
             return load_duckdb(path / DB_NAME)
         raise StoreError(f"{path}: not a hyoka store (no documents.parquet or {DB_NAME} in it)")
@@ -87,12 +87,18 @@ def db_generation(db: Path) -> int | None:
         con.close()
 
 
-def _read_files(where: Path, files: dict[str, Path]) -> dict[str, pd.DataFrame]:
+def _read_files(where: Path, files: dict[str, list[Path]]) -> dict[str, pd.DataFrame]:
     order = [n for n in TABLES if n in files] + [n for n in files if n not in TABLES]
     try:
-        return _typed({name: pd.read_parquet(files[name]) for name in order})
+        return _typed({name: _read_parts(files[name]) for name in order})
     except (OSError, pa.ArrowException, ValueError) as exc:
         raise StoreError(f"{where}: the stored dataset is damaged ({one_line(exc)})") from None
+
+
+def _read_parts(files: list[Path]) -> pd.DataFrame:
+    """One table from its part files (all of one schema: see store_parts)."""
+    frames = [pd.read_parquet(f) for f in files]
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
 def load_duckdb(path: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
@@ -162,9 +168,9 @@ def _connect_store(path: Path):
         return _connect_read_only(path / DB_NAME)
     con = _duckdb(Path(":memory:"))
     try:
-        for name, file in source.files.items():
-            literal = str(file).replace("'", "''")
-            con.execute(f'create view "{name}" as select * from read_parquet(\'{literal}\')')
+        for name, files in source.files.items():
+            listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+            con.execute(f'create view "{name}" as select * from read_parquet([{listed}])')
             con.execute(f'select * from "{name}" limit 0')  # a missing or broken file says so here
     except duckdb.Error as exc:
         con.close()

@@ -94,10 +94,11 @@ def test_no_files(tmp_path):
 
 
 def _dataset(out):
-    """What readers see: the bytes of every Parquet file at the top of the store, and the rows of
+    """What readers see: the bytes of every Parquet file at the top of the store (a folder of part
+    files per table), and the rows of
     its database (its bytes may differ: DuckDB writes a big transaction's rows into free blocks
     before the commit, and a rollback leaves them there unused)."""
-    files = {p.name: p.read_bytes() for p in out.iterdir() if p.name.endswith(".parquet")}
+    files = {str(p.relative_to(out)): p.read_bytes() for p in out.glob("*.parquet/*.parquet")}
     return files, hyoka.open(out / "hyoka.duckdb").counts()
 
 

@@ -205,18 +205,20 @@ def _format_1(out: Path) -> None:
     """Turn the format-2 store in `out` into what hyoka wrote before: a whole database per
     generation in .hyoka/gen-N/, reached through symlinks (.hyoka/current, OUT/<file>)."""
     pub = json.loads((out / ".hyoka" / (out / ".hyoka" / "CURRENT").read_text().strip() / "manifest.json").read_text())
-    tables = {t: (out / ".hyoka" / rel).read_bytes() for t, rel in pub["files"].items()}
+    tables = list(pub["files"])
     db = out / "hyoka.duckdb"
-    con = duckdb.connect(str(db))
-    con.execute("drop schema _hyoka cascade")  # format 1 kept no generation number in the database
-    con.close()
     shutil.rmtree(out / ".hyoka")
+    for t in tables:
+        shutil.rmtree(out / f"{t}.parquet")
     gen = out / ".hyoka" / "gen-000003"
     gen.mkdir(parents=True)
+    con = duckdb.connect(str(db))
+    con.execute("drop schema _hyoka cascade")  # format 1 kept no generation number in the database
+    for t in tables:  # each table one file, exported from the database as format 1 did
+        con.execute(f"copy \"{t}\" to '{gen / (t + '.parquet')}' (format parquet)")
+    con.close()
     db.rename(gen / "hyoka.duckdb")
     files = ["hyoka.duckdb"] + [f"{t}.parquet" for t in tables]
-    for t, data in tables.items():
-        (gen / f"{t}.parquet").write_bytes(data)
     (gen / "manifest.json").write_text(json.dumps({"format": 1, "generation": 3, "tables": pub["tables"],
                                                    "files": files, "legacy": []}), encoding="utf-8")
     os.symlink("gen-000003", out / ".hyoka" / "current")

@@ -180,8 +180,9 @@ def test_a_store_of_the_old_layout_is_taken_over(tmp_path, seed_tables):
         frame.to_parquet(out / f"{name}.parquet")
     assert ingest(seed("004"), "--out", str(out)).exit_code == 0
     assert len(hyoka.open(out).documents) == 2
-    for name in ("documents.parquet", "hyoka.duckdb"):  # files now, no links
-        assert (out / name).is_file() and not (out / name).is_symlink()
+    # no links: the database a file, each table a folder of part files
+    assert (out / "hyoka.duckdb").is_file() and not (out / "hyoka.duckdb").is_symlink()
+    assert (out / "documents.parquet").is_dir() and len(pd.read_parquet(out / "documents.parquet")) == 2
 
 
 def test_replace_with_nothing_read_refuses_to_empty_the_dataset(tmp_path):
@@ -239,7 +240,7 @@ def test_a_damaged_store_is_one_line(tmp_path):
     assert ingest(seed("004"), "--out", str(out), "--replace").exit_code == 0
     assert stored_docs(out) == [SEED_FILES["004"]]
     # a damaged Parquet file: hyoka.open says so in one line
-    published_generation(out).files["measures"].write_bytes(b"PAR1 garbage")
+    published_generation(out).files["measures"][0].write_bytes(b"PAR1 garbage")
     with pytest.raises(StoreError, match="the stored dataset is damaged"):
         hyoka.open(out)
     # an old-layout store with a corrupt documents.parquet
