@@ -447,8 +447,8 @@ class StoreWriter:
         parts, dirty = plan_parts(None if full else pub.manifest["parts"], self._removed, added, number)
         whole = set(names) if full else self._reshaped | (self._changed - keyed)
         before_files = {} if full else pub.manifest["files"]
-        files = export_parts(con, self.out / STORE_DIR, self.out, names, keyed, counts, parts, dirty, whole,
-                             before_files, number)
+        files = export_parts(con, self.out / STORE_DIR, self.out, names, keyed, counts, parts, dirty,
+                             self._changed, whole, before_files, number)
         return parts, files
 
     def _verify(self, con, counts: dict[str, int], what: str) -> None:

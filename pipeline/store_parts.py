@@ -27,74 +27,96 @@ PART_DOCS = 32  # documents per part: a changed document rewrites at most this m
 SMALL = PART_DOCS // 4  # parts this small are merged once there are more than MAX_SMALL of them
 MAX_SMALL = 8
 WHOLE = "all"
+MERGED = "merged"  # a part made of published parts' documents (and maybe new ones): written whole
 
 
-def plan_parts(before: list | None, removed: set[str], added: list[str], number: int) -> tuple[list, set[str]]:
-    """The parts after this run, and the ids of the parts that must be written. `before` is the
-    published manifest's parts (None: write everything), `removed` the doc_ids deleted by this
-    run, `added` the doc_ids it inserted that are stored now (in the database's order)."""
+def plan_parts(before: list | None, removed: set[str], added: list[str], number: int) -> tuple[list, dict]:
+    """The parts after this run, and for each part that must be written, where it comes from: the
+    id of the published part it is (less the documents removed), or None (new documents, or small
+    parts merged). `before` is the published manifest's parts (None: write everything), `removed`
+    the doc_ids deleted by this run, `added` the doc_ids it inserted that are stored now (in the
+    database's order)."""
     counter = iter(range(10**6))
 
     def new_id() -> str:
         return f"p{number:06d}-{next(counter):04d}"
 
     parts: list[list] = []
-    dirty: set[str] = set()
+    dirty: dict[str, str | None] = {}
     for part_id, docs in before or []:
         if removed.intersection(docs):  # a part that lost documents is written again without them
             docs = [d for d in docs if d not in removed]
             if not docs:
                 continue
-            part_id = new_id()
-            dirty.add(part_id)
+            old, part_id = part_id, new_id()
+            dirty[part_id] = old
         parts.append([part_id, list(docs)])
     small = [p for p in parts if len(p[1]) < SMALL]
     if len(small) > MAX_SMALL:  # many one-document runs: their parts are merged into one (or a few)
         keep = [p for p in parts if len(p[1]) >= SMALL]
         merged = [d for p in small for d in p[1]]
         parts = keep
-        added = merged + [d for d in added if d not in set(merged)]
+        merged_set = set(merged)
+        added = merged + [d for d in added if d not in merged_set]
+    else:
+        merged_set = set()
     for start in range(0, len(added), PART_DOCS):
         part_id = new_id()
-        parts.append([part_id, added[start:start + PART_DOCS]])
-        dirty.add(part_id)
+        docs = added[start:start + PART_DOCS]
+        parts.append([part_id, docs])
+        dirty[part_id] = MERGED if merged_set.intersection(docs) else None
     return parts, dirty
 
 
 def export_parts(con, base: Path, out: Path, names: list[str], keyed: set[str], counts: dict[str, int],
-                 parts: list, dirty: set[str], whole: set[str], before_files: dict, number: int) -> dict:
+                 parts: list, dirty: dict, changed: set[str], whole: set[str], before_files: dict,
+                 number: int) -> dict:
     """Write the part files this commit needs and return the manifest's "files". `keyed`: the
-    tables with documents' rows; `whole`: tables to write again in full (changed and not keyed,
-    or with new columns); `before_files`: the published manifest's "files"."""
+    tables with documents' rows; `changed`: tables the run deleted or inserted rows in; `whole`:
+    tables to write again in full (changed and not keyed, or with new columns); `before_files`:
+    the published manifest's "files". A part that only lost documents keeps its file for a table
+    that did not change (those documents had no rows there), and has none where it had none."""
     files: dict[str, list] = {}
     for name in names:
         folder = base / "parts" / name
         folder.mkdir(parents=True, exist_ok=True)
         if name not in keyed:
             if name in whole or name not in before_files:
-                rel = _export(con, base, folder, f'select * from "{name}"', f"p{number:06d}-{WHOLE}")
+                rel = _export(con, base, folder, f'select * from "{name}"', f"p{number:06d}-{WHOLE}", number)
                 files[name] = [[WHOLE, rel, counts[name]]]
             else:
                 files[name] = before_files[name]
             continue
-        kept = {p: (rel, rows) for p, rel, rows in before_files.get(name, [])} if name not in whole else {}
+        known = name in before_files and name not in whole
+        kept = {p: (rel, rows) for p, rel, rows in before_files.get(name, [])} if known else {}
         entries = []
         for part_id, docs in parts:
-            if part_id in kept:
-                if kept[part_id][1]:
+            if known:
+                if part_id in kept:
                     entries.append([part_id, *kept[part_id]])
-                continue
-            if part_id not in dirty and name not in whole and name in before_files:
-                continue  # this table has no row of those documents (no file was written for it)
+                    continue
+                origin = dirty.get(part_id, "")
+                if origin == "":  # a part this run did not touch, without rows in this table
+                    continue
+                if origin is None and name not in changed:  # new documents, no row of theirs here
+                    continue
+                if origin not in (None, MERGED):  # a published part less the documents removed
+                    if origin not in kept:
+                        continue  # it had no row in this table, so what is left has none
+                    if name not in changed:  # the removed documents had no row here: same file
+                        entries.append([part_id, *kept[origin]])
+                        continue
             con.register("_part", pa.table({"doc_id": pa.array(docs, pa.string())}))
             rel = _export(con, base, folder, f'select * from "{name}" where doc_id in (select doc_id from _part)',
-                          part_id, skip_empty=True)
+                          part_id, number, skip_empty=True)
             con.unregister("_part")
             if rel is not None:
                 entries.append([part_id, rel, pq.ParquetFile(base / rel).metadata.num_rows])
-        if not entries:  # no row at all: one empty file keeps the table's columns
+        if not entries and WHOLE in kept and not counts[name]:
+            entries = [[WHOLE, *kept[WHOLE]]]  # still no row: the same empty file
+        elif not entries:  # no row at all: one empty file keeps the table's columns
             entries = [[WHOLE, _export(con, base, folder, f'select * from "{name}" limit 0',
-                                       f"p{number:06d}-{WHOLE}"), 0]]
+                                       f"p{number:06d}-{WHOLE}", number), 0]]
         files[name] = entries
         got = sum(rows for _p, _rel, rows in entries)
         if got != counts[name]:
@@ -103,8 +125,12 @@ def export_parts(con, base: Path, out: Path, names: list[str], keyed: set[str], 
     return files
 
 
-def _export(con, base: Path, folder: Path, query: str, part_id: str, skip_empty: bool = False) -> str | None:
-    target = folder / f"{part_id}.parquet"
+def _export(con, base: Path, folder: Path, query: str, part_id: str, number: int,
+            skip_empty: bool = False) -> str | None:
+    # a published file is never written over (readers may be on it): a part of an earlier
+    # generation written again (its table's columns changed) gets this generation's name too
+    stem = part_id if part_id.startswith(f"p{number:06d}-") else f"{part_id}.g{number:06d}"
+    target = folder / f"{stem}.parquet"
     rows = con.execute(f"copy ({query}) to '{_literal(target)}' (format parquet)").fetchone()[0]
     if skip_empty and not rows:
         target.unlink()
