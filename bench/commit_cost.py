@@ -72,7 +72,12 @@ with StoreWriter(out) as w:
         w.apply(merged([synthetic(i) for i in range(start, min(n, start + 20))]))
     w.commit()
 build = time.perf_counter() - t0
-size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file() and not p.is_symlink())
+seen = {}  # a hard link counted once
+for p in out.rglob("*"):
+    if p.is_file() and not p.is_symlink():
+        st = p.stat()
+        seen[st.st_dev, st.st_ino] = st.st_size
+size = sum(seen.values())
 
 marks = {}
 store._checkpoint_hook = lambda step: marks.setdefault(step, time.perf_counter())

@@ -263,3 +263,32 @@ def test_a_copy_without_its_database_is_rebuilt_from_the_parquet_files(tmp_path,
     (out / "hyoka.duckdb").unlink()  # e.g. left out of a cloud-drive sync for its size
     assert ingest(seed("004"), "--out", str(out)).exit_code == EXIT_OK
     _same_rows(hyoka.open(out / "hyoka.duckdb").tables, fresh)
+
+
+def test_a_part_held_open_at_the_top_is_named_and_refreshed_next_time(tmp_path, monkeypatch, fresh):
+    """On Windows a file another program has open can't be removed: the run still publishes,
+    says which file is stale in one line, and the next run removes it."""
+    out = tmp_path / "out"
+    changed = tmp_path / SEED_FILES["003"]
+    shutil.copy(seed("003"), changed)
+    assert ingest(str(changed), seed("000"), "--out", str(out)).exit_code == EXIT_OK
+    held = sorted((out / "documents.parquet").iterdir())
+    real_unlink = Path.unlink
+
+    def unlink(self, *a, **k):
+        if self in held:
+            raise PermissionError(errno.EACCES, "The process cannot access the file")
+        return real_unlink(self, *a, **k)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # its part is rewritten
+    res = runner.invoke(app, ["ingest", str(changed), seed("004"), "--out", str(out), "-q"])
+    assert res.exit_code == EXIT_OK, res.output
+    note = [line for line in res.output.splitlines() if "could not be refreshed" in line]
+    assert note == [f"hyoka ingest: note: {out / 'documents.parquet' / held[0].name} could not be refreshed "
+                    "(open in another program); hyoka.duckdb and hyoka.open() have the new rows, the next ingest "
+                    "refreshes it"]
+    assert len(hyoka.open(out).documents) == 3  # published all the same
+    monkeypatch.undo()
+    assert ingest(seed("002"), "--out", str(out)).exit_code == EXIT_OK
+    assert len(pd.read_parquet(out / "documents.parquet")) == 4 == len(hyoka.open(out).documents)
