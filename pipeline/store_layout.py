@@ -135,7 +135,14 @@ def switch(out: Path, number: int) -> None:
         f.write(gen_name(number) + "\n")
         f.flush()
         os.fsync(f.fileno())
-    os.replace(tmp, base / POINTER)
+    for attempt in range(20):
+        try:
+            os.replace(tmp, base / POINTER)
+            break
+        except PermissionError:  # Windows: a reader has CURRENT open this very moment
+            if attempt == 19:
+                raise
+            time.sleep(0.05)
     fsync_dir(base)
 
 

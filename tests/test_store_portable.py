@@ -292,3 +292,23 @@ def test_a_part_held_open_at_the_top_is_named_and_refreshed_next_time(tmp_path, 
     monkeypatch.undo()
     assert ingest(seed("002"), "--out", str(out)).exit_code == EXIT_OK
     assert len(pd.read_parquet(out / "documents.parquet")) == 4 == len(hyoka.open(out).documents)
+
+
+def test_a_database_held_open_by_another_program_is_one_line(tmp_path):
+    out = tmp_path / "out"
+    assert ingest(seed("003"), "--out", str(out)).exit_code == EXIT_OK
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time\n"
+                               "con = duckdb.connect(sys.argv[1], read_only=True)\nprint('open', flush=True)\n"
+                               "time.sleep(120)\n", str(out / "hyoka.duckdb")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        res = ingest(seed("004"), "--out", str(out))
+        assert res.exit_code == EXIT_USAGE
+        assert one_line_error(res) == (f"hyoka ingest: --out {out}: hyoka.duckdb is open in another program; close "
+                                       "it (or wait: --lock-timeout SECONDS), then re-run")
+        assert len(hyoka.open(out).documents) == 1  # the folder is read all the same
+    finally:
+        holder.kill()
+        holder.wait()
+    assert ingest(seed("004"), "--out", str(out)).exit_code == EXIT_OK
+    assert len(hyoka.open(out).documents) == 2
