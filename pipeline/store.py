@@ -29,7 +29,6 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from hyoka.pipeline.store_layout import (  # noqa: F401 (the store's public names, importable from here)
     DB_NAME, FORMAT, GEN, MANIFEST, STATE, STORE_DIR, EmptyReplace, Published, StoreBusy, StoreError, clean,
@@ -39,7 +38,7 @@ from hyoka.pipeline.store_layout import (  # noqa: F401 (the store's public name
 from hyoka.pipeline.store_lock import WriterLock
 from hyoka.pipeline.store_parts import export_parts, plan_parts
 from hyoka.pipeline.store_read import (  # noqa: F401
-    DUCKDB_MEMORY_LIMIT, _columns, _duckdb, _held_open, _table_names, database_path, db_generation,
+    DUCKDB_MEMORY_LIMIT, _columns, _duckdb, _held_open, _read_parts, _table_names, database_path, db_generation,
     iter_doc_batches, load, load_duckdb, open_store, published_source,
 )
 from hyoka.pipeline.tables import TABLES
@@ -81,13 +80,14 @@ class StoreWriter:
     _lock: WriterLock | None = field(default=None, init=False, repr=False)
     _con: object = field(default=None, init=False, repr=False)
     _pub: Published | None = field(default=None, init=False, repr=False)
-    _import: dict = field(default_factory=dict, init=False, repr=False)  # table → Parquet file to take in
+    _import: dict = field(default_factory=dict, init=False, repr=False)  # table → Parquet files to take in
     _legacy: list[str] = field(default_factory=list, init=False, repr=False)  # OUT/ files of format 0
     _abandoned: set = field(default_factory=set, init=False, repr=False)  # OUT/ names of a damaged store
     _changed: set = field(default_factory=set, init=False, repr=False)  # tables whose rows changed
     _reshaped: set = field(default_factory=set, init=False, repr=False)  # tables whose columns changed
     _removed: set = field(default_factory=set, init=False, repr=False)  # doc_ids deleted by this run
     _added: dict = field(default_factory=dict, init=False, repr=False)  # doc_ids inserted (an ordered set)
+    _rowid_base: dict = field(default_factory=dict, init=False, repr=False)  # table → last rowid before the run
     _exported: Path | None = field(default=None, init=False, repr=False)  # gen-N written, not committed
     _committed: bool = field(default=False, init=False, repr=False)
 
@@ -174,7 +174,7 @@ class StoreWriter:
         if self.replace:
             return
         if self._legacy:
-            self._import = {Path(n).stem: self.out / n for n in self._legacy if n.endswith(".parquet")}
+            self._import = {Path(n).stem: [self.out / n] for n in self._legacy if n.endswith(".parquet")}
             return
         if pub is None:
             return
@@ -245,13 +245,16 @@ class StoreWriter:
                 self._take_in()
             elif self._pub is not None and not self.replace:
                 self._verify(con, self._pub.counts, "the stored dataset is damaged")
+            # rows this run appends come after these (see store_parts: new parts read only them)
+            self._rowid_base = {n: con.execute(f'select coalesce(max(rowid), -1) from "{n}"').fetchone()[0]
+                                for n in _table_names(con)}
         except duckdb.Error as exc:
             raise StoreError(f"{self.out}: the stored dataset is damaged ({one_line(exc)}); "
                              "use --replace to start over") from None
 
     def _take_in(self) -> None:
         try:
-            frames = {name: pd.read_parquet(path) for name, path in self._import.items()}
+            frames = {name: _read_parts(paths) for name, paths in self._import.items()}
         except (OSError, pa.ArrowException, ValueError) as exc:
             raise StoreError(f"{self.out}: the stored dataset is damaged ({one_line(exc)}); "
                              "use --replace to start over") from None
@@ -448,7 +451,7 @@ class StoreWriter:
         whole = set(names) if full else self._reshaped | (self._changed - keyed)
         before_files = {} if full else pub.manifest["files"]
         files = export_parts(con, self.out / STORE_DIR, self.out, names, keyed, counts, parts, dirty,
-                             self._changed, whole, before_files, number)
+                             self._changed, whole, before_files, self._removed, self._rowid_base, number)
         return parts, files
 
     def _verify(self, con, counts: dict[str, int], what: str) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from hyoka.pipeline.store_layout import StoreError
 
@@ -70,27 +69,37 @@ def plan_parts(before: list | None, removed: set[str], added: list[str], number:
 
 def export_parts(con, base: Path, out: Path, names: list[str], keyed: set[str], counts: dict[str, int],
                  parts: list, dirty: dict, changed: set[str], whole: set[str], before_files: dict,
-                 number: int) -> dict:
+                 removed: set[str], rowid_base: dict[str, int], number: int) -> dict:
     """Write the part files this commit needs and return the manifest's "files". `keyed`: the
     tables with documents' rows; `changed`: tables the run deleted or inserted rows in; `whole`:
     tables to write again in full (changed and not keyed, or with new columns); `before_files`:
-    the published manifest's "files". A part that only lost documents keeps its file for a table
-    that did not change (those documents had no rows there), and has none where it had none."""
+    the published manifest's "files"; `rowid_base`: each table's last rowid before the run.
+
+    What each part costs is its own size: a published part less removed documents is read from
+    its file (or is the same file, for a table the run did not change); new documents' rows are
+    the rows the run appended (rowid past the base: DuckDB skips the row groups before). Only a
+    full write (first run, --replace, new columns) reads whole tables, once each."""
+    con.register("_removed", pa.table({"doc_id": pa.array(sorted(removed), pa.string())}))
+    con.register("_map", pa.table({"doc_id": pa.array([d for _p, docs in parts for d in docs], pa.string()),
+                                   "part_no": pa.array([n for n, (_p, docs) in enumerate(parts) for _d in docs],
+                                                       pa.int64())}))
     files: dict[str, list] = {}
     for name in names:
         folder = base / "parts" / name
         folder.mkdir(parents=True, exist_ok=True)
         if name not in keyed:
             if name in whole or name not in before_files:
-                rel = _export(con, base, folder, f'select * from "{name}"', f"p{number:06d}-{WHOLE}", number)
-                files[name] = [[WHOLE, rel, counts[name]]]
+                rel, rows = _export(con, base, folder, f'select * from "{name}"', f"p{number:06d}-{WHOLE}", number)
+                files[name] = [[WHOLE, rel, rows]]
             else:
                 files[name] = before_files[name]
             continue
         known = name in before_files and name not in whole
         kept = {p: (rel, rows) for p, rel, rows in before_files.get(name, [])} if known else {}
+        ranges = None
         entries = []
-        for part_id, docs in parts:
+        for part_no, (part_id, docs) in enumerate(parts):
+            query = None
             if known:
                 if part_id in kept:
                     entries.append([part_id, *kept[part_id]])
@@ -106,36 +115,50 @@ def export_parts(con, base: Path, out: Path, names: list[str], keyed: set[str], 
                     if name not in changed:  # the removed documents had no row here: same file
                         entries.append([part_id, *kept[origin]])
                         continue
+                    query = (f"select * from read_parquet('{_literal(base / kept[origin][0])}') "
+                             "where doc_id not in (select doc_id from _removed)")
+                elif origin is None:
+                    query = (f'select * from "{name}" where rowid > {rowid_base.get(name, -1)} '
+                             "and doc_id in (select doc_id from _part)")
+            if query is None:  # every part of a table written whole, or small parts merged
+                if ranges is None:
+                    ranges = {n: (lo, hi) for n, lo, hi in con.execute(
+                        f'select m.part_no, min(t.rowid), max(t.rowid) from "{name}" t join _map m '
+                        "using (doc_id) group by 1").fetchall()}
+                if part_no not in ranges:
+                    continue  # no row of those documents in this table
+                lo, hi = ranges[part_no]
+                query = (f'select * from "{name}" where rowid between {lo} and {hi} '
+                         "and doc_id in (select doc_id from _part)")
             con.register("_part", pa.table({"doc_id": pa.array(docs, pa.string())}))
-            rel = _export(con, base, folder, f'select * from "{name}" where doc_id in (select doc_id from _part)',
-                          part_id, number, skip_empty=True)
+            rel, rows = _export(con, base, folder, query, part_id, number)
             con.unregister("_part")
-            if rel is not None:
-                entries.append([part_id, rel, pq.ParquetFile(base / rel).metadata.num_rows])
+            if rows:
+                entries.append([part_id, rel, rows])
+            else:
+                (base / rel).unlink()
         if not entries and WHOLE in kept and not counts[name]:
             entries = [[WHOLE, *kept[WHOLE]]]  # still no row: the same empty file
         elif not entries:  # no row at all: one empty file keeps the table's columns
-            entries = [[WHOLE, _export(con, base, folder, f'select * from "{name}" limit 0',
-                                       f"p{number:06d}-{WHOLE}", number), 0]]
+            entries = [[WHOLE, *_export(con, base, folder, f'select * from "{name}" limit 0',
+                                        f"p{number:06d}-{WHOLE}", number)]]
         files[name] = entries
         got = sum(rows for _p, _rel, rows in entries)
         if got != counts[name]:
             raise StoreError(f"{out}: {name}'s Parquet parts hold {got} rows, not {counts[name]}; "
                              "the stored dataset is unchanged")
+    con.unregister("_map")
+    con.unregister("_removed")
     return files
 
 
-def _export(con, base: Path, folder: Path, query: str, part_id: str, number: int,
-            skip_empty: bool = False) -> str | None:
+def _export(con, base: Path, folder: Path, query: str, part_id: str, number: int) -> tuple[str, int]:
     # a published file is never written over (readers may be on it): a part of an earlier
     # generation written again (its table's columns changed) gets this generation's name too
     stem = part_id if part_id.startswith(f"p{number:06d}-") else f"{part_id}.g{number:06d}"
     target = folder / f"{stem}.parquet"
     rows = con.execute(f"copy ({query}) to '{_literal(target)}' (format parquet)").fetchone()[0]
-    if skip_empty and not rows:
-        target.unlink()
-        return None
-    return target.relative_to(base).as_posix()
+    return target.relative_to(base).as_posix(), int(rows)
 
 
 def _literal(path: Path) -> str:
