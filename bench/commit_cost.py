@@ -11,9 +11,11 @@ opening the writer to its return, imports excluded. Each code runs the same step
 store: "after" is this checkout, "before" is the `--before` revision (default: the commit
 before the store's format 2), extracted with `git archive` and put first on PYTHONPATH.
 
-Printed per size: the store's size on disk, the median commit time before and after, and
-after's own steps (export of the changed tables' Parquet files, DuckDB commit + checkpoint,
-pointer switch + the top-level files) from the store's checkpoint hooks.
+Printed per size: the store's size on disk (a hard link counted once) before/after, the time
+to write the N documents in one run (build) before/after, the median commit time of one changed
+document before and after, and after's own steps from the store's checkpoint hooks: opening
+the writer + apply (delete the old rows, insert the new), export of the Parquet parts, DuckDB
+commit + checkpoint, pointer switch + the top-level folders.
 """
 
 from __future__ import annotations
@@ -152,8 +154,8 @@ def main() -> None:
         print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; load {os.getloadavg()[0]:.2f}; "
               f"before = {args.before}, after = this checkout; median of {args.repeats} commits of one changed "
               "document")
-        print(f"\n{'documents':>9} {'store MB':>9} {'before s':>9} {'after s':>8} {'after/before':>12}   "
-              f"after's steps: export, commit+checkpoint, switch+top files (s)")
+        print(f"\n{'documents':>9} {'store MB':>9} {'build s':>11} {'before s':>9} {'after s':>8} "
+              f"{'after/before':>12}   after's steps: open+apply, export, commit+checkpoint, switch+top files (s)")
         for n in args.sizes:
             row = {}
             for label, path in (("before", old), ("after", None)):
@@ -167,10 +169,11 @@ def main() -> None:
             steps = [statistics.median(r["marks"].get(k, float("nan")) for r in row["after"]["runs"])
                      for k in ("chunk", "exported", "checkpointed", "switched")]
             total = after
-            parts = (steps[1] - steps[0], steps[2] - steps[1], total - steps[2])
+            parts = (steps[0], steps[1] - steps[0], steps[2] - steps[1], total - steps[2])
             print(f"{n:>9} {row['before']['size'] / 2**20:>5.0f}/{row['after']['size'] / 2**20:<4.0f}"
+                  f"{row['before']['build']:>6.1f}/{row['after']['build']:<5.1f}"
                   f"{before:>8.2f} {after:>8.2f} {after / before:>12.2f}   "
-                  + ", ".join(f"{p:.2f}" for p in parts))
+                  + ", ".join(f"{p:.2f}" for p in parts), flush=True)
         print(f"\nload after: {os.getloadavg()[0]:.2f}")
     finally:
         shutil.rmtree(base, ignore_errors=True)

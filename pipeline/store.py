@@ -1,18 +1,18 @@
-"""The on-disk dataset: a DuckDB database updated in place, its tables exported as Parquet,
-published by one atomic pointer switch, without links and without an OS-specific lock, so a
-store works on Windows and survives being copied like any folder. The files are described in
-`store_layout`; reading is in `store_read`.
+"""The on-disk dataset: a DuckDB database updated in place, its tables kept as Parquet part
+files, published by one atomic pointer switch, without links and without an OS-specific lock, so
+a store works on Windows and survives being copied like any folder. The files are described in
+`store_layout`, the parts in `store_parts`; reading is in `store_read`.
 
 A writer (`StoreWriter`) takes the lock (`store_lock`), opens OUT/hyoka.duckdb and runs the whole
 run in ONE DuckDB transaction: rows are deleted and inserted by doc_id a chunk at a time. At the
-commit it records the new generation number in the database (table _hyoka.state), exports the
-Parquet files of the tables this run changed into .hyoka/gen-N/ with a manifest naming every
-table's file, and only then commits the transaction — the switch: DuckDB's WAL makes it atomic,
-and a kill before it leaves the database as it was. It then checkpoints, replaces .hyoka/CURRENT
-(os.replace) and refreshes OUT/<table>.parquet. A writer stopped between its commit and the
-pointer is finished by the next writer, and readers see the committed dataset meanwhile (see
-`store_read.published_source`). So a commit costs what the run changed (its rows, and one export
-per changed table), not a copy of the database as format 1 did.
+commit it records the new generation number in the database (table _hyoka.state), writes the
+Parquet parts of the documents this run changed to .hyoka/parts/ and a manifest naming every
+table's parts to .hyoka/gen-N/, and only then commits the transaction — the switch: DuckDB's
+WAL makes it atomic, and a kill before it leaves the database as it was. It then checkpoints,
+replaces .hyoka/CURRENT (os.replace) and refreshes OUT/<table>.parquet/. A writer stopped
+between its commit and the pointer is finished by the next writer, and readers see the
+committed dataset meanwhile (see `store_read.published_source`). So a commit costs what the run
+changed, not a copy of the database as format 1 did (bench/commit_cost.py).
 
 Re-running is idempotent: rows of documents being written replace the rows stored for the same
 doc_id (or read from the same path), failures replace failures of the same path, and a file that
@@ -32,8 +32,8 @@ import pyarrow as pa
 
 from hyoka.pipeline.store_layout import (  # noqa: F401 (the store's public names, importable from here)
     DB_NAME, FORMAT, GEN, MANIFEST, STATE, STORE_DIR, EmptyReplace, Published, StoreBusy, StoreError, clean,
-    fsync_dir, fsync_file, gen_name, now, one_line, os_errors, published, read_manifest, refresh_top, switch,
-    write_manifest,
+    fsync_dir, fsync_file, gen_name, is_duckdb, legacy_names, now, one_line, os_errors, published, read_manifest,
+    refresh_top, switch, top_names, version, write_manifest,
 )
 from hyoka.pipeline.store_lock import WriterLock
 from hyoka.pipeline.store_parts import export_parts, plan_parts
@@ -125,7 +125,7 @@ class StoreWriter:
                 if not self.replace:
                     raise
                 self._pub = None  # a pointer to nothing (a partial copy): --replace starts over
-                self._abandoned = {n for n in _legacy_names() if (out / n).exists()}
+                self._abandoned = {n for n in legacy_names() if (out / n).exists()}
             pub = self._pub
             if pub is not None and pub.format > FORMAT:
                 raise StoreError(f"{out}: written by a newer hyoka (store format {pub.format})")
@@ -157,7 +157,7 @@ class StoreWriter:
             name = entry.name
             if not name.endswith(_DATA_SUFFIXES) or name in owned or name == DB_NAME + ".wal":
                 continue
-            if pub is None and name in _legacy_names() and entry.is_file():
+            if pub is None and name in legacy_names() and entry.is_file():
                 self._legacy.append(name)  # the old layout: imported into the first generation
                 continue
             raise StoreError(f"{self.out}: {name} was not written by hyoka; move it away "
@@ -194,7 +194,7 @@ class StoreWriter:
         deadline = time.monotonic() + self.lock_timeout
         while True:
             try:
-                if self.replace and db.exists() and not _is_duckdb(db):
+                if self.replace and db.exists() and not is_duckdb(db):
                     db.unlink()  # --replace over a damaged database starts over
                 con = _duckdb(db)
                 con.execute(f"create schema if not exists {STATE.split('.')[0]}")
@@ -220,7 +220,7 @@ class StoreWriter:
         got = self._con.execute(f"select max(generation) from {STATE}").fetchone()[0]
         if pending is not None and got == number + 1:
             switch(out, number + 1)
-            before = _top_names(pub) | set(self._legacy) | self._abandoned
+            before = top_names(pub) | set(self._legacy) | self._abandoned
             self._pub = published(out)
             self.stale_files = refresh_top(out, self._pub, before)
             self._legacy = []
@@ -405,7 +405,7 @@ class StoreWriter:
             write_manifest(folder, {"format": FORMAT, "generation": number,
                                     "previous": pub.number if pub is not None else None,
                                     "tables": counts, "parts": parts, "files": files, "written_parts": written,
-                                    "written": now(), "hyoka": _version()})
+                                    "written": now(), "hyoka": version()})
             fsync_dir(folder)
         _checkpoint_hook("exported")
         try:
@@ -425,7 +425,7 @@ class StoreWriter:
             switch(out, number)
             self.generation = folder
             _checkpoint_hook("switched")
-            before = _top_names(pub) | set(self._legacy) | self._abandoned
+            before = top_names(pub) | set(self._legacy) | self._abandoned
             self._pub = published(out)
             self.stale_files = refresh_top(out, self._pub, before)
             clean(out, self._pub)
@@ -484,26 +484,6 @@ class StoreWriter:
             self._lock = None
 
 
-def _legacy_names() -> set[str]:
-    return {f"{n}.parquet" for n in TABLES} | {DB_NAME}
-
-
-def _top_names(pub: Published | None) -> set[str]:
-    """OUT/ names the generation `pub` put there (format 1 listed them as "files")."""
-    if pub is None:
-        return set()
-    return {f"{t}.parquet" for t in pub.files} | {n for n in pub.manifest.get("files", ()) if n != DB_NAME}
-
-
-def _is_duckdb(path: Path) -> bool:
-    """DuckDB's file header: 8 bytes of checksum, then "DUCK"."""
-    try:
-        with open(path, "rb") as f:
-            return f.read(12)[8:12] == b"DUCK"
-    except OSError:
-        return False
-
-
 def _to_arrow(frame: pd.DataFrame) -> pa.Table:
     """Columns that are null in every row get a real type (text), so the schema is stable."""
     table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
@@ -526,12 +506,3 @@ def _has_values(column: pa.ChunkedArray) -> bool:
 
         return bool(pc.max(pc.list_value_length(column)).as_py() or 0)
     return True
-
-
-def _version() -> str:
-    try:
-        from hyoka import __version__
-
-        return __version__
-    except Exception:  # pragma: no cover
-        return "unknown"

@@ -309,3 +309,34 @@ class os_errors:
 
 def now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def legacy_names() -> set[str]:
+    from hyoka.pipeline.tables import TABLES
+
+    return {f"{n}.parquet" for n in TABLES} | {DB_NAME}
+
+
+def top_names(pub: Published | None) -> set[str]:
+    """OUT/ names the generation `pub` put there (format 1 listed them as "files")."""
+    if pub is None:
+        return set()
+    return {f"{t}.parquet" for t in pub.files} | {n for n in pub.manifest.get("files", ()) if n != DB_NAME}
+
+
+def is_duckdb(path: Path) -> bool:
+    """DuckDB's file header: 8 bytes of checksum, then "DUCK"."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(12)[8:12] == b"DUCK"
+    except OSError:
+        return False
+
+
+def version() -> str:
+    try:
+        from hyoka import __version__
+
+        return __version__
+    except Exception:  # pragma: no cover
+        return "unknown"

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -65,7 +66,9 @@ def no_posix(monkeypatch):
 
     monkeypatch.setattr(os, "symlink", no_links)
     monkeypatch.setattr(Path, "symlink_to", no_links)
-    import filelock
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "only soft file lock is available": what this fixture is for
+        import filelock
 
     assert filelock.FileLock is filelock.SoftFileLock  # not flock: fcntl is not there
     return filelock
