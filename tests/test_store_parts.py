@@ -77,6 +77,8 @@ def test_a_changed_document_rewrites_one_part_and_adds_one(store, seed_tables):
     assert after["parts"][-1][1] == ["changed-d0040"]
     assert written == {after["parts"][1][0], after["parts"][-1][0]}
     assert len(after["written_parts"]) <= 2 * len(after["tables"])
+    # readers get the rows part after part, in the manifest's order
+    assert list(hyoka.open(store).documents["doc_id"]) == [d for _p, docs in after["parts"] for d in docs]
     # the other parts are the very files of the generation before
     for name, entries in after["files"].items():
         before = {p: rel for p, rel, _n in first["files"][name]}
