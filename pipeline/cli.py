@@ -237,6 +237,11 @@ def ingest(
     n_read, n_failed, n_dup, n_same = (run.count(s) for s in (READ, FAILED, DUPLICATE, UNCHANGED))
     log.info("stored in %s: %s", out, ", ".join(f"{n} {k}" for n, k in run.tables.items()))
     n_not = sum(1 for r in run.files if r.status == READ and (r.document or {}).get("status") == "not_a_report")
+    if run.stale_files:  # Windows: a file another program holds open can't be replaced or removed
+        print(f"hyoka ingest: note: {out / run.stale_files[0]}"
+              + (f" and {len(run.stale_files) - 1} more" if len(run.stale_files) > 1 else "")
+              + " could not be refreshed (open in another program); hyoka.duckdb and hyoka.open() have "
+              "the new rows, the next ingest refreshes it", file=sys.stderr)
     code = (EXIT_SOME_FAILED if n_read or n_same else EXIT_NONE_READ) if n_failed else EXIT_OK
     if as_json:
         _print_json({"hyoka": __version__, "out": str(out), "exit_code": code, "read": n_read, "failed": n_failed,
@@ -672,11 +677,12 @@ def _isna(x) -> bool:
 
 
 def _store_tables(path: Path, command: str):
-    from hyoka.pipeline.store import DB_NAME, StoreError, load_duckdb
+    from hyoka.pipeline.store import DB_NAME, StoreError, load_duckdb, open_store
 
-    if path.is_dir() and (path / DB_NAME).exists():
-        path = path / DB_NAME  # the --out folder of `hyoka ingest`
     try:
+        if path.is_dir() and (path / DB_NAME).exists():
+            # the --out folder of `hyoka ingest`: its published generation, even while a run writes
+            return open_store(path)
         return load_duckdb(path)
     except StoreError as exc:
         raise _err(f"hyoka {command}: --db {path}: {exc}", EXIT_USAGE)

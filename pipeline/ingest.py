@@ -380,6 +380,7 @@ class StoreRun:
     tables: dict[str, int] = field(default_factory=dict)  # rows written this run, per table
     generation: Path | None = None  # the generation published (None: nothing had to be written)
     chunks: int = 0
+    stale_files: list[str] = field(default_factory=list)  # OUT/<table>.parquet parts another program held open
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -537,6 +538,7 @@ def ingest_to_store(
         run.files.sort(key=lambda r: order.get(r.path, -1))
         if run.chunks or settings.replace:
             run.generation = store.commit(allow_empty=settings.allow_empty or not settings.replace)
+            run.stale_files = store.stale_files
     return run
 
 

@@ -6,7 +6,6 @@ clear line each."""
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import shutil
 import subprocess
@@ -16,6 +15,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import filelock
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -24,6 +24,7 @@ import hyoka
 from conftest import SAMPLES, SEED_FILES
 from hyoka.pipeline.cli import EXIT_NONE_READ, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, app
 from hyoka.pipeline.store import StoreBusy, StoreError, StoreWriter, load
+from hyoka.pipeline.store_layout import published as published_generation, referenced
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,22 +67,19 @@ def test_concurrent_ingests_lose_nothing(tmp_path):
 def test_a_second_writer_fails_at_once_or_waits(tmp_path):
     out = tmp_path / "out"
     assert ingest(seed("003"), "--out", str(out)).exit_code == 0
-    fd = os.open(out / ".hyoka" / "lock", os.O_RDWR)
-    fcntl.flock(fd, fcntl.LOCK_EX)  # another writer, as far as the store can tell
+    other = filelock.FileLock(str(out / ".hyoka" / "lock"), thread_local=False)
+    other.acquire()  # another writer, as far as the store can tell
     try:
         res = ingest(seed("004"), "--out", str(out))
         assert res.exit_code == EXIT_USAGE
         assert "another hyoka is writing to this store" in one_line_error(res)
         with pytest.raises(StoreBusy):
             StoreWriter(out, lock_timeout=0.3).__enter__()
-        threading.Timer(0.5, lambda: os.close(fd)).start()  # the other writer finishes
+        threading.Timer(0.5, other.release).start()  # the other writer finishes
         res = ingest(seed("004"), "--out", str(out), "--lock-timeout", "30")
         assert res.exit_code == 0, res.output
     finally:
-        try:
-            os.close(fd)
-        except OSError:
-            pass
+        other.release(force=True)
     assert stored_docs(out) == sorted([SEED_FILES["003"], SEED_FILES["004"]])
     assert hyoka.open(out).counts()["measures"] == 14 + 83
 
@@ -105,8 +103,8 @@ app()
 """
 
 
-@pytest.mark.parametrize("step, published", [("chunk", False), ("db_closed", False), ("exported", False),
-                                             ("renamed", False), ("switched", True)])
+@pytest.mark.parametrize("step, published", [("chunk", False), ("exported", False), ("committed", True),
+                                             ("checkpointed", True), ("switched", True)])
 def test_kill_9_during_a_commit_leaves_the_old_or_the_new_dataset(tmp_path, step, published):
     out = tmp_path / "out"
     assert ingest(seed("003"), "--out", str(out)).exit_code == 0
@@ -114,6 +112,8 @@ def test_kill_9_during_a_commit_leaves_the_old_or_the_new_dataset(tmp_path, step
     res = subprocess.run([sys.executable, "-c", KILL_AT, step, "ingest", seed("000"), seed("004"), "--out", str(out),
                           "-q", "--chunk-size", "1"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert res.returncode == -9, res.stderr  # killed where we said
+    if step == "committed":  # the run is in the database's WAL only: readers replay it
+        assert (out / "hyoka.duckdb.wal").exists()
     now = hyoka.open(out).counts()
     expected = [SEED_FILES["000"], SEED_FILES["003"], SEED_FILES["004"]] if published else [SEED_FILES["003"]]
     assert stored_docs(out) == sorted(expected)
@@ -128,27 +128,10 @@ def test_kill_9_during_a_commit_leaves_the_old_or_the_new_dataset(tmp_path, step
     assert res.exit_code == 0, res.output
     assert stored_docs(out) == sorted([SEED_FILES["000"], SEED_FILES["003"], SEED_FILES["004"]])
     left = sorted(p.name for p in (out / ".hyoka").iterdir())
-    assert not [n for n in left if n.startswith(("staging", "current."))]
-    assert len([n for n in left if n.startswith("gen-")]) <= 2  # the current one and the one before
-
-
-def test_a_commit_whose_checkpoint_fails_publishes_nothing(tmp_path, monkeypatch):
-    import hyoka.pipeline.store as store
-
-    out = tmp_path / "out"
-    assert ingest(seed("003"), "--out", str(out)).exit_code == 0
-    before = hyoka.open(out).counts()
-
-    def wal_left_behind(step):  # as when close() cannot checkpoint: the changes are only in the WAL
-        if step == "db_closed":
-            staging, = (out / ".hyoka").glob("staging-*")
-            (staging / "hyoka.duckdb.wal").write_bytes(b"changes")
-
-    monkeypatch.setattr(store, "_checkpoint_hook", wal_left_behind)
-    res = ingest(seed("004"), "--out", str(out))
-    assert res.exit_code == EXIT_USAGE
-    assert "could not checkpoint the new hyoka.duckdb; the stored dataset is unchanged" in one_line_error(res)
-    assert hyoka.open(out).counts() == before and hyoka.open(out / "hyoka.duckdb").counts() == before
+    assert not [n for n in left if n.endswith(".tmp")] and not (out / "hyoka.duckdb.wal").exists()
+    # only the generations whose files the published one (or the one before it) reads are kept
+    assert {n for n in left if n.startswith("gen-")} == referenced(out, published_generation(out))
+    assert (out / ".hyoka" / "CURRENT").read_text().strip() == max(n for n in left if n.startswith("gen-"))
 
 
 def test_a_wal_beside_the_published_database_is_never_deleted(tmp_path):
@@ -159,7 +142,7 @@ def test_a_wal_beside_the_published_database_is_never_deleted(tmp_path):
               "con.execute('pragma disable_checkpoint_on_shutdown')\n"
               "con.execute(\"update documents set municipality = 'changed'\")\nos._exit(0)\n")
     subprocess.run([sys.executable, "-c", script, str(out / "hyoka.duckdb")], check=True, timeout=120)
-    wal = [p for p in (out, out / ".hyoka" / "current") if (p / "hyoka.duckdb.wal").exists()]
+    wal = [p for p in (out,) if (p / "hyoka.duckdb.wal").exists()]
     assert wal, "duckdb left no WAL"
     res = ingest(seed("004"), "--out", str(out))
     assert res.exit_code == EXIT_USAGE
@@ -197,7 +180,9 @@ def test_a_store_of_the_old_layout_is_taken_over(tmp_path, seed_tables):
         frame.to_parquet(out / f"{name}.parquet")
     assert ingest(seed("004"), "--out", str(out)).exit_code == 0
     assert len(hyoka.open(out).documents) == 2
-    assert (out / "documents.parquet").is_symlink() and (out / "hyoka.duckdb").is_symlink()
+    # no links: the database a file, each table a folder of part files
+    assert (out / "hyoka.duckdb").is_file() and not (out / "hyoka.duckdb").is_symlink()
+    assert (out / "documents.parquet").is_dir() and len(pd.read_parquet(out / "documents.parquet")) == 2
 
 
 def test_replace_with_nothing_read_refuses_to_empty_the_dataset(tmp_path):
@@ -237,7 +222,7 @@ def test_out_problems_are_one_line(tmp_path, monkeypatch):
             raise OSError(code, os.strerror(code))
 
         with monkeypatch.context() as m:
-            m.setattr(shutil, "copyfile", fail)
+            m.setattr(os, "mkdir", fail)
             res = ingest(seed("004"), "--out", str(out))
         assert res.exit_code == EXIT_USAGE and one_line_error(res) == f"hyoka ingest: --out {out}: {reason}"
     assert hyoka.open(out).counts() == before
@@ -247,7 +232,7 @@ def test_out_problems_are_one_line(tmp_path, monkeypatch):
 def test_a_damaged_store_is_one_line(tmp_path):
     out = tmp_path / "out"
     assert ingest(seed("003"), "--out", str(out)).exit_code == 0
-    db = out / ".hyoka" / "current" / "hyoka.duckdb"
+    db = out / "hyoka.duckdb"
     db.write_bytes(b"this is not a database" * 100)
     res = ingest(seed("004"), "--out", str(out))
     assert res.exit_code == EXIT_USAGE
@@ -255,7 +240,7 @@ def test_a_damaged_store_is_one_line(tmp_path):
     assert ingest(seed("004"), "--out", str(out), "--replace").exit_code == 0
     assert stored_docs(out) == [SEED_FILES["004"]]
     # a damaged Parquet file: hyoka.open says so in one line
-    (out / ".hyoka" / "current" / "measures.parquet").write_bytes(b"PAR1 garbage")
+    published_generation(out).files["measures"][0].write_bytes(b"PAR1 garbage")
     with pytest.raises(StoreError, match="the stored dataset is damaged"):
         hyoka.open(out)
     # an old-layout store with a corrupt documents.parquet
