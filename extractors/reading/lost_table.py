@@ -190,7 +190,8 @@ def _label_value_pairs(lines, k: int, era: str | None):
     while pos + 1 < len(lines):
         label, value = lines[pos][2], lines[pos + 1][2]
         slot = _header_slot(label, era)
-        if slot not in ("value", "grade") or not (_is_value(value) or (slot == "grade" and _is_grade(value))):
+        fits = _is_value(value) or (slot == "grade" and _is_grade(value)) or (slot == "unit" and len(value) <= 6)
+        if slot not in ("value", "grade", "unit") or not fits:
             break
         head.append(label)
         cells.append(value)
@@ -213,8 +214,9 @@ def _count_lines(lines, k: int):
     rows, pos = [], k
     while pos + 1 < len(lines):
         label, count = lines[pos][2], lines[pos + 1][2]
-        if not label or len(label) > 12 or re.search(r"[0-9０-９]", label) or not _COUNT.match(count):
-            break
+        if not label or len(label) > 12 or re.search(r"[0-9０-９]", label) or not _COUNT.match(count) \
+                or _header_slot(label, None) in ("value", "unit", "name"):
+            break  # 「令和元年度計画」 / 「672」 is a value under its header, not a category and its count
         srcs = [lines[pos][1], lines[pos + 1][1]]
         cell = count
         if pos + 2 < len(lines) and _SHARE_LINE.match(lines[pos + 2][2]):
