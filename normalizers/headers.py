@@ -116,6 +116,7 @@ def marks(text: str) -> list[str]:
     return re.findall(r"[(]\s*([A-Za-z])\s*[)]", t)
 
 
+@functools.lru_cache(maxsize=65536)  # pure; every table asks it of every header and label cell
 def value_kind(text: str) -> str | None:
     """The value kind a label names: 「実績値」 → "actual", 「H24予算」 → "target", 「達成率」 → "rate",
     「前期実施計画」 → "target", 「H23-27実績額 (B)」 → "actual".

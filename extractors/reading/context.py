@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import functools
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from hyoka.pipeline.model import (
 @dataclass
 class ReadingContext:
     """The document being read, the measures read so far (a name read twice is one measure), and the
-    strategy reading on it; `fork`/`adopt` let the resolver try every strategy on a block."""
+    strategy reading on it; `fork` lets the resolver try every strategy on a block."""
 
     text: SourceText
     doc: Document
@@ -45,28 +44,18 @@ class ReadingContext:
                                                          detail=detail, ref=ref, reader=self.reader, weight=weight))
 
     def fork(self) -> "ReadingContext":
-        """A context whose document starts empty of content but knows the measures read so far: a
-        strategy reads a block on it, and the resolver adopts it or drops it (extractors/reading)."""
-        empty = {name: [] for name in ("actions", "indicator_values", "score_summaries", "costs", "notes", "cross_refs",
-                                       "legends", "dates", "flags", "unmapped", "reading_evidence", "errors")}
-        # the measures are copied: a reading renames or rekeys the measures of its rows, and a reading
-        # that is not chosen must leave them as they were
-        copies = {id(m): copy.copy(m) for m in self.doc.measures}
-        doc = dataclasses.replace(self.doc, measures=[copies[id(m)] for m in self.doc.measures], **empty)
-        new = dataclasses.replace(self, doc=doc, measures={k: copies.get(id(m), m) for k, m in self.measures.items()})
+        """A context on an empty copy of the document — no content and no measures yet — for a strategy to
+        try a block on. Nothing a strategy does there reaches this document: the resolver scores the
+        readings on forks and then lets the chosen strategy read the block here (extractors/reading/
+        resolve.py), so the measures read so far are never copied (a document of many tables would copy
+        them once per table and strategy)."""
+        empty = {name: [] for name in ("measures", "actions", "indicator_values", "score_summaries", "costs", "notes",
+                                       "cross_refs", "legends", "dates", "flags", "unmapped", "reading_evidence",
+                                       "errors")}
+        doc = dataclasses.replace(self.doc, **empty)
+        new = dataclasses.replace(self, doc=doc, measures={})
         new.__dict__["row_index"] = self.row_index
         return new
-
-    def adopt(self, other: "ReadingContext") -> None:
-        """Take a fork's reading into this document."""
-        self.doc.measures[:] = other.doc.measures
-        for name in ("actions", "indicator_values", "score_summaries", "costs", "notes", "cross_refs", "legends",
-                     "dates", "flags", "unmapped", "reading_evidence", "errors"):
-            getattr(self.doc, name).extend(getattr(other.doc, name))
-        self.measures = other.measures
-        self.n_summaries = other.n_summaries
-        self.split_tables_seen, self.split_tables_mapped = other.split_tables_seen, other.split_tables_mapped
-        self._one_cell_lines = self._one_cell_lines or other._one_cell_lines
 
     @functools.cached_property
     def row_index(self) -> dict[int, int]:

@@ -1,5 +1,6 @@
 """Candidates and the choice between them: every strategy reads a block on a fork of the
-document; the best-supported reading is adopted, the others are kept as `alternative` evidence.
+document; the best-supported strategy then reads it on the document, the others are kept as
+`alternative` evidence.
 
 A candidate's score is the share of the block's data rows it read plus the weights of the
 evidence it recorded (extractors/reading/__init__.py). Ties keep the proposers' order, which is
@@ -21,8 +22,6 @@ class ReadingContext(Protocol):
     reader: str | None
 
     def fork(self) -> "ReadingContext": ...
-
-    def adopt(self, other: "ReadingContext") -> None: ...
 
 
 Proposer = Callable[[Any, Any], int]  # (context, block) → rows read (0: no reading)
@@ -48,7 +47,7 @@ def score_of(reader: str, rows: int, data_rows: int, evidence: Sequence[ReadingE
 
 def resolve(ctx: ReadingContext, block: Any, proposers: Sequence[tuple[str, Proposer]], data_rows: int,
             ref: SourceRef) -> int:
-    """Run every proposer on a fork, adopt the best reading, record the others. Returns its rows."""
+    """Run every proposer on a fork, read the block with the best one, record the others. Returns its rows."""
     candidates: list[Candidate] = []
     for name, propose in proposers:
         fork = ctx.fork()
@@ -59,7 +58,13 @@ def resolve(ctx: ReadingContext, block: Any, proposers: Sequence[tuple[str, Prop
     if not candidates:
         return 0
     best = max(candidates, key=lambda c: c.score)  # the first of equals: proposers' order
-    ctx.adopt(best.ctx)
+    # the chosen strategy reads the block again, on the document itself: its rows join the measures
+    # read so far (a name read twice is one measure), which the forks never touched
+    ctx.reader = best.reader
+    try:
+        rows = dict(proposers)[best.reader](ctx, block)
+    finally:
+        ctx.reader = None
     for other in candidates:
         if other is not best:
             ctx.doc.reading_evidence.append(ReadingEvidence(
@@ -67,4 +72,4 @@ def resolve(ctx: ReadingContext, block: Any, proposers: Sequence[tuple[str, Prop
                 weight=round(other.score, 3),
                 detail=(f"also readable as {other.reader} ({other.rows} rows, score {other.score:.2f}); "
                         f"read as {best.reader} (score {best.score:.2f})")))
-    return best.rows
+    return rows
