@@ -60,11 +60,11 @@ def resolve(ctx: ReadingContext, block: Any, proposers: Sequence[tuple[str, Prop
     best = max(candidates, key=lambda c: c.score)  # the first of equals: proposers' order
     # the chosen strategy reads the block again, on the document itself: its rows join the measures
     # read so far (a name read twice is one measure), which the forks never touched
-    ctx.reader = best.reader
+    outer, ctx.reader = ctx.reader, best.reader  # a block read inside another's reading (a legend under a table)
     try:
         rows = dict(proposers)[best.reader](ctx, block)
     finally:
-        ctx.reader = None
+        ctx.reader = outer
     for other in candidates:
         if other is not best:
             ctx.doc.reading_evidence.append(ReadingEvidence(
