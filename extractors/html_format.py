@@ -5,7 +5,8 @@ in reading order into the same neutral form as a text file or a DOCX:
 
 - **Lines.** A block element (h1–h6, p, li, dt/dd, div …) ends the line before it and after it, and
   `<br>` ends a line, so the generic reader's prose logic sees one-cell rows exactly as it sees a
-  text file's lines. Whitespace runs collapse to one space as a browser shows them (U+3000, the
+  text file's lines. A heading is written as the text renderings write one, "## 見出し" for an <h2>:
+  that mark is how the readers know a section heading (its level) in the neutral form. Whitespace runs collapse to one space as a browser shows them (U+3000, the
   full-width space, is text and stays).
 - **Tables.** One Row per `<tr>` on the table's logical grid, rebuilt the way the DOCX backend
   rebuilds merged cells: a cell's text sits at its top-left grid position and every other position
@@ -49,6 +50,7 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl"
           "fieldset", "legend", "center", "body", "html", "caption", "details", "summary", "header",
           "footer", "tr", "td", "th", "thead", "tbody", "tfoot", "table"}
 _CELLS = ("td", "th")
+_HEADING = re.compile(r"h[1-6]")
 _SPACES = re.compile(r"[ \t\n\r\f\xa0]+")  # HTML whitespace (and &nbsp;); not U+3000
 # the charset a page declares, in its first bytes: <meta charset="…"> or content="text/html; charset=…"
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
@@ -139,8 +141,12 @@ class _Reader:
                 self.buf_line = line
             self.buf.append(text)
 
-    def _flush(self) -> None:
+    def _flush(self, heading: int = 0) -> None:
         text = _SPACES.sub(" ", "".join(self.buf)).strip(" ")
+        if text and heading:
+            # the neutral form's heading mark is Markdown's: the readers' section stack (_grid.py) and
+            # titles know a heading by its leading "#"s, as in a .md rendering of the same report
+            text = "#" * heading + " " + text
         if text:
             n = self.buf_line
             self.rows.append(Row(cells=(text,), ref=SourceRef(file=self.file, line_start=n, line_end=n,
@@ -168,7 +174,7 @@ class _Reader:
                 self.walk(child)
                 self._text(child.tail, child.sourceline)
         if block:
-            self._flush()
+            self._flush(int(tag[1]) if _HEADING.fullmatch(tag) else 0)
 
     # --- tables ---
     def _table(self, table) -> None:
