@@ -212,3 +212,16 @@ def test_deeply_nested_page_is_one_line(tmp_path):
     path = write(tmp_path, "deep.html", b"<div>" * 100_000 + "施策評価".encode() + b"</div>" * 100_000)
     doc, failure = read_file(path)
     assert failure is None or ("\n" not in failure.reason and failure.stage in ("read", "limit"))
+
+
+def test_info_lists_web_pages_and_zip_bundles():
+    import json
+
+    from typer.testing import CliRunner
+
+    from hyoka.pipeline.cli import app
+
+    res = CliRunner().invoke(app, ["info"])
+    assert "html: .html .htm — lxml" in res.output and "zip: .zip — bundles:" in res.output
+    formats = {f["name"]: f for f in json.loads(CliRunner().invoke(app, ["info", "--json"]).output)["formats"]}
+    assert formats["html"]["extensions"] == [".html", ".htm"] and formats["zip"]["extensions"] == [".zip"]
