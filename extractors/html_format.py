@@ -156,10 +156,19 @@ class _Reader:
 
     def walk(self, el) -> None:
         tag = _tag(el)
-        if tag in _SKIP or (tag in _CHROME and not self.keep_chrome):
-            return
+        if tag in _SKIP or (tag in _CHROME and not self.keep_chrome) or (tag and el.get("hidden") is not None):
+            return  # (an element with the `hidden` attribute is not shown by a browser either)
         if tag == "br":
             self._flush()
+            return
+        if tag == "pre":  # preformatted text keeps its lines and its spacing (columns aligned with spaces)
+            self._flush()
+            for k, line in enumerate(el.text_content().split("\n")):
+                if line.strip():
+                    n = el.sourceline + k if el.sourceline else None
+                    self.rows.append(Row(cells=(line.rstrip().replace("\t", " "),),
+                                         ref=SourceRef(file=self.file, line_start=n, line_end=n, row=self.n_line)))
+                    self.n_line += 1
             return
         if tag == "table" and not _is_layout_table(el):
             self._flush()

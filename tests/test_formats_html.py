@@ -225,3 +225,10 @@ def test_info_lists_web_pages_and_zip_bundles():
     assert "html: .html .htm — lxml" in res.output and "zip: .zip — bundles:" in res.output
     formats = {f["name"]: f for f in json.loads(CliRunner().invoke(app, ["info", "--json"]).output)["formats"]}
     assert formats["html"]["extensions"] == [".html", ".htm"] and formats["zip"]["extensions"] == [".zip"]
+
+
+def test_pre_keeps_its_spacing_and_hidden_elements_are_left_out(tmp_path):
+    page = "<body>\n<pre>施策評価\n  指標    R5    R6\n  件数    12    15\n</pre><p hidden>隠れた段落</p><p>見える段落</p></body>"
+    text = HtmlBackend().read(write(tmp_path, "p.html", page.encode()))
+    assert [(r.cells[0], r.ref.line_start) for r in text.rows] == [
+        ("施策評価", 2), ("  指標    R5    R6", 3), ("  件数    12    15", 4), ("見える段落", 5)]
