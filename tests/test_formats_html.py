@@ -232,3 +232,12 @@ def test_pre_keeps_its_spacing_and_hidden_elements_are_left_out(tmp_path):
     text = HtmlBackend().read(write(tmp_path, "p.html", page.encode()))
     assert [(r.cells[0], r.ref.line_start) for r in text.rows] == [
         ("施策評価", 2), ("  指標    R5    R6", 3), ("  件数    12    15", 4), ("見える段落", 5)]
+
+
+@pytest.mark.parametrize("md", PAIRS)
+def test_page_gives_the_same_document_metadata(paired, md):
+    """Municipality, fiscal year, title and status as from the Markdown (the page's <title>, nav and
+    footer, which name other years and the site, do not leak into them)."""
+    cols = ["municipality", "fiscal_year", "title", "status", "layout"]
+    from_text, from_html = paired[md]
+    assert from_html["documents"][cols].astype(str).values.tolist() == from_text["documents"][cols].astype(str).values.tolist()
