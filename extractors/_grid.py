@@ -136,6 +136,14 @@ def blocks(text: SourceText) -> tuple[list[Block], list[tuple[int, Row]]]:
             if current is not None and (current.markdown or (table_id is not None and table_id != current.table_id)):
                 close()
                 prose.extend(pending)
+                # a heading between two of a backend's tables (an HTML page's <h2>) heads the next one
+                for _j, held in pending:
+                    stripped = held.text.strip()
+                    if stripped.startswith("#"):
+                        level = len(stripped) - len(stripped.lstrip("#"))
+                        heading_stack = [(lv, t) for lv, t in heading_stack if lv < level]
+                        heading_stack.append((level, stripped.lstrip("#").strip()))
+                        last_text = (stripped, held.ref)
                 pending = []
             if current is None:
                 prose.extend(pending)

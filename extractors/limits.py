@@ -37,6 +37,8 @@ class Limits:
     max_pages: int = 2_000                # PDF pages
     max_text_mb: float = 10.0             # decoded text of a .txt/.md/.tsv file (real ones: < 0.1 MB; 10 MB
                                           # reads in ~10 s, 50 MB in ~70 s)
+    max_bundle_members: int = 10_000      # documents in one zip bundle, nested zips' included (a year's
+                                          # reports: tens to a few hundred)
     max_seconds: float = 300.0            # wall time to read one document (enforced by the ingest loop)
     max_memory_mb: float = 4_096.0        # resident memory of a worker (enforced by the ingest loop)
 

@@ -321,17 +321,26 @@ def _file_entry(report) -> dict:
             "reason": failure.reason, "counts": {}}
 
 
+def _short_name(shown: str) -> str:
+    """A file's name for a summary line; a zip member keeps its place in the bundle (r5.zip!/市/a.pdf),
+    since members of different folders often share a name."""
+    from hyoka.extractors import bundles
+
+    parts = bundles.split(shown)
+    return Path(shown).name if parts is None else "!/".join([Path(parts[0]).name, *parts[1:]])
+
+
 def _summary_line(report) -> Text:
     """One line for a document read: what was read from it (failures are named as they happen)."""
     d = report.document or {}
     counts = [(d.get("n_measures"), "measures"), (d.get("n_actions"), "actions"), (d.get("n_indicator_values"), "values"),
               (d.get("n_score_summaries"), "scores"), (d.get("n_notes"), "notes"), (d.get("n_flags"), "flags")]
     if d.get("status") == "not_a_report":  # kept, not read: said on its own line, with the gate's evidence
-        return _mark("–", "yellow", f"{Path(report.shown).name}  judged not a report, nothing read "
+        return _mark("–", "yellow", f"{_short_name(report.shown)}  judged not a report, nothing read "
                                     f"(--read-anyway reads it): {d.get('gate') or ''}")
     ok = d.get("status") == "success"
     line = _mark("✓" if ok else "~", "green" if ok else "yellow",
-                 f"{Path(report.shown).name}  {d.get('municipality') or '?'} FY{d.get('fiscal_year') or '?'} ")
+                 f"{_short_name(report.shown)}  {d.get('municipality') or '?'} FY{d.get('fiscal_year') or '?'} ")
     line.append(d.get("layout") or "", style="dim")
     line.append("  " + " · ".join(f"{int(n)} {label}" for n, label in counts if n))
     return line

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 import pandas as pd
 
 from hyoka import extractors
+from hyoka.extractors import bundles
 from hyoka.extractors.base import ExtractionError
 from hyoka.extractors.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from hyoka.extractors._common import plain
@@ -84,11 +85,14 @@ def normalize_path(path: str | os.PathLike[str]) -> Path:
     return Path(os.path.abspath(path)).resolve()
 
 
-def collect_inputs(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[InputFile], list[tuple[str, Failure]]]:
+def collect_inputs(paths: Iterable[str | os.PathLike[str]],
+                   limits: Limits = DEFAULT_LIMITS) -> tuple[list[InputFile], list[tuple[str, Failure]]]:
     """Files named directly, and supported files under named folders (sorted; hidden names
     skipped); a file reached twice (named and inside a folder, or by two spellings) once.
     A folder that can't be listed, or a FIFO/device/broken link with a report's extension,
-    is a Failure (never opened), given with the name to show it by."""
+    is a Failure (never opened), given with the name to show it by. A zip bundle is a folder:
+    each supported member an input `bundle.zip!/name` (extractors/bundles.py); a member refused
+    (path traversal, zip bomb …) or a bundle that can't be opened is a Failure."""
     supported = extractors.supported_extensions()
     inputs: list[InputFile] = []
     failures: list[tuple[str, Failure]] = []
@@ -102,8 +106,23 @@ def collect_inputs(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[InputF
             if problem:  # a broken link is known by its own name, not its missing target's
                 failures.append((shown, Failure(os.path.abspath(path) if os.path.islink(path) else str(key),
                                                 "read", problem)))
+            elif bundles.is_bundle(key) and os.path.isfile(key):
+                add_bundle(key, shown)
             else:
                 inputs.append(InputFile(key, shown))
+
+    def add_bundle(key: Path, shown: str) -> None:
+        try:
+            check_file(key, limits)
+            members, refused = bundles.list_members(key, str(key), supported, limits)
+        except ExtractionError as exc:
+            stage = "limit" if isinstance(exc, LimitExceeded) else "read"
+            failures.append((shown, Failure(str(key), stage, f"zip bundle not opened: {exc}")))
+            return
+        for member in members:
+            inputs.append(InputFile(Path(member), shown + member[len(str(key)):]))
+        for member, stage, reason in refused:
+            failures.append((shown + member[len(str(key)):], Failure(member, stage, reason)))
 
     for raw in paths:
         path = Path(raw)
@@ -177,7 +196,10 @@ def check_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> int:
 
 
 def hash_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
-    """The file's doc_id (content hash), read in blocks after `check_file`. ExtractionError if it can't be read."""
+    """The file's doc_id (content hash), read in blocks after `check_file`. ExtractionError if it can't be read.
+    A zip bundle's member (bundle.zip!/a.pdf) is hashed as it unpacks: the same doc_id as the file."""
+    if bundles.split(path):
+        return bundles.member_hash(path, limits)
     check_file(path, limits)
     digest = hashlib.sha256()
     try:
@@ -196,23 +218,24 @@ def doc_id_for(data: bytes) -> str:
 # --- one file -------------------------------------------------------------------------------------
 
 def read_document(path: Path, stages: tuple[Processor, ...] = NORMALIZE, *, limits: Limits = DEFAULT_LIMITS,
-                  doc_id: str | None = None, read_anyway: bool = False) -> Document:
+                  doc_id: str | None = None, read_anyway: bool = False, source: str | None = None) -> Document:
     """One file → a normalized Document. Raises ExtractionError with a one-line reason.
 
     The report gate (pipeline/gate.py) judges the text first: a document that is not an
     evaluation/progress report comes back with status NOT_A_REPORT, its title and the gate's
     reason, and nothing read from it — unless `read_anyway`, which reads it as any other file
-    (the gate's verdict kept in `doc.gate` and named in `errors`)."""
+    (the gate's verdict kept in `doc.gate` and named in `errors`). `source`: the document's
+    source_path when it is not `path` (a zip member read from its unpacked copy)."""
     path = Path(path)
     doc_id = doc_id or hash_file(path, limits)  # also: exists, regular, not empty, not too large
     backend = extractors.backend_for(path)
     text = backend.read(path, limits)
     verdict = judge_report(text.full_text())
     if not verdict.is_report and not read_anyway:
-        return _not_a_report(text, doc_id, path, verdict.reason)
+        return _not_a_report(text, doc_id, source or str(path), verdict.reason)
     # a specific layout that claims the file wins; every other file is read by its labels
     layout = extractors.detect_layout(text) or extractors.generic_layout()
-    doc = Document(doc_id=doc_id, source_path=str(path), format=text.format, layout=layout.name,
+    doc = Document(doc_id=doc_id, source_path=source or str(path), format=text.format, layout=layout.name,
                    source_rows=text.rows, encoding=text.encoding)
     doc.gate = verdict.reason
     layout().extract(text, doc)
@@ -225,36 +248,48 @@ def read_document(path: Path, stages: tuple[Processor, ...] = NORMALIZE, *, limi
     return doc
 
 
-def _not_a_report(text, doc_id: str, path: Path, reason: str) -> Document:
+def _not_a_report(text, doc_id: str, path: str, reason: str) -> Document:
     """The documents row of a file the gate judged not to be a report: what it is (format, title —
     its first line), the status and the reason; no content row, no municipality, no year."""
     first = next((plain(row.text) for _i, row in text.nonblank()), "")
-    doc = Document(doc_id=doc_id, source_path=str(path), format=text.format, encoding=text.encoding,
+    doc = Document(doc_id=doc_id, source_path=path, format=text.format, encoding=text.encoding,
                    title=first[:200] or None, status=Status.NOT_A_REPORT, gate=reason)
     doc.errors.append(DocError(stage="gate", message=reason))
     return doc
 
 
-def read_file(path: Path, limits: Limits = DEFAULT_LIMITS, *,
-              read_anyway: bool = False) -> tuple[Document | None, Failure | None]:
+def read_file(path: Path, limits: Limits = DEFAULT_LIMITS, *, read_anyway: bool = False,
+              source: str | None = None) -> tuple[Document | None, Failure | None]:
     """read_document, with every way it can fail turned into a Failure (never raises for the file).
-    A failure after the file was hashed carries its doc_id: the same content fails the same way."""
+    A failure after the file was hashed carries its doc_id: the same content fails the same way.
+    A zip bundle's member (bundle.zip!/a.pdf) is unpacked into a temporary folder and read there."""
+    if source is None and bundles.split(path):
+        try:
+            with bundles.extracted(path, limits) as unpacked:
+                return read_file(unpacked, limits, read_anyway=read_anyway, source=str(path))
+        except LimitExceeded as exc:
+            return None, Failure(str(path), "limit", str(exc) or exc.limit, None, exc.detail)
+        except ExtractionError as exc:
+            return None, Failure(str(path), "read", str(exc) or type(exc).__name__, None, exc.detail)
+        except OSError as exc:  # the temporary folder (disk full …)
+            return None, Failure(str(path), "read", f"could not unpack the zip member ({_strerror(exc)})")
+    shown = source or str(path)
     doc_id = None
     try:
         doc_id = hash_file(path, limits)
-        doc = read_document(path, limits=limits, doc_id=doc_id, read_anyway=read_anyway)
+        doc = read_document(path, limits=limits, doc_id=doc_id, read_anyway=read_anyway, source=source)
     except LimitExceeded as exc:
-        return None, Failure(str(path), "limit", str(exc) or exc.limit, doc_id, exc.detail)
+        return None, Failure(shown, "limit", str(exc) or exc.limit, doc_id, exc.detail)
     except ExtractionError as exc:
-        return None, Failure(str(path), "read", str(exc) or type(exc).__name__, doc_id, exc.detail)  # one line
+        return None, Failure(shown, "read", str(exc) or type(exc).__name__, doc_id, exc.detail)  # one line
     except MemoryError:
-        return None, Failure(str(path), "limit", "ran out of memory while reading this file", doc_id)
+        return None, Failure(shown, "limit", "ran out of memory while reading this file", doc_id)
     except Exception as exc:  # a bug or a layout we mis-detected: report it, keep going
         last = traceback.extract_tb(exc.__traceback__)[-1]
-        return None, Failure(str(path), "extract",
+        return None, Failure(shown, "extract",
                              f"{type(exc).__name__}: {exc} (at {Path(last.filename).name}:{last.lineno})", doc_id)
     if doc.status is Status.FAILURE:
-        return None, Failure(str(path), "extract", "; ".join(e.message for e in doc.errors) or "unreadable",
+        return None, Failure(shown, "extract", "; ".join(e.message for e in doc.errors) or "unreadable",
                              doc.doc_id)
     return doc, None
 
@@ -324,7 +359,7 @@ def ingest(
     A file the report gate judges not a report is a document with status not_a_report and
     nothing read from it, unless `read_anyway`."""
     result = IngestResult()
-    inputs, problems = collect_inputs(paths)
+    inputs, problems = collect_inputs(paths, limits)
     for shown, failure in problems:
         result.failures.append(failure)
         if on_file:
@@ -433,7 +468,7 @@ def ingest_to_store(
 
     settings = settings or IngestSettings()
     run = StoreRun(Path(out))
-    inputs, early = collect_inputs(paths)
+    inputs, early = collect_inputs(paths, settings.limits)
     if not inputs and not early:
         return run
 
