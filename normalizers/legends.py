@@ -103,6 +103,8 @@ def inline_items(text: str) -> list[Item]:
         body = text[m.end():end].strip()
         if body:
             items.append(Item(m.group("label"), body, m.start(), end))
+    if all(re.fullmatch(r"[0-9０-９][0-9０-９,，]*\s*\S{0,4}?[、,，]?", i.text) for i in items):
+        return []  # 「A 25 B 40 C 9」 counts the grades, it does not say what they mean
     return items if len(items) >= 2 else []
 
 
