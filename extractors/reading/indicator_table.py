@@ -31,8 +31,12 @@ from hyoka.extractors.reading.cells import (
 from hyoka.extractors.reading.context import ReadingContext
 from hyoka.extractors.reading.key_value import apply_when_rows, year_rows_table
 from hyoka.extractors.reading.legend_table import grade_label, legend_row
-from hyoka.extractors.reading.quantities import indicator_key, quantities_of, rate_check
-from hyoka.normalizers.eras import fiscal_year as fiscal_year_of_text
+from hyoka.extractors.reading.quantities import (
+    indicator_key,
+    one_year_judged,
+    quantities_of,
+    rate_check,
+)
 from hyoka.normalizers.headers import (
     KIND_COLUMN_LABELS,
     Header,
@@ -44,7 +48,6 @@ from hyoka.normalizers.headers import (
     value_kind,
 )
 from hyoka.normalizers.labels import canonical_label, split_indicator
-from hyoka.normalizers.numbers import parse_number
 from hyoka.pipeline.model import (
     EvidenceKind,
     Flag,
@@ -417,7 +420,7 @@ def propose_indicator_table(ctx: ReadingContext, block: Block) -> int:
     for note in ctx.doc.notes:
         note.scope = rekeyed.get(note.scope, note.scope)
     for ivkey, fields in judged.items():
-        _one_year_judged(ctx, [v for k, v in values.items() if k[0] == ivkey], fields, block)
+        one_year_judged(ctx, [v for k, v in values.items() if k[0] == ivkey], fields, block)
     ctx.doc.indicator_values.extend(values.values())
     if values:
         first = next(iter(values.values()))
@@ -450,39 +453,6 @@ def _stacking_note(ctx, block: Block) -> tuple[str, str] | None:
             if a and b and a != b:
                 return a, b
     return None
-
-
-def _one_year_judged(ctx: ReadingContext, ivs: list[IndicatorValue], fields: dict[str, tuple[str, SourceRef]],
-                     block: Block) -> None:
-    """A 達成度/判定 column beside year columns judges one year: the one whose actual ÷ target is the printed
-    rate (arithmetic, for the structure only), else the report's fiscal year, else the last year with an
-    actual. The grade or rate is never copied to the other years."""
-    years = [v for v in ivs if v.fiscal_year is not None and v.row_kind in ("yearly", "cost")]
-    if not years:
-        return
-    chosen, why = None, ""
-    if "rate_raw" in fields:
-        printed = parse_number(fields["rate_raw"][0])
-        for v in sorted(years, key=lambda v: -v.fiscal_year):
-            t, a = (parse_number(v.target_raw) if v.target_raw else None), (parse_number(v.actual_raw) if v.actual_raw else None)
-            if printed is not None and t and a is not None and abs(a / t * 100 - printed) < 0.051 + 0.005 * printed:
-                chosen, why = v, f"the printed rate {fields['rate_raw'][0]} is {v.fiscal_year}'s actual ÷ target"
-                break
-    doc_year = fiscal_year_of_text(ctx.doc.fiscal_year_raw) if ctx.doc.fiscal_year_raw else None
-    if chosen is None and doc_year is not None:
-        chosen = next((v for v in years if v.fiscal_year == doc_year and v.actual_raw), None)
-        why = f"the report's fiscal year ({doc_year})" if chosen else ""
-    if chosen is None:
-        with_actual = [v for v in years if v.actual_raw]
-        chosen = max(with_actual, key=lambda v: v.fiscal_year) if with_actual else None
-        why = "the last year with an actual" if chosen else ""
-    if chosen is None:
-        return
-    for attr, (cell, _ref) in fields.items():
-        setattr(chosen, attr, cell)
-    ctx.evidence("indicator_values", chosen.measure_key, EvidenceKind.ARITHMETIC if "rate" in why else EvidenceKind.YEAR_AXIS,
-                 f"「{chosen.indicator}」: the {'/'.join(a[:-4] for a in fields)} printed once beside the year columns judges "
-                 f"{chosen.fiscal_year} ({why}; structure only)", block.ref, 0.0)
 
 
 def _complete_stacked_name(ctx: ReadingContext, values: dict, name: str, fragment: str) -> str:
