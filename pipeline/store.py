@@ -37,6 +37,7 @@ from hyoka.pipeline.store_layout import (  # noqa: F401 (the store's public name
 )
 from hyoka.pipeline.store_lock import WriterLock
 from hyoka.pipeline.store_parts import export_parts, plan_parts
+from hyoka.pipeline.store_views import create_views, drop_views
 from hyoka.pipeline.store_read import (  # noqa: F401
     DUCKDB_MEMORY_LIMIT, _columns, _duckdb, _held_open, _read_parts, _table_names, database_path, db_generation,
     iter_doc_batches, load, load_duckdb, open_store, published_source,
@@ -238,6 +239,7 @@ class StoreWriter:
         con = self._con
         try:
             con.execute("begin transaction")
+            drop_views(con)  # remade at commit from the tables as they will be then
             if self.replace or self._import:
                 for name in _table_names(con):
                     con.execute(f'drop table "{name}"')
@@ -401,6 +403,7 @@ class StoreWriter:
             con.execute(f"insert into {STATE} values ({number}, '{now()}')")
             with os_errors(out):  # the parts are read inside the transaction: the rows about to be committed
                 parts, files = self._export_parts(names, counts, number)
+            create_views(con, names)
         except duckdb.Error as exc:
             raise StoreError(f"{out}: could not write ({one_line(exc)}); the stored dataset is unchanged") from None
         with os_errors(out):

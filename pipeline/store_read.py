@@ -207,9 +207,12 @@ def _duckdb(path: Path, read_only: bool = False):
 
 
 def _table_names(con) -> list[str]:
+    # the store's tables (or the views that stand for them over Parquet), not the SQL convenience views
+    from hyoka.pipeline.store_views import VIEWS
+
     return [r[0] for r in con.execute(
         "select table_name from information_schema.tables where table_schema = 'main' "
-        "and table_catalog = current_database() order by table_name").fetchall()]
+        "and table_catalog = current_database() order by table_name").fetchall() if r[0] not in VIEWS]
 
 
 def _columns(con, table: str) -> dict[str, str]:
