@@ -30,12 +30,8 @@ Proposer = Callable[[Any, Any], int]  # (context, block) → rows read (0: no re
 @dataclass
 class Candidate:
     reader: str
-    rows: int  # data rows the reading used
-    ctx: Any  # the fork holding the reading's records
+    rows: int  # data rows the reading used on its fork
     score: float
-
-    def evidence(self) -> list[ReadingEvidence]:
-        return [e for e in self.ctx.doc.reading_evidence if e.reader == self.reader]
 
 
 def score_of(reader: str, rows: int, data_rows: int, evidence: Sequence[ReadingEvidence]) -> float:
@@ -54,7 +50,7 @@ def resolve(ctx: ReadingContext, block: Any, proposers: Sequence[tuple[str, Prop
         fork.reader = name
         n = propose(fork, block)
         if n:
-            candidates.append(Candidate(name, n, fork, score_of(name, n, data_rows, fork.doc.reading_evidence)))
+            candidates.append(Candidate(name, n, score_of(name, n, data_rows, fork.doc.reading_evidence)))
     if not candidates:
         return 0
     best = max(candidates, key=lambda c: c.score)  # the first of equals: proposers' order
