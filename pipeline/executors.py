@@ -272,7 +272,8 @@ def _preload() -> list[str]:
     from hyoka import extractors
 
     layouts = [f"hyoka.extractors.{m.name}" for m in pkgutil.iter_modules(extractors.__path__)]
-    return ["__main__", "hyoka.pipeline.executors", *layouts, "pdfplumber", "docx", "openpyxl",
+    pdf_engines = ["hyoka.extractors.pdf.pdfium", "hyoka.extractors.pdf.pdfminer_chars"]  # imported on first use
+    return ["__main__", "hyoka.pipeline.executors", *layouts, *pdf_engines, "pdfplumber", "docx", "openpyxl",
             "hyoka.pipeline.tables", "hyoka.pipeline.audit", "hyoka.pipeline.nlp", "hyoka.pipeline.themes"]
 
 

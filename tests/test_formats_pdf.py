@@ -20,7 +20,7 @@ from hyoka.extractors import backend_for
 from hyoka.extractors._common import plain
 from hyoka.extractors.base import ExtractionError
 from hyoka.extractors.limits import LimitExceeded, Limits
-from hyoka.extractors.pdf_format import ENGINE_VARIABLE, ENGINES, PdfBackend, PdfSettings
+from hyoka.extractors.pdf import ENGINE_VARIABLE, ENGINES, PdfBackend, PdfSettings
 from hyoka.normalizers.text import strip_html
 from hyoka.pipeline.ingest import ingest
 from hyoka.pipeline.tables import TABLES
@@ -130,16 +130,16 @@ def test_000_pdf_fake_bold_title_is_read_once(pdf_docs, pdf_rows):
 
 
 def test_000_pdf_dedupes_only_the_fake_bold_page(monkeypatch):
-    import hyoka.extractors.pdf_format as pdf_format
+    import hyoka.extractors.pdf.backend as pdf_backend
 
     calls = []
-    original = pdf_format.dedupe_chars
+    original = pdf_backend.dedupe_chars
 
     def counting(chars, tolerance):
         calls.append(len(chars))
         return original(chars, tolerance)
 
-    monkeypatch.setattr(pdf_format, "dedupe_chars", counting)
+    monkeypatch.setattr(pdf_backend, "dedupe_chars", counting)
     PdfBackend().read(pdf_path("000"))
     assert calls == [269]  # page 1 only: its 16 title characters are drawn twice (253 after)
     calls.clear()
@@ -375,7 +375,7 @@ def test_every_pdfplumber_page_is_closed(monkeypatch, engine, tmp_path):
     the next page is read, not when the document ends."""
     import pdfplumber.page
 
-    import hyoka.extractors._pdf_pdfminer as pdfminer_chars
+    import hyoka.extractors.pdf.pdfminer_chars as pdfminer_chars
 
     events: list[tuple[str, int]] = []
     original_chars = pdfplumber.page.Page.chars
@@ -416,7 +416,7 @@ def test_pdfminer_characters_are_pdfplumbers():
     pdfplumber's object conversion: the same characters, attribute for attribute."""
     import pdfplumber
 
-    from hyoka.extractors._pdf_pdfminer import page_chars
+    from hyoka.extractors.pdf.pdfminer_chars import page_chars
 
     keys = ("text", "x0", "x1", "top", "bottom", "doctop", "size", "fontname", "upright")
     for path in (FIXTURES / "akiruno_progress_summary_r7_reportlab.pdf", pdf_path("000")):
@@ -467,7 +467,7 @@ def test_both_engines_give_the_same_rows(path):
 
 def _pdfium_fallbacks(path: Path) -> tuple[int, list[tuple[int, str]]]:
     """Every page of `path` read by the PDFium engine: (page count, [(page, why pdfminer read it)])."""
-    from hyoka.extractors.pdf_format import _PdfiumPages
+    from hyoka.extractors.pdf.engines import _PdfiumPages
 
     pages = _PdfiumPages(path, PdfSettings())
     try:
@@ -637,13 +637,13 @@ def test_pdfium_engine_is_safe_in_threads():
 
 @pytest.mark.parametrize("path", ALL_PDFS, ids=lambda p: p.name)
 def test_cell_finder_gives_pdfplumbers_cells(path):
-    """The PDFium path's cell step (pdf_format.intersections_to_cells) gives pdfplumber's
+    """The PDFium path's cell step (pdf/finder.py: intersections_to_cells) gives pdfplumber's
     cells, in pdfplumber's order, on every page of every PDF fixture (merged cells included)."""
     import pdfplumber
     from pdfplumber.table import TableFinder
     from pdfplumber.table import intersections_to_cells as pdfplumbers
 
-    from hyoka.extractors.pdf_format import intersections_to_cells
+    from hyoka.extractors.pdf.finder import intersections_to_cells
 
     compared = 0
     with pdfplumber.open(path) as pdf:

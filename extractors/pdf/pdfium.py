@@ -1,7 +1,7 @@
 """A page's characters and ruling-line edges read with PDFium (pypdfium2), in pdfplumber's shape.
 
 pdfminer (under pdfplumber) parses page content in Python at 15–18 pages/s; PDFium does it in
-C++ at several hundred. This module gives the PDF backend (extractors/pdf_format.py) what it
+C++ at several hundred. This module gives the PDF backend (extractors/pdf/) what it
 used from pdfplumber — per page the characters (text, x0, x1, top, bottom, size, fontname,
 upright) and the edges of painted paths — so the backend's own table and line logic runs
 unchanged on either engine. pdfplumber's table finder (pure geometry) is reused on these edges.
