@@ -4,21 +4,24 @@
 from __future__ import annotations
 
 import bisect
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from hyoka.extractors.base import ExtractionError, FormatBackend, Row, SourceText
 from hyoka.extractors.limits import DEFAULT_LIMITS, LimitExceeded, Limits
-from hyoka.extractors.pdf.engines import _Page, _PdfiumPages, _PlumberPages, _pdfium_reproduces
+from hyoka.extractors._common import check_file_size
+from hyoka.extractors.pdf import reasons
+from hyoka.extractors.pdf.engines import PageUnreadable, _Page, _PdfiumPages, _PlumberPages, _pdfium_reproduces
 from hyoka.extractors.pdf.lines import (HANGING, _CID, _group_lines, _is_fake_bold, _is_page_number, _join_lines,
                                         _Line, _needed, dedupe_chars)
-from hyoka.extractors.pdf.reasons import _failure_reason
 from hyoka.extractors.pdf.settings import ENGINE_VARIABLE, PdfSettings, resolve_engine
 from hyoka.extractors.pdf.stitching import _repeated_header_rows, _stitch
+from hyoka.extractors.pdf.streams import check_streams
 from hyoka.extractors.pdf.tables import _assign_chars, _build_table, _layout_cells, _round, _Table, _table_rows
 from hyoka.pipeline.model import SourceRef
 
-# ---------------------------------------------------------------- the backend
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -62,21 +65,21 @@ class PdfBackend(FormatBackend):
             raise ExtractionError("file not found")
         if path.stat().st_size == 0:
             raise ExtractionError("empty file (0 bytes)")
-        pages = self._open(path)
+        check_file_size(path, limits)
+        check_streams(path, limits)  # a decompression bomb is refused before an engine inflates it
         try:
-            if pages.count > limits.max_pages:
-                raise LimitExceeded("max_pages", f"{pages.count} pages (limit max_pages={limits.max_pages})")
-            blocks, warnings, page_widths = self._read_pages(pages)
-        except ExtractionError:
+            pages = self._open(path)
+            try:
+                if pages.count > limits.max_pages:
+                    raise LimitExceeded("max_pages", f"{pages.count} pages (limit max_pages={limits.max_pages})")
+                blocks, warnings, page_widths = self._read_pages(path.name, pages)
+            finally:
+                pages.close()
+            rows = self._rows(path.name, blocks, page_widths)
+        except (ExtractionError, MemoryError):
             raise
-        except Exception as exc:
-            reason = _failure_reason(exc, default=None)
-            if reason is None:
-                raise
-            raise ExtractionError(reason) from exc
-        finally:
-            pages.close()
-        rows = self._rows(path.name, blocks, page_widths)
+        except Exception as exc:  # noqa: BLE001 - the boundary: no engine's exception escapes as a traceback
+            raise reasons.unreadable(exc, path.name) from None
         if not rows:
             raise ExtractionError("no text layer: every page is blank or an image (needs OCR)")
         return SourceText(path=path, format="pdf", rows=rows, warnings=warnings)
@@ -93,17 +96,30 @@ class PdfBackend(FormatBackend):
 
     # -- pages
 
-    def _read_pages(self, pages) -> tuple[list[_Block], list[str], dict[int, float]]:
-        settings = self.settings
+    def _read_pages(self, file: str, pages) -> tuple[list[_Block], list[str], dict[int, float]]:
+        """Every page's blocks; a page neither engine can load is a warning, unless it is every page."""
         blocks: list[_Block] = []
         warnings: list[str] = []
         widths: dict[int, float] = {}
+        if pages.count == 0:
+            raise ExtractionError(reasons.NO_PAGES)
         for index in range(pages.count):
-            page, close = pages.page(index)
+            try:
+                page, close = pages.page(index)
+            except PageUnreadable as exc:
+                log.info("%s: %s", file, exc)
+                warnings.append(str(exc))
+                continue
             try:
                 blocks.extend(self._read_page(page, widths))
             finally:
                 close()  # pdfplumber keeps a page's parsed objects (≈2 MB) until closed
+        if len(warnings) == pages.count:
+            raise ExtractionError(reasons.NO_PAGES)
+        fallbacks = getattr(pages, "fallbacks", [])
+        if fallbacks:
+            log.info("%s: %d of %d pages read with pdfminer, PDFium can't vouch for their text: %s", file,
+                     len(fallbacks), pages.count, "; ".join(f"p.{n} {why}" for n, why in fallbacks))
         return blocks, warnings, widths
 
     def _read_page(self, page: _Page, widths: dict[int, float]) -> list[_Block]:

@@ -3,14 +3,22 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from hyoka.extractors.base import ExtractionError
 from hyoka.extractors.pdf.finder import _table_finder
-from hyoka.extractors.pdf.reasons import _failure_reason
+from hyoka.extractors.pdf.reasons import unreadable
 from hyoka.extractors.pdf.settings import PdfSettings
+
+log = logging.getLogger(__name__)
+
+
+class PageUnreadable(ExtractionError):
+    """One page neither engine can load (its page-tree node is damaged); the other pages are read."""
+
 
 @dataclass
 class _Page:
@@ -57,13 +65,24 @@ class _PlumberPages:
         try:
             self.pdf = pdfplumber.open(path)
         except Exception as exc:
-            raise ExtractionError(_failure_reason(exc)) from exc
-        self.count = len(self.pdf.pages)
+            raise unreadable(exc, path.name) from None
+        try:
+            self.count = len(self.pdf.pages)  # pdfplumber makes every Page here (MediaBox …)
+        except Exception as exc:
+            self.pdf.close()
+            raise unreadable(exc, path.name) from None
 
     def page(self, index: int):
         """(the page, a function closing it)."""
-        page = self.pdf.pages[index]
+        page = self.get(index)
         return _plumber_page(page, index + 1, self.settings), page.close
+
+    def get(self, index: int):
+        """pdfplumber's page `index`; PageUnreadable when pdfminer's page tree has no such page
+        (PDFium counted it: a page tree with a loop, or a node that is not a page)."""
+        if index >= self.count:
+            raise PageUnreadable(f"page {index + 1} could not be loaded: the PDF's page tree is damaged")
+        return self.pdf.pages[index]
 
     def close(self) -> None:
         self.pdf.close()
@@ -95,13 +114,14 @@ class _PdfiumPages:
         if reason is None:
             return _pdfium_page(content, self.settings), lambda: None
         self.fallbacks.append((index + 1, reason))
+        log.debug("%s: page %d read with pdfminer (%s)", self.path.name, index + 1, reason)
         if self.plumber is None:
             self.plumber = _PlumberPages(self.path, self.settings)
         if not content.edges_read:
             return self.plumber.page(index)  # a rotated page, or one PDFium failed on: all pdfplumber's
         from hyoka.extractors.pdf.pdfminer_chars import page_chars
 
-        page = self.plumber.pdf.pages[index]
+        page = self.plumber.get(index)
         content.chars = page_chars(self.plumber.pdf, page)  # the text from pdfminer, the ruling lines PDFium's
         return _pdfium_page(content, self.settings), page.close
 
