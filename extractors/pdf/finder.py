@@ -1,6 +1,23 @@
-"""pdfplumber's table finder on PDFium's edges, with a cell step that is not quadratic."""
+"""pdfplumber's table finder on PDFium's edges, with a cell step that is not quadratic.
+
+The finder is pdfplumber's ``TableFinder`` with its ``__init__`` written again to call the cell
+step below instead of pdfplumber's (the same cells in the same order: tests/test_formats_pdf.py).
+``__init__`` is not pdfplumber's public API, and its public settings (``TableSettings``,
+``page.find_tables(table_settings=...)``) choose edges and tolerances, not the cell step: with
+them the tables are the same but a ruled page is read 6–27 % slower (bench/README.md). So the
+override is kept for the one pdfplumber it was written against, ``PDFPLUMBER_PIN`` (pinned in
+pyproject.toml and constraints.txt; tests/test_pdf_finder.py fails when the installed version or
+the private ``__init__`` differ). With any other pdfplumber, pdfplumber's own ``TableFinder`` runs.
+"""
 
 from __future__ import annotations
+
+import logging
+
+log = logging.getLogger(__name__)
+
+PDFPLUMBER_PIN = "0.11.11"  # the pdfplumber whose TableFinder.__init__ _Finder re-writes
+
 
 def intersections_to_cells(intersections: dict) -> list[tuple[float, float, float, float]]:
     """pdfplumber's ``table.intersections_to_cells``, the same cells in the same order, without
@@ -43,10 +60,19 @@ _FINDER = None
 
 
 def _table_finder():
-    """pdfplumber's TableFinder with the cell step above (built once: pdfplumber imports lazily)."""
+    """pdfplumber's TableFinder with the cell step above (built once: pdfplumber imports lazily);
+    pdfplumber's own TableFinder when the installed pdfplumber is not the pinned one."""
     global _FINDER
     if _FINDER is None:
+        import pdfplumber
         from pdfplumber.table import Table, TableFinder, cells_to_tables, edges_to_intersections
+
+        if pdfplumber.__version__ != PDFPLUMBER_PIN:
+            log.warning("pdfplumber %s is not %s, whose TableFinder hyoka's faster cell step was written for: "
+                        "pdfplumber's own TableFinder is used (the same tables, slower on ruled pages)",
+                        pdfplumber.__version__, PDFPLUMBER_PIN)
+            _FINDER = TableFinder
+            return _FINDER
 
         class _Finder(TableFinder):
             def __init__(self, page, settings) -> None:  # TableFinder.__init__ with our cell step
