@@ -4,8 +4,8 @@ tunables of the line, paragraph and table logic (validated on construction)."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, Iterable
 
 from hyoka.extractors.base import ExtractionError
 
@@ -53,8 +53,55 @@ class PdfSettings:
         if self.table_settings:
             from pdfplumber.table import TableSettings
 
+            names = {f.name for f in fields(TableSettings)}
+            unknown = sorted(set(self.table_settings) - names)
+            if unknown:
+                raise ValueError(f"PdfSettings.table_settings: unknown pdfplumber table setting(s) "
+                                 f"{', '.join(unknown)} (known: {', '.join(sorted(names))})")
             try:
                 TableSettings.resolve(self.table_settings)  # pdfplumber's own checks
             except (TypeError, ValueError) as exc:
                 raise ValueError(f"PdfSettings.table_settings: {exc}") from exc
 
+    @classmethod
+    def from_strings(cls, items: Iterable[str]) -> PdfSettings:
+        """Settings from 「KEY=VALUE」 strings (``hyoka ingest --pdf-setting``): ``engine=pdfplumber``,
+        ``latin_gap=0.3``, ``table_settings.snap_tolerance=3`` (a key of pdfplumber's table settings).
+        ValueError, one line, for an unknown key or a value of the wrong kind."""
+        known = {f.name: f for f in fields(cls)}
+        values: dict[str, Any] = {}
+        table: dict[str, Any] = {}
+        for item in items:
+            key, sep, raw = (part.strip() for part in item.partition("="))
+            if not sep or not key:
+                raise ValueError(f"PDF setting {item!r}: expected KEY=VALUE, e.g. engine=pdfplumber")
+            if key.startswith("table_settings."):
+                table[key.split(".", 1)[1]] = _number_or_text(raw)
+            elif key not in known or key == "table_settings":
+                names = ", ".join(sorted(set(known) - {"table_settings"}) + ["table_settings.KEY"])
+                raise ValueError(f"unknown PDF setting {key!r} (known: {names})")
+            else:
+                values[key] = _typed(key, raw, known[key].default)
+        if table:
+            values["table_settings"] = table
+        return cls(**values)
+
+
+def _typed(key: str, raw: str, default: Any) -> Any:
+    """`raw` as the kind of value `key` holds (its default's type; the engine is text)."""
+    if key == "engine":
+        return raw.lower() or None
+    try:
+        return int(raw) if isinstance(default, int) else float(raw)
+    except ValueError:
+        kind = "a whole number" if isinstance(default, int) else "a number"
+        raise ValueError(f"PDF setting {key}={raw}: {key} must be {kind}") from None
+
+
+def _number_or_text(raw: str) -> Any:
+    for kind in (int, float):
+        try:
+            return kind(raw)
+        except ValueError:
+            pass
+    return raw
