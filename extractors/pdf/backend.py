@@ -38,7 +38,6 @@ class _Block:
         self.last_page = self.last_page or self.page
 
 
-
 class PdfBackend(FormatBackend):
     name = "pdf"
     extensions = (".pdf",)

@@ -192,7 +192,6 @@ def _join_lines(lines: list[_Line], fits, settings: PdfSettings) -> list[tuple[s
     return [("".join(parts), members) for parts, members in paragraphs]
 
 
-
 def dedupe_chars(chars: list[dict], tolerance: float) -> list[dict]:
     """The page's characters with those drawn twice for a "fake bold" effect once (pdfplumber's
     dedupe: same text, font and size, within `tolerance` points)."""

@@ -351,11 +351,19 @@ def _read_objects(page, tp, page_height: float, chars: list[dict], space_widths:
         return "text objects without Unicode text"
     if substituted_blank:
         return "a text object in a non-embedded font without text"
-    # PDFium drops printed spaces that overlap the text (Word prints them around underlined
-    # runs; the backend ignores them too), but also some standing in a gap between words
-    # (「今年度は 33件」), which the backend keeps: such a space is put back, as wide as the
-    # spaces printed in that font on the page, or else as the font's widths in the PDF give
-    # U+0020; when neither is known, the page goes to pdfminer
+    return _restore_spaces(blank, chars, space_widths, name_buf)
+
+
+def _restore_spaces(blank: list[tuple[float, float, float, int]], chars: list[dict], space_widths: dict[int, float],
+                    name_buf) -> str | None:
+    """Printed spaces PDFium left out of the text page (`blank`: x, baseline, size and font of
+    each text object without text or extent), put back into `chars`; a reason when one can't be.
+
+    PDFium drops printed spaces that overlap the text (Word prints them around underlined
+    runs; the backend ignores them too), but also some standing in a gap between words
+    (「今年度は 33件」), which the backend keeps: such a space is put back, as wide as the
+    spaces printed in that font on the page, or else as the font's widths in the PDF give
+    U+0020; when neither is known, the page goes to pdfminer."""
     descent, width = ctypes.c_float(), ctypes.c_float()
     for px, baseline, size, font in blank:
         # covered: starts inside a character — not in the last quarter em of its box, which may

@@ -21,7 +21,6 @@ def resolve_engine(engine: str | None) -> str:
     return chosen
 
 
-
 @dataclass(frozen=True)
 class PdfSettings:
     """Tunables of the PDF reading, validated on construction (sizes are in font-size units)."""

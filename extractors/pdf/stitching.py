@@ -9,6 +9,7 @@ import bisect
 from hyoka.extractors.pdf.settings import PdfSettings
 from hyoka.extractors.pdf.tables import _Cell, _Table, _TableRow
 
+
 def _stitch(first: _Table, cont: _Table, settings: PdfSettings) -> None:
     """Append `cont` (the part on the next page) to `first`, on first's column grid."""
     tol = settings.continuation_x_tolerance
@@ -102,7 +103,6 @@ def _runs_to_bottom(cell: _Cell) -> bool:
         return False
     last = cell.lines[-1]
     return cell.bbox[3] - last.bottom <= 2.0 * last.size
-
 
 
 def _map_columns(first: _Table, cont: _Table, tol: float) -> list[list[tuple[_Cell | None, int, bool]]]:

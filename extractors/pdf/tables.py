@@ -144,7 +144,6 @@ def _cell_text(cell: _Cell, settings: PdfSettings) -> str:
     return "\n".join(text for text, _members in _join_lines(lines, fits, settings))
 
 
-
 def _table_rows(file: str, t: _Table, index: int, settings: PdfSettings) -> list[Row]:
     texts: dict[int, str] = {}
     for cell in _cells_of(t):
