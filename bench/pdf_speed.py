@@ -42,7 +42,10 @@ ENGINES = ("pdfplumber", "pdfium")
 CHILD = """
 import json, resource, sys, time
 import pdfplumber, pypdfium2  # imported before the clock starts (the backends import them lazily)
-from hyoka.extractors.pdf import PdfBackend, PdfSettings
+try:
+    from hyoka.extractors.pdf import PdfBackend, PdfSettings
+except ImportError:  # a checkout from before extractors/pdf/ (--main)
+    from hyoka.extractors.pdf_format import PdfBackend, PdfSettings
 engine, paths = sys.argv[1], sys.argv[2:]
 backend = PdfBackend(PdfSettings(engine=engine)) if engine != "-" else PdfBackend()
 t0 = time.process_time()
