@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Iterable as _Iterable, Mapping as _Mapping, Un
 if TYPE_CHECKING:
     import pandas as pd
 
+    from hyoka.extractors.pdf import PdfSettings
     from hyoka.pipeline.rules import RuleSet
 
 try:
@@ -47,7 +48,7 @@ if _find_spec(f"{__name__}.pipeline") is None:
 _logging.getLogger(__name__).addHandler(_logging.NullHandler())
 
 # `open` is left out so that `from hyoka import *` does not hide the builtin open().
-__all__ = ["Dataset", "PathLike", "Rules", "__version__", "audit", "read"]
+__all__ = ["Dataset", "PathLike", "PdfSettings", "Rules", "__version__", "audit", "read"]
 
 PathLike = _Union[str, "_os.PathLike[str]"]
 """A file or folder name (str or pathlib.Path)."""
@@ -142,7 +143,7 @@ class Dataset:
 
 
 def read(paths: PathLike | _Iterable[PathLike], *, rules: Rules = None, audit: bool = True,
-         read_anyway: bool = False) -> Dataset:
+         read_anyway: bool = False, pdf: PdfSettings | None = None) -> Dataset:
     """Read report files (.txt .md .pdf .docx .xlsx …), or every such file under folders, into a Dataset.
 
     A file that can't be read does not raise: it becomes a row of ``ds.failures`` (with the
@@ -154,12 +155,17 @@ def read(paths: PathLike | _Iterable[PathLike], *, rules: Rules = None, audit: b
     A file the report gate judges not to be an evaluation/progress report is a row of
     ``ds.documents`` with status ``not_a_report`` and the reason (column ``gate``), and nothing
     is read from it; `read_anyway` reads it as any other file (``hyoka ingest --read-anyway``).
+
+    `pdf`: how PDFs are read, a ``hyoka.PdfSettings`` (the engine — "pdfium" or "pdfplumber" —,
+    line and table tolerances); None: the defaults (``hyoka ingest --pdf-setting KEY=VALUE``).
     """
     from hyoka.pipeline.ingest import ingest
 
     if isinstance(paths, (str, _os.PathLike)):
         paths = [paths]
-    result = ingest(list(paths), read_anyway=read_anyway)
+    if pdf is not None and type(pdf).__name__ != "PdfSettings":
+        raise TypeError(f"pdf must be a hyoka.PdfSettings, not {type(pdf).__name__}")
+    result = ingest(list(paths), read_anyway=read_anyway, pdf=pdf)
     return Dataset.from_tables(result.tables(rules=_ruleset(rules), audit=audit))
 
 
@@ -211,3 +217,12 @@ def _empty_tables() -> dict[str, pd.DataFrame]:
     from hyoka.pipeline.tables import build_tables
 
     return {**build_tables([], []), "audit_findings": findings_frame([])}
+
+
+def __getattr__(name: str):
+    """``hyoka.PdfSettings``, imported when first asked for (``import hyoka`` stays light)."""
+    if name == "PdfSettings":
+        from hyoka.extractors.pdf import PdfSettings
+
+        return PdfSettings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

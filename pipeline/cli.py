@@ -164,6 +164,10 @@ def ingest(
     scheduler: Optional[str] = typer.Option(None, "--scheduler",
                                             help="With --executor dask: the scheduler address (tcp://host:8786); "
                                                  "without it a local Dask cluster is started."),
+    pdf_setting: Optional[List[str]] = typer.Option(None, "--pdf-setting", metavar="KEY=VALUE",
+                                                    help="How PDFs are read, e.g. --pdf-setting engine=pdfplumber "
+                                                         "(keys: PdfSettings in extractors/pdf/settings.py; --force "
+                                                         "to re-read stored files)."),
 ) -> None:
     """Read reports into the dataset in OUT (re-running on the same files gives the same dataset).
 
@@ -187,7 +191,8 @@ def ingest(
         _require_nlp("ingest")  # before reading anything
     try:
         settings = IngestSettings(chunk_size=chunk_size, force=force, replace=replace, allow_empty=allow_empty,
-                                  lock_timeout=lock_timeout, limits=_limits(limit or []), read_anyway=read_anyway)
+                                  lock_timeout=lock_timeout, limits=_limits(limit or []), read_anyway=read_anyway,
+                                  pdf=_pdf_settings(pdf_setting))
         run_many = _executor(jobs, executor, scheduler)
     except (ValueError, ImportError) as exc:
         raise _err(f"hyoka ingest: {exc}", EXIT_USAGE)
@@ -287,6 +292,13 @@ def _limits(items: list[str]):
                                 for k, v in values.items()})
 
 
+def _pdf_settings(items: list[str] | None):
+    """「engine=pdfplumber」… → PdfSettings, None when none given (ValueError, one line, for a bad one)."""
+    from hyoka.extractors.pdf import PdfSettings
+
+    return PdfSettings.from_strings(items) if items else None
+
+
 def _executor(jobs: int | None, executor: str, scheduler: str | None):
     """The per-file runner for ingest_to_store: in this process for one job or a handful of files,
     else a process pool of `jobs` workers, or a Dask cluster (pipeline/executors.py)."""
@@ -294,10 +306,11 @@ def _executor(jobs: int | None, executor: str, scheduler: str | None):
 
     cores = check_runner(jobs, executor, scheduler, option=lambda name: f"--{name}")
 
-    def run(paths, limits, read_anyway=False):
+    def run(paths, limits, read_anyway=False, pdf=None):
         # a pool costs a few seconds to start: not worth it for fewer files than two per worker
         n = 1 if executor == "local" and len(paths) < 2 * cores else cores
-        return run_files(paths, limits=limits, jobs=n, executor=executor, scheduler=scheduler, read_anyway=read_anyway)
+        return run_files(paths, limits=limits, jobs=n, executor=executor, scheduler=scheduler, read_anyway=read_anyway,
+                         pdf=pdf)
 
     return run
 

@@ -34,10 +34,13 @@ import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, wait
 from pathlib import Path
-from typing import Callable, Iterator, Sequence, TextIO
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TextIO
 
 from hyoka.extractors.limits import DEFAULT_LIMITS, Limits
 from hyoka.pipeline.ingest import Failure, FileOutcome, process_file
+
+if TYPE_CHECKING:
+    from hyoka.extractors.pdf import PdfSettings
 
 __all__ = ["EXECUTORS", "FileOutcome", "RunnerError", "check_runner", "ProgressLine", "process_file", "progress_text", "run_files"]
 
@@ -188,14 +191,14 @@ class _Watchdog:
 
 
 def _process_watched(path: Path, limits: Limits, memory: bool, imports: Sequence[str] = (),
-                     read_anyway: bool = False) -> FileOutcome:
+                     read_anyway: bool = False, pdf: PdfSettings | None = None) -> FileOutcome:
     """process_file under a _Watchdog: the jobs=1 runner and the task each Dask worker runs."""
     for name in imports:
         importlib.import_module(name)
     start = time.perf_counter()
     try:
         with _Watchdog(limits, memory=memory):
-            return process_file(path, limits, read_anyway=read_anyway)
+            return process_file(path, limits, read_anyway=read_anyway, pdf=pdf)
     except _LimitInterrupt as hit:
         reason = _time_reason(limits) if isinstance(hit, _TimeInterrupt) else _memory_reason(limits)
         return FileOutcome(str(path), None, {}, Failure(str(path), "limit", reason), time.perf_counter() - start)
@@ -237,6 +240,7 @@ def run_files(
     on_outcome: OnOutcome | None = None,
     imports: Sequence[str] = (),
     read_anyway: bool = False,
+    pdf: PdfSettings | None = None,
 ) -> Iterator[FileOutcome]:
     """Yield one FileOutcome per path, in the order they finish (each names its path).
 
@@ -245,17 +249,18 @@ def run_files(
     of `jobs` workers. on_outcome(outcome, done, total) is called as each file finishes.
     imports: modules each worker imports first (e.g. one that defines an extra FormatBackend).
     read_anyway: read files the report gate judges not to be reports (pipeline/gate.py).
+    pdf: the PDF backend's settings (extractors/pdf/settings.py), sent to every worker.
     """
     jobs = check_runner(jobs, executor, scheduler)
     for name in imports:  # here first: a worker that cannot import it would be restarted forever
         importlib.import_module(name)
     paths = [Path(p) for p in paths]
     if executor == "dask":
-        outcomes = _run_dask(paths, limits, jobs, scheduler, imports, read_anyway)
+        outcomes = _run_dask(paths, limits, jobs, scheduler, imports, read_anyway, pdf)
     elif jobs == 1 or not paths:
-        outcomes = (_process_watched(p, limits, True, imports, read_anyway) for p in paths)
+        outcomes = (_process_watched(p, limits, True, imports, read_anyway, pdf) for p in paths)
     else:
-        outcomes = _run_pool(paths, limits, jobs, imports, read_anyway)
+        outcomes = _run_pool(paths, limits, jobs, imports, read_anyway, pdf)
     total = len(paths)
     for done, outcome in enumerate(outcomes, 1):
         if on_outcome is not None:
@@ -272,7 +277,8 @@ def _preload() -> list[str]:
     from hyoka import extractors
 
     layouts = [f"hyoka.extractors.{m.name}" for m in pkgutil.iter_modules(extractors.__path__)]
-    return ["__main__", "hyoka.pipeline.executors", *layouts, "pdfplumber", "docx", "openpyxl",
+    pdf_engines = ["hyoka.extractors.pdf.pdfium", "hyoka.extractors.pdf.pdfminer_chars"]  # imported on first use
+    return ["__main__", "hyoka.pipeline.executors", *layouts, *pdf_engines, "pdfplumber", "docx", "openpyxl",
             "hyoka.pipeline.tables", "hyoka.pipeline.audit", "hyoka.pipeline.nlp", "hyoka.pipeline.themes"]
 
 
@@ -286,7 +292,7 @@ def _mp_context():
 
 
 def _run_pool(paths: list[Path], limits: Limits, jobs: int, imports: Sequence[str],
-              read_anyway: bool = False) -> Iterator[FileOutcome]:
+              read_anyway: bool = False, pdf: PdfSettings | None = None) -> Iterator[FileOutcome]:
     from concurrent.futures import TimeoutError as FutureTimeout
 
     from pebble import ProcessExpired, ProcessPool
@@ -301,7 +307,7 @@ def _run_pool(paths: list[Path], limits: Limits, jobs: int, imports: Sequence[st
 
         def refill() -> None:
             for path in todo:
-                future = pool.schedule(process_file, args=(path, limits), kwargs={"read_anyway": read_anyway},
+                future = pool.schedule(process_file, args=(path, limits), kwargs={"read_anyway": read_anyway, "pdf": pdf},
                                        timeout=limits.max_seconds)
                 pending[future] = (path, time.perf_counter())
                 if len(pending) >= window:
@@ -365,7 +371,7 @@ def _exit_text(code: int | None) -> str:
 
 
 def _run_dask(paths: list[Path], limits: Limits, jobs: int, scheduler: str | None,
-              imports: Sequence[str], read_anyway: bool = False) -> Iterator[FileOutcome]:
+              imports: Sequence[str], read_anyway: bool = False, pdf: PdfSettings | None = None) -> Iterator[FileOutcome]:
     try:
         import dask
         from distributed import Client, LocalCluster, as_completed
@@ -389,7 +395,7 @@ def _run_dask(paths: list[Path], limits: Limits, jobs: int, scheduler: str | Non
             # on shared workers several tasks share one process: the RSS check is the cluster's
             # memory_limit there, and each task checks its own wall time
             futures = client.map(_process_watched, paths, limits=limits, memory=False, imports=tuple(imports),
-                                 read_anyway=read_anyway, pure=False)
+                                 read_anyway=read_anyway, pdf=pdf, pure=False)
             path_of = {future.key: path for future, path in zip(futures, paths)}
             completed = as_completed(futures)
             del futures  # as_completed lets go of each future once yielded: results don't pile up

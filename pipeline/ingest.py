@@ -39,6 +39,7 @@ from hyoka.pipeline.model import DocError, Document, Status
 from hyoka.pipeline.stages import NORMALIZE, Processor
 
 if TYPE_CHECKING:
+    from hyoka.extractors.pdf import PdfSettings
     from hyoka.pipeline.rules import RuleSet
 
 HASH_BLOCK = 1 << 20  # bytes read at a time when hashing
@@ -218,17 +219,21 @@ def doc_id_for(data: bytes) -> str:
 # --- one file -------------------------------------------------------------------------------------
 
 def read_document(path: Path, stages: tuple[Processor, ...] = NORMALIZE, *, limits: Limits = DEFAULT_LIMITS,
-                  doc_id: str | None = None, read_anyway: bool = False, source: str | None = None) -> Document:
+                  doc_id: str | None = None, read_anyway: bool = False, source: str | None = None,
+                  pdf: PdfSettings | None = None) -> Document:
     """One file → a normalized Document. Raises ExtractionError with a one-line reason.
 
     The report gate (pipeline/gate.py) judges the text first: a document that is not an
     evaluation/progress report comes back with status NOT_A_REPORT, its title and the gate's
     reason, and nothing read from it — unless `read_anyway`, which reads it as any other file
     (the gate's verdict kept in `doc.gate` and named in `errors`). `source`: the document's
-    source_path when it is not `path` (a zip member read from its unpacked copy)."""
+    source_path when it is not `path` (a zip member read from its unpacked copy). `pdf`: how PDFs
+    are read (engine, tolerances; None: the defaults and $HYOKA_PDF_ENGINE)."""
     path = Path(path)
     doc_id = doc_id or hash_file(path, limits)  # also: exists, regular, not empty, not too large
     backend = extractors.backend_for(path)
+    if pdf is not None and backend.name == "pdf":
+        backend = type(backend)(pdf)
     text = backend.read(path, limits)
     verdict = judge_report(text.full_text())
     if not verdict.is_report and not read_anyway:
@@ -259,14 +264,14 @@ def _not_a_report(text, doc_id: str, path: str, reason: str) -> Document:
 
 
 def read_file(path: Path, limits: Limits = DEFAULT_LIMITS, *, read_anyway: bool = False,
-              source: str | None = None) -> tuple[Document | None, Failure | None]:
+              source: str | None = None, pdf: PdfSettings | None = None) -> tuple[Document | None, Failure | None]:
     """read_document, with every way it can fail turned into a Failure (never raises for the file).
     A failure after the file was hashed carries its doc_id: the same content fails the same way.
     A zip bundle's member (bundle.zip!/a.pdf) is unpacked into a temporary folder and read there."""
     if source is None and bundles.split(path):
         try:
             with bundles.extracted(path, limits) as unpacked:
-                return read_file(unpacked, limits, read_anyway=read_anyway, source=str(path))
+                return read_file(unpacked, limits, read_anyway=read_anyway, source=str(path), pdf=pdf)
         except LimitExceeded as exc:
             return None, Failure(str(path), "limit", str(exc) or exc.limit, None, exc.detail)
         except ExtractionError as exc:
@@ -277,7 +282,7 @@ def read_file(path: Path, limits: Limits = DEFAULT_LIMITS, *, read_anyway: bool 
     doc_id = None
     try:
         doc_id = hash_file(path, limits)
-        doc = read_document(path, limits=limits, doc_id=doc_id, read_anyway=read_anyway, source=source)
+        doc = read_document(path, limits=limits, doc_id=doc_id, read_anyway=read_anyway, source=source, pdf=pdf)
     except LimitExceeded as exc:
         return None, Failure(shown, "limit", str(exc) or exc.limit, doc_id, exc.detail)
     except ExtractionError as exc:
@@ -310,14 +315,15 @@ class FileOutcome:
 
 
 def process_file(path: Path, limits: Limits = DEFAULT_LIMITS, *, rules: RuleSet | None = None,
-                 audit: bool = True, read_anyway: bool = False) -> FileOutcome:
+                 audit: bool = True, read_anyway: bool = False, pdf: PdfSettings | None = None) -> FileOutcome:
     """The per-file step: read, build this document's rows and audit them. Never raises for the file.
-    `read_anyway`: read it even if the report gate judges it not a report (see read_document)."""
+    `read_anyway`: read it even if the report gate judges it not a report (see read_document);
+    `pdf`: the PDF backend's settings (None: its defaults)."""
     from hyoka.pipeline.audit import audit_tables, findings_frame
     from hyoka.pipeline.tables import build_tables
 
     start = time.perf_counter()
-    doc, failure = read_file(Path(path), limits, read_anyway=read_anyway)
+    doc, failure = read_file(Path(path), limits, read_anyway=read_anyway, pdf=pdf)
     tables: dict[str, pd.DataFrame] = {}
     if doc is not None:
         try:
@@ -340,10 +346,11 @@ def process_file(path: Path, limits: Limits = DEFAULT_LIMITS, *, rules: RuleSet 
 Executor = Callable[[list[Path], Limits], Iterable[FileOutcome]]
 
 
-def serial_executor(paths: list[Path], limits: Limits, *, read_anyway: bool = False) -> Iterator[FileOutcome]:
+def serial_executor(paths: list[Path], limits: Limits, *, read_anyway: bool = False,
+                    pdf: PdfSettings | None = None) -> Iterator[FileOutcome]:
     """process_file on each path in turn, in this process. An executor is called as
-    `executor(paths, limits)`, and with `read_anyway=True` only when the run asks for it."""
-    return (process_file(p, limits, read_anyway=read_anyway) for p in paths)
+    `executor(paths, limits)`, with `read_anyway=True` and `pdf=PdfSettings(…)` only when the run asks."""
+    return (process_file(p, limits, read_anyway=read_anyway, pdf=pdf) for p in paths)
 
 
 # --- in memory: hyoka.read ------------------------------------------------------------------------
@@ -354,10 +361,11 @@ def ingest(
     limits: Limits = DEFAULT_LIMITS,
     *,
     read_anyway: bool = False,
+    pdf: PdfSettings | None = None,
 ) -> IngestResult:
     """Read every file under `paths` into memory; a file that fails is recorded and skipped.
     A file the report gate judges not a report is a document with status not_a_report and
-    nothing read from it, unless `read_anyway`."""
+    nothing read from it, unless `read_anyway`. `pdf`: the PDF backend's settings."""
     result = IngestResult()
     inputs, problems = collect_inputs(paths, limits)
     for shown, failure in problems:
@@ -366,7 +374,7 @@ def ingest(
             on_file(Path(shown), None, failure)
     read_ids: dict[str, str] = {}  # doc_id → the path it was read from in this batch
     for item in inputs:
-        doc, failure = read_file(item.path, limits, read_anyway=read_anyway)
+        doc, failure = read_file(item.path, limits, read_anyway=read_anyway, pdf=pdf)
         if doc is not None and doc.doc_id in read_ids:
             # byte-identical copies are one document (doc_id is the content hash): keep the first
             failure = Failure(str(item.path), "duplicate", f"same content as {read_ids[doc.doc_id]}; not loaded twice",
@@ -439,6 +447,7 @@ class IngestSettings:
     read_anyway: bool = False     # read files the report gate judges not to be reports (and re-read
                                   # those stored as not_a_report)
     limits: Limits = DEFAULT_LIMITS
+    pdf: PdfSettings | None = None  # how PDFs are read (None: PdfSettings() and $HYOKA_PDF_ENGINE)
 
     def __post_init__(self) -> None:
         if not isinstance(self.chunk_size, int) or isinstance(self.chunk_size, bool) or self.chunk_size < 1:
@@ -554,6 +563,8 @@ def ingest_to_store(
         by_path = {str(i.path): i for i in todo}
         docs = rows = 0
         asked = {"read_anyway": True} if settings.read_anyway else {}  # executors that never read anyway need not know
+        if settings.pdf is not None:
+            asked["pdf"] = settings.pdf
         for outcome in executor([i.path for i in todo], settings.limits, **asked):
             item = by_path[outcome.path]
             report = _report(item, outcome, written_ids)
