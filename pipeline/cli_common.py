@@ -66,15 +66,38 @@ def _printable(text: str) -> str:
     return printable(text)
 
 
+# control characters in a file name (a newline, a tab, ESC) shown escaped: one message, one line
+_CONTROLS = {**{c: f"\\x{c:02x}" for c in (*range(32), 127)}, 10: "\\n", 13: "\\r", 9: "\\t"}
+
+
+def _oneline(text: str) -> str:
+    """`text` printable (see _printable) and on one line: control characters escaped (\\n, \\x1b)."""
+    return _printable(text).translate(_CONTROLS)
+
+
 def _err(message: str, code: int) -> typer.Exit:
     """Print one plain line on stderr; the Exit to raise."""
-    err_console.print(_printable(message), markup=False, highlight=False, soft_wrap=True)
+    err_console.print(_oneline(message), markup=False, highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
 def _mark(mark: str, style: str, text: str) -> Text:
-    """A coloured mark and a plain text (no markup in `text` is interpreted)."""
-    return Text.assemble((mark, style), " ", _printable(text))
+    """A coloured mark and a plain text on one line (no markup in `text` is interpreted)."""
+    return Text.assemble((mark, style), " ", _oneline(text))
+
+
+def _envelope(command: str, exit_code: int, **payload: Any) -> dict:
+    """The JSON every command prints: the same wrapper (hyoka's version, the command, its exit
+    status) around the command's own keys (an "error" when it stopped on one)."""
+    from hyoka import __version__
+
+    return {"hyoka": __version__, "command": command, "exit_code": exit_code, **payload}
+
+
+def _json_err(command: str, message: str, code: int, **payload: Any) -> typer.Exit:
+    """A usage error as a JSON document on stdout (for --json / --format json) and the one line on stderr."""
+    _print_json(_envelope(command, code, error=message, **payload))
+    return _err(message, code)
 
 
 def _print_json(data: Any) -> None:

@@ -11,8 +11,9 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColu
                            TimeRemainingColumn)
 from rich.text import Text
 
-from hyoka.pipeline.cli_common import (EXIT_NONE_READ, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, _err, _mark, _options,
-                                       _print_json, _printable, _require_nlp, console, err_console, log)
+from hyoka.pipeline.cli_common import (EXIT_NONE_READ, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, _envelope, _err,
+                                       _json_err, _mark, _oneline, _options, _print_json, _require_nlp, console,
+                                       err_console, log)
 
 
 class _Speed(ProgressColumn):
@@ -23,7 +24,8 @@ class _Speed(ProgressColumn):
 
 
 def ingest(
-    paths: List[Path] = typer.Argument(..., help="Report files, or folders to search for .txt/.md/.pdf/.docx/.xlsx files."),
+    paths: List[Path] = typer.Argument(..., readable=False,  # an unreadable file is its own failure, not the batch's
+                                       help="Report files, or folders to search for .txt/.md/.pdf/.docx/.xlsx files."),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for <table>.parquet files and hyoka.duckdb."),
     replace: bool = typer.Option(False, help="Replace the stored dataset instead of merging into it."),
     allow_empty: bool = typer.Option(False, "--allow-empty",
@@ -36,7 +38,8 @@ def ingest(
                                    help="Documents written to the store at a time (memory holds one chunk)."),
     lock_timeout: float = typer.Option(0.0, "--lock-timeout", min=0.0,
                                        help="Seconds to wait while another hyoka writes to OUT (0: fail at once)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary (as hyoka -q)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Errors only: no progress bar, no line per file read, "
+                               "no summary (as hyoka -q)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout instead of the progress "
                                  "bar and summary: per file its path, status, doc_id, rows per table and reason."),
     nlp: bool = typer.Option(False, "--nlp", help="Also run the Japanese NLP layer: actors, target ↔ result evidence, "
@@ -61,14 +64,15 @@ def ingest(
     writable, not a store, --replace with nothing read); 3 some files could not be read; 4 no
     file was read.
     """
-    from hyoka import __version__
-    from hyoka.pipeline.ingest import DUPLICATE, FAILED, READ, UNCHANGED, IngestSettings, ingest_to_store
-    from hyoka.pipeline.executors import RunnerError
-    from hyoka.pipeline.store import StoreError
+    from hyoka.pipeline.ingest import IngestSettings
 
     quiet = quiet or _options["quiet"]
-    if out.exists() and not out.is_dir():
-        raise _err(f"hyoka ingest: --out {out}: is a file, not a folder", EXIT_USAGE)
+    fail = _failer(out, as_json)
+    try:
+        if out.exists() and not out.is_dir():
+            raise fail(f"hyoka ingest: --out {out}: is a file, not a folder", EXIT_USAGE)
+    except OSError as exc:  # under a folder this user can't enter
+        raise fail(f"hyoka ingest: --out {out}: {(exc.strerror or str(exc)).lower()}", EXIT_USAGE)
     if nlp:
         _require_nlp("ingest")  # before reading anything
     try:
@@ -76,50 +80,84 @@ def ingest(
                                   lock_timeout=lock_timeout, limits=_limits(limit or []), read_anyway=read_anyway)
         run_many = _executor(jobs, executor, scheduler)
     except (ValueError, ImportError) as exc:
-        raise _err(f"hyoka ingest: {exc}", EXIT_USAGE)
+        raise fail(f"hyoka ingest: {exc}", EXIT_USAGE)
     transform = None
     if nlp:
         from hyoka.pipeline.nlp import enrich_nlp
 
         transform = enrich_nlp  # per chunk: actors, evidence and themes on lemmas for its documents
+    run = _run(paths, out, settings, run_many, transform, quiet, as_json, fail)
+    _finish(run, paths, out, quiet, as_json, fail)
+
+
+def _failer(out: Path, as_json: bool):
+    """The Exit for a problem that stops the run: one line on stderr; with --json also a JSON
+    document on stdout, so a script always gets one."""
+    def fail(message: str, code: int) -> typer.Exit:
+        if as_json:
+            return _json_err("ingest", message, code, out=str(out), read=0, failed=0, duplicates=0, unchanged=0,
+                             files=[])
+        return _err(message, code)
+
+    return fail
+
+
+def _run(paths, out: Path, settings, run_many, transform, quiet: bool, as_json: bool, fail):
+    """ingest_to_store with a progress bar that moves as each file is read (its ETA from that pace)
+    and a line per file printed as soon as it is read (✓ read, ~ partly, – not a report, ✗ failed,
+    = duplicate); failures on stderr, errors only with -q, nothing but the JSON with --json."""
+    from hyoka.pipeline.executors import RunnerError
+    from hyoka.pipeline.ingest import DUPLICATE, FAILED, READ, ingest_to_store
+    from hyoka.pipeline.store import StoreError
+
+    shown: set[int] = set()  # the reports already named (at read time), not named again when stored
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), _Speed(), TimeElapsedColumn(),
                   TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.description}", markup=False),
                   console=err_console, disable=quiet or as_json, transient=True) as progress:
         task = progress.add_task("", total=None)
 
-        summary: list[Text] = []  # printed after the progress bar, as before
-
         def on_plan(to_read: int, found: int) -> None:
             log.info("ingest: %d files, %d to read → %s", found, to_read, out)
-            progress.update(task, total=found)
+            progress.update(task, total=to_read)
 
-        def on_file(report) -> None:
-            if report.status in (FAILED, DUPLICATE) and not as_json:  # named here, once; not again in the summary
+        def say(report) -> None:
+            shown.add(id(report))
+            if as_json:
+                return
+            if report.status == FAILED or (report.status == DUPLICATE and not quiet):
                 dup = report.status == DUPLICATE
                 progress.console.print(_mark("=" if dup else "✗", "dim" if dup else "red", report.line()),
                                        highlight=False, soft_wrap=True)
-            if report.status == READ:
+            elif report.status == READ:
                 log.debug("read %s: layout %s, %d measures", report.shown, (report.document or {}).get("layout"),
                           report.counts.get("measures", 0))
-                if not quiet and not as_json:
-                    summary.append(_summary_line(report))
-            progress.update(task, advance=1, description=_printable(Path(report.shown).name))
+                if not quiet:
+                    console.print(_summary_line(report), highlight=False, soft_wrap=True)  # stdout, above the bar
+
+        def on_read(report) -> None:
+            say(report)
+            progress.update(task, advance=1, description=_oneline(Path(report.shown).name))
+
+        def on_file(report) -> None:
+            if id(report) not in shown and report.status in (FAILED, DUPLICATE, READ):
+                say(report)
 
         try:
-            run = ingest_to_store(paths, out, settings, executor=run_many, transform=transform, on_plan=on_plan,
-                                  on_file=on_file)
+            return ingest_to_store(paths, out, settings, executor=run_many, transform=transform, on_plan=on_plan,
+                                   on_file=on_file, on_read=on_read)
         except StoreError as exc:
-            raise _err(f"hyoka ingest: --out {exc}", EXIT_USAGE)
+            raise fail(f"hyoka ingest: --out {exc}", EXIT_USAGE)
         except RunnerError as exc:
-            raise _err(f"hyoka ingest: {exc}", EXIT_USAGE)
-    for line in summary:
-        console.print(line, highlight=False, soft_wrap=True)
+            raise fail(f"hyoka ingest: {exc}", EXIT_USAGE)
+
+
+def _finish(run, paths, out: Path, quiet: bool, as_json: bool, fail) -> None:
+    """The summary (or the JSON document) and the exit status."""
+    from hyoka.pipeline.ingest import DUPLICATE, FAILED, READ, UNCHANGED
+
     if not run.found:
-        message = f"no report files found in {', '.join(map(str, paths))}"
-        if as_json:
-            _print_json({"hyoka": __version__, "out": str(out), "exit_code": EXIT_NONE_READ, "error": message,
-                         "read": 0, "failed": 0, "duplicates": 0, "unchanged": 0, "files": []})
-        raise _err(f"hyoka: {message}", EXIT_NONE_READ)
+        raise fail(f"hyoka: no report files found in {', '.join(map(str, paths))}"
+                   + _skipped_text(run.skipped), EXIT_NONE_READ)
     n_read, n_failed, n_dup, n_same = (run.count(s) for s in (READ, FAILED, DUPLICATE, UNCHANGED))
     log.info("stored in %s: %s", out, ", ".join(f"{n} {k}" for n, k in run.tables.items()))
     n_not = sum(1 for r in run.files if r.status == READ and (r.document or {}).get("status") == "not_a_report")
@@ -130,22 +168,36 @@ def ingest(
               "the new rows, the next ingest refreshes it", file=sys.stderr)
     code = (EXIT_SOME_FAILED if n_read or n_same else EXIT_NONE_READ) if n_failed else EXIT_OK
     if as_json:
-        _print_json({"hyoka": __version__, "out": str(out), "exit_code": code, "read": n_read, "failed": n_failed,
-                     "duplicates": n_dup, "unchanged": n_same, "not_reports": n_not,
-                     "files": [_file_entry(r) for r in run.files],
-                     "tables": run.tables})
+        _print_json(_envelope("ingest", code, out=str(out), read=n_read, failed=n_failed, duplicates=n_dup,
+                              unchanged=n_same, not_reports=n_not, files=[_file_entry(r) for r in run.files],
+                              skipped=list(run.skipped), tables=run.tables))
         raise typer.Exit(code)
-    written = (", ".join(f"{n} {run.tables.get(n, 0)}" for n in ("measures", "actions", "indicator_values", "notes"))
-               if run.generation is not None else "nothing to write")
+    if quiet:  # errors only: they were named as they happened
+        raise typer.Exit(code)
+    if run.skipped:
+        err_console.print(_mark("–", "dim", _skipped_text(run.skipped).strip(" ;")), highlight=False, soft_wrap=True)
+    if run.generation is not None:
+        written = f"→ {out}/ (" + ", ".join(f"{n} {run.tables.get(n, 0)}" for n in
+                                            ("measures", "actions", "indicator_values", "notes")) + ")"
+    else:
+        written = f"→ {out}/ (nothing to write)" if out.exists() else f"; nothing written ({out}/ not created)"
     console.print(
-        f"{n_read} read, {n_failed} failed"
-        + (f", {n_dup} duplicates skipped" if n_dup else "")
-        + (f", {n_same} unchanged" if n_same else "")
-        + (f", {n_not} judged not a report (kept, nothing read from it)" if n_not else "")
-        + f" → {out}/ ({written})",
+        _oneline(f"{n_read} read, {n_failed} failed"
+                 + (f", {n_dup} duplicates skipped" if n_dup else "")
+                 + (f", {n_same} unchanged" if n_same else "")
+                 + (f", {n_not} judged not a report (kept, nothing read from it)" if n_not else "")
+                 + ("" if written.startswith(";") else " ") + written),
         markup=False, highlight=False, soft_wrap=True,
     )
     raise typer.Exit(code)
+
+
+def _skipped_text(skipped: list[str], most: int = 10) -> str:
+    """「; 2 files of other types not read: a.csv, b.json」 — each file hyoka skipped in a folder, named once."""
+    if not skipped:
+        return ""
+    names = ", ".join(skipped[:most]) + (f" and {len(skipped) - most} more" if len(skipped) > most else "")
+    return f"; {len(skipped)} file{'s' if len(skipped) > 1 else ''} of other types not read: {names}"
 
 
 def _limits(items: list[str]):

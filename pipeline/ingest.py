@@ -85,21 +85,30 @@ def normalize_path(path: str | os.PathLike[str]) -> Path:
     return Path(os.path.abspath(path)).resolve()
 
 
-def collect_inputs(paths: Iterable[str | os.PathLike[str]],
-                   limits: Limits = DEFAULT_LIMITS) -> tuple[list[InputFile], list[tuple[str, Failure]]]:
+def collect_inputs(paths: Iterable[str | os.PathLike[str]], limits: Limits = DEFAULT_LIMITS,
+                   skipped: list[str] | None = None) -> tuple[list[InputFile], list[tuple[str, Failure]]]:
     """Files named directly, and supported files under named folders (sorted; hidden names
     skipped); a file reached twice (named and inside a folder, or by two spellings) once.
     A folder that can't be listed, or a FIFO/device/broken link with a report's extension,
     is a Failure (never opened), given with the name to show it by. A zip bundle is a folder:
     each supported member an input `bundle.zip!/name` (extractors/bundles.py); a member refused
-    (path traversal, zip bomb …) or a bundle that can't be opened is a Failure."""
+    (path traversal, zip bomb …) or a bundle that can't be opened is a Failure. Files of other
+    types under a named folder are appended to `skipped` (as found), when given."""
     supported = extractors.supported_extensions()
     inputs: list[InputFile] = []
     failures: list[tuple[str, Failure]] = []
     seen: set[Path] = set()
 
     def add(path: Path, shown: str) -> None:
-        key = normalize_path(path)
+        try:
+            key = normalize_path(path)
+        except (RuntimeError, OSError):  # a link that points back to itself (a loop): never opened
+            key = Path(os.path.abspath(path))
+            if key not in seen:
+                seen.add(key)
+                failures.append((shown, Failure(str(key), "read", "symbolic link loop (the link leads back to "
+                                                                  "itself); not read")))
+            return
         if key not in seen:
             seen.add(key)
             problem = _not_a_file(path)
@@ -126,6 +135,9 @@ def collect_inputs(paths: Iterable[str | os.PathLike[str]],
 
     for raw in paths:
         path = Path(raw)
+        if not os.path.lexists(path):  # named but not there: a failure, never opened
+            failures.append((str(raw), Failure(str(normalize_path(path)), "read", "file not found")))
+            continue
         if not path.is_dir():
             add(path, str(raw))
             continue
@@ -141,8 +153,12 @@ def collect_inputs(paths: Iterable[str | os.PathLike[str]],
 
         for folder, dirs, names in os.walk(path, onerror=unreadable):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            found.extend(Path(folder) / n for n in names
-                         if not n.startswith(".") and Path(n).suffix.lower() in supported)
+            for n in names:
+                if not n.startswith("."):
+                    if Path(n).suffix.lower() in supported:
+                        found.append(Path(folder) / n)
+                    elif skipped is not None:
+                        skipped.append(str(Path(folder) / n))
         for file in sorted(found):
             add(file, str(file))
     return inputs, failures
@@ -187,12 +203,27 @@ def check_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> int:
         raise ExtractionError("is a folder with no report files")
     if not stat.S_ISREG(st.st_mode):
         raise ExtractionError(_not_a_file(path) or "not a regular file; not read")
-    if st.st_size == 0:
-        raise ExtractionError("empty file (0 bytes)")
+    if st.st_size == 0:  # or a file whose size is known only by reading it (/proc/self/status)
+        size = _size_by_reading(path, limits.max_file_bytes + 1)
+        if size == 0:
+            raise ExtractionError("empty file (0 bytes)")
+        st = os.stat_result((*st[:6], size, *st[7:]))
     if st.st_size > limits.max_file_bytes:
         raise LimitExceeded("max_file_mb", f"file is {st.st_size / 2**20:,.1f} MB, over the limit of "
                                            f"{limits.max_file_mb:g} MB (max_file_mb); not read")
     return st.st_size
+
+
+def _size_by_reading(path: Path, most: int) -> int:
+    """Bytes read from `path`, up to `most` (a file that says it is empty may not be)."""
+    size = 0
+    try:
+        with open(path, "rb") as f:
+            while size < most and (block := f.read(min(HASH_BLOCK, most - size))):
+                size += len(block)
+    except OSError as exc:
+        raise ExtractionError(f"cannot read ({_strerror(exc)})") from None
+    return size
 
 
 def hash_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
@@ -416,6 +447,7 @@ class StoreRun:
     generation: Path | None = None  # the generation published (None: nothing had to be written)
     chunks: int = 0
     stale_files: list[str] = field(default_factory=list)  # OUT/<table>.parquet parts another program held open
+    skipped: list[str] = field(default_factory=list)  # files of other types under the folders named, not read
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -458,18 +490,28 @@ def ingest_to_store(
     transform: Callable[[dict[str, pd.DataFrame]], dict[str, pd.DataFrame]] | None = None,
     on_plan: Callable[[int, int], None] | None = None,
     on_file: Callable[[FileReport], None] | None = None,
+    on_read: Callable[[FileReport], None] | None = None,
 ) -> StoreRun:
     """Read new and changed files under `paths` into the store in `out`, a chunk at a time,
     and publish the result in one commit. Raises StoreError (one line) for --out problems;
     never for an input file. `on_plan(to_read, found)` is called once before reading,
     `on_file` once per input, as it is settled. `transform(tables)` runs on each chunk's tables
-    before they are written (the NLP layer: `--nlp`)."""
+    before they are written (the NLP layer: `--nlp`). `on_read` is called once per file read
+    (or failing to be read), as soon as it is, before its chunk is written: a progress bar's step.
+    When nothing can be read (every named path missing or refused) and `out` does not exist,
+    the failures are reported and nothing is created."""
     from hyoka.pipeline.store import StoreWriter
 
     settings = settings or IngestSettings()
     run = StoreRun(Path(out))
-    inputs, early = collect_inputs(paths, settings.limits)
+    inputs, early = collect_inputs(paths, settings.limits, run.skipped)
     if not inputs and not early:
+        return run
+    if not inputs and not os.path.lexists(out):  # a mistyped path: no store is made for it
+        for name, failure in early:
+            run.files.append(FileReport(name, failure.source_path, FAILED, failure=failure))
+            if on_file:
+                on_file(run.files[-1])
         return run
 
     with StoreWriter(out, replace=settings.replace, lock_timeout=settings.lock_timeout) as store:
@@ -557,6 +599,8 @@ def ingest_to_store(
         for outcome in executor([i.path for i in todo], settings.limits, **asked):
             item = by_path[outcome.path]
             report = _report(item, outcome, written_ids)
+            if on_read:
+                on_read(report)
             chunk.append((report, outcome if report.status == READ else None))
             if report.status == READ:
                 docs += 1
