@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
+import textwrap
 from pathlib import Path
 from typing import List, Optional
 
@@ -63,7 +65,16 @@ def audit(
         n_docs = tables["documents"].shape[0]
     if not n_docs:
         raise _err("hyoka audit: no report could be read, nothing to audit", EXIT_USAGE)
-    text = render(findings, fmt, show_all=show_all, console=console if out is None else None)
+    code = (EXIT_INCONSISTENT if any(f.status == "inconsistent" for f in findings)
+            else EXIT_USAGE if failures else EXIT_OK)
+    if fmt == "json":  # the envelope every command's JSON has
+        buffer = io.StringIO()
+        writer = _FindingsJson(buffer)
+        writer.add(findings)
+        writer.end(n_docs, code)
+        text = buffer.getvalue()
+    else:
+        text = render(findings, fmt, show_all=show_all, console=console if out is None else None)
     if out is not None:
         try:
             out.write_text(text, encoding="utf-8")
@@ -72,26 +83,44 @@ def audit(
         console.print(f"{len(findings)} findings → {out}", markup=False, highlight=False, soft_wrap=True)
     elif text:
         sys.stdout.write(text)
-    if any(f.status == "inconsistent" for f in findings):
-        raise typer.Exit(EXIT_INCONSISTENT)
-    if failures:
-        raise typer.Exit(EXIT_USAGE)
+    raise typer.Exit(code)
+
+
+class _FindingsJson:
+    """The audit as JSON — the wrapper every command's JSON has ("hyoka", "command", "exit_code")
+    around "findings" and "documents" — written a finding at a time (`audit --db` streams it)."""
+
+    def __init__(self, sink) -> None:
+        from hyoka import __version__
+
+        self.sink, self.n = sink, 0
+        head = json.dumps({"hyoka": __version__, "command": "audit"}, ensure_ascii=False, indent=2)
+        sink.write(head[:-2] + ',\n  "findings": [')
+
+    def add(self, findings) -> None:
+        from dataclasses import asdict
+
+        for f in findings:
+            item = json.dumps(asdict(f), ensure_ascii=False, indent=2, default=str)
+            self.sink.write(("\n" if not self.n else ",\n") + textwrap.indent(item, "    "))
+            self.n += 1
+
+    def end(self, n_docs: int, code: int) -> None:
+        self.sink.write(("\n  ]" if self.n else "]") + f',\n  "documents": {n_docs},\n  "exit_code": {code}\n}}\n')
 
 
 def _audit_db_streamed(path: Path, ruleset, fmt: str, out: Optional[Path], batch_size: int = 20):
-    """`audit --db` in JSON or CSV, the same text `render` gives for all findings at once, written
+    """`audit --db` in JSON or CSV, the same text as for all findings at once, written
     as each batch of documents is audited; (documents, findings, any inconsistent)."""
     import os
     import tempfile
-    import textwrap
-    from dataclasses import asdict
 
     from hyoka.pipeline.audit import audit_tables, findings_frame
     from hyoka.pipeline.store import StoreError, database_path, iter_doc_batches
 
     n_docs = n_findings = 0
     inconsistent = False
-    tmp = None
+    tmp = writer = None
     try:
         if out is not None:  # the report appears whole or not at all
             fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent if str(out.parent) else ".")
@@ -99,20 +128,19 @@ def _audit_db_streamed(path: Path, ruleset, fmt: str, out: Optional[Path], batch
         else:
             sink = sys.stdout
         try:
+            writer = _FindingsJson(sink) if fmt == "json" else None
             for tables in iter_doc_batches(path, batch_size):
                 n_docs += len(tables["documents"])
                 findings = audit_tables(tables, ruleset)
                 inconsistent = inconsistent or any(f.status == "inconsistent" for f in findings)
-                if fmt == "json":
-                    for f in findings:
-                        item = json.dumps(asdict(f), ensure_ascii=False, indent=2, default=str)
-                        sink.write(("[\n" if not n_findings else ",\n") + textwrap.indent(item, "  "))
-                        n_findings += 1
+                if writer is not None:
+                    writer.add(findings)
+                    n_findings = writer.n
                 elif findings or not n_findings:
                     findings_frame(findings).to_csv(sink, index=False, header=not n_findings)
                     n_findings += len(findings)
-            if fmt == "json":
-                sink.write("\n]\n" if n_findings else "[]\n")
+            if writer is not None:
+                writer.end(n_docs, EXIT_INCONSISTENT if inconsistent else EXIT_OK)
         finally:
             if sink is not sys.stdout:
                 sink.close()

@@ -9,8 +9,8 @@ from typing import List, Optional
 
 import typer
 
-from hyoka.pipeline.cli_common import (EXIT_USAGE, _err, _isna, _mark, _require_nlp, _say_not_reports, _store_tables,
-                                       console, err_console, log)
+from hyoka.pipeline.cli_common import (EXIT_USAGE, _envelope, _err, _isna, _mark, _require_nlp, _say_not_reports,
+                                       _store_tables, console, err_console, log)
 
 
 def compare(
@@ -79,8 +79,9 @@ def compare(
         log.info("compare: pairing 達成指標 targets with 実施 results (NLP)")
         tables = enrich_nlp(tables, actors=False, themes=False)
     data = compare_data(tables, all_measures=all_measures, vocabulary=vocabulary)
-    if fmt == "json":
-        text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    if fmt == "json":  # the wrapper every command's JSON has, around the comparison's own keys
+        wrapped = _envelope("compare", EXIT_USAGE if failures else 0, **data)
+        text = json.dumps(wrapped, ensure_ascii=False, indent=2, default=str) + "\n"
     elif fmt == "csv":
         text = cells_csv(data)
     elif fmt == "html":

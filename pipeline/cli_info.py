@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.text import Text
 
-from hyoka.pipeline.cli_common import NLP_DESCRIPTIONS, NLP_INSTALL, _print_json, console
+from hyoka.pipeline.cli_common import NLP_DESCRIPTIONS, NLP_INSTALL, _envelope, _print_json, console
 
 
 def info(
@@ -22,8 +22,7 @@ def info(
 
     backends, layouts, presets, nlp = extractors.backends(), extractors.layouts(), load_presets().rules, available()
     if as_json:
-        _print_json({
-            "hyoka": __version__,
+        _print_json(_envelope("info", 0, **{
             "formats": [{"name": b.name, "extensions": list(b.extensions), "reader": b.describe() or None}
                         for b in backends],
             "layouts": [{"name": layout.name, "description": layout.description} for layout in layouts],
@@ -34,7 +33,7 @@ def info(
                     "install": None if nlp else NLP_INSTALL},
             "limits": dataclasses.asdict(DEFAULT_LIMITS),
             "report_gate": {"rule": gate.describe(), **gate.thresholds()},
-        })
+        }))
         return
     plain = {"markup": False, "highlight": False, "soft_wrap": True}
     console.print(f"hyoka {__version__}", **plain)
