@@ -186,3 +186,23 @@ def test_the_audit_table_fits_the_terminal(tmp_path):
     assert max(_widths(wide.file.getvalue())) <= 160 and " check " in wide.file.getvalue()
     res = runner.invoke(app, ["audit", seed("004")], env={"COLUMNS": "80"})
     assert max(_widths(res.stdout)) <= 80, res.stdout
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["info"], ["ingest", "--help"]])
+def test_start_up_imports_no_dataframe_library(args, tmp_path):
+    """`hyoka --version`, `--help` and `info` answer without pandas, pyarrow or duckdb (#20 item 4;
+    bench/startup.py times them); `--version` without typer or rich either."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom hyoka.pipeline.cli import main\nsys.argv = ['hyoka', *sys.argv[1:]]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "heavy = ('pandas', 'pyarrow', 'duckdb', 'numpy', 'typer', 'rich')\n"
+            "print('LOADED', *[m for m in heavy if m in sys.modules])\n")
+    done = subprocess.run([sys.executable, "-c", code, *args], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    loaded = done.stdout.strip().splitlines()[-1].split()[1:]
+    assert not {"pandas", "pyarrow", "duckdb", "numpy"} & set(loaded), loaded
+    if args == ["--version"]:
+        assert loaded == [] and done.stdout.splitlines()[0] == hyoka.__version__
