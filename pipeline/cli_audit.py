@@ -16,7 +16,8 @@ from hyoka.pipeline.cli_common import (EXIT_INCONSISTENT, EXIT_OK, EXIT_USAGE, _
 
 
 def audit(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Report files or folders (ingested first)."),
+    paths: Optional[List[Path]] = typer.Argument(None, readable=False,  # an unreadable file: its own ✗ line
+                                                 help="Report files or folders (ingested first)."),
     rules: Optional[Path] = typer.Option(None, "--rules", help="Rules TOML for documents that print no legend."),
     fmt: str = typer.Option("table", "--format", "-f", help="table | json | csv | html"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the report to this file (default: stdout)."),

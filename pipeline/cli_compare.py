@@ -14,7 +14,8 @@ from hyoka.pipeline.cli_common import (EXIT_USAGE, _envelope, _err, _isna, _mark
 
 
 def compare(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Report files or folders (read first, nothing stored)."),
+    paths: Optional[List[Path]] = typer.Argument(None, readable=False,  # an unreadable file: its own ✗ line
+                                                 help="Report files or folders (read first, nothing stored)."),
     db: Optional[Path] = typer.Option(None, "--db", help="Compare an existing store (its hyoka.duckdb or folder)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table | json | csv | html"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file (default: stdout)."),
@@ -56,19 +57,7 @@ def compare(
         use_nlp = bool(available())
     if use_nlp:
         _require_nlp("compare")
-    failures = []
-    if db:
-        tables = _store_tables(db, "compare")
-    else:
-        from hyoka.pipeline.ingest import ingest as run_ingest
-
-        result = run_ingest(paths)
-        _say_not_reports(result.documents)
-        for f in result.failures:
-            if f.stage != "duplicate":
-                err_console.print(_mark("✗", "red", f.line()), highlight=False, soft_wrap=True)
-        failures = [f for f in result.failures if f.stage != "duplicate"]
-        tables = result.tables(audit=False)
+    tables, failures = _input_tables(paths, db)
     if not tables["documents"].shape[0]:
         raise _err("hyoka compare: no report could be read, nothing to compare", EXIT_USAGE)
     if use_nlp:
@@ -99,6 +88,21 @@ def compare(
         sys.stdout.write(text)
     if failures:
         raise typer.Exit(EXIT_USAGE)
+
+
+def _input_tables(paths, db):
+    """The tables to compare — a store's, or the reports' read now (each failure named on
+    stderr) — and the failures."""
+    if db:
+        return _store_tables(db, "compare"), []
+    from hyoka.pipeline.ingest import ingest as run_ingest
+
+    result = run_ingest(paths)
+    _say_not_reports(result.documents)
+    failures = [f for f in result.failures if f.stage != "duplicate"]
+    for f in failures:
+        err_console.print(_mark("✗", "red", f.line()), highlight=False, soft_wrap=True)
+    return result.tables(audit=False), failures
 
 
 def _compare_table(data: dict, matrix_frame) -> str:

@@ -87,6 +87,11 @@ def test_an_unreadable_named_file_is_its_own_failure(shared):
     stored = hyoka.open(shared / "out")
     assert [Path(p).name for p in stored.documents["source_path"]] == ["good.txt"]
     assert list(stored.failures["reason"]) == ["cannot read (permission denied)"]
+    # audit reads the others too (exit 2: some of PATHS could not be read)
+    res = as_nobody("audit", str(locked), str(good), "--format", "json", cwd=shared)
+    assert res.returncode == EXIT_USAGE and "Traceback" not in res.stderr
+    assert res.stderr.splitlines() == [f"✗ {locked}: cannot read (permission denied)"]
+    assert json.loads(res.stdout)["documents"] == 1
 
 
 def test_out_under_a_folder_one_cannot_enter_is_one_line(shared):
