@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging as _logging
 import os as _os
 from dataclasses import dataclass as _dataclass, field as _field, fields as _fields
-from importlib.metadata import PackageNotFoundError as _PackageNotFoundError, version as _version
 from importlib.util import find_spec as _find_spec
 from pathlib import Path as _Path
 from typing import TYPE_CHECKING, Iterable as _Iterable, Mapping as _Mapping, Union as _Union
@@ -30,10 +29,7 @@ if TYPE_CHECKING:
     from hyoka.extractors.pdf import PdfSettings
     from hyoka.pipeline.rules import RuleSet
 
-try:
-    __version__: str = _version("hyoka")
-except _PackageNotFoundError:  # run from a source checkout that was never installed
-    __version__ = "0+unknown"
+from hyoka._version import __version__  # noqa: E402 (one place; no importlib.metadata on the start-up path)
 
 # Run from a source checkout without the package installed, or with a non-editable install
 # shadowed by the checkout's root on sys.path (`python -m pytest` in the root after `pip install .`):
