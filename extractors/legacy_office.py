@@ -37,9 +37,10 @@ class _CalamineSheetsBackend(FormatBackend):
     what = ""
 
     def describe(self) -> str:
-        if not _calamine.available():
-            return "unavailable: pip install python-calamine"
         return f"python-calamine {_calamine.version() or ''}".strip()
+
+    def missing(self) -> str | None:
+        return None if _calamine.available() else "pip install python-calamine"
 
     def read(self, path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceText:
         from hyoka.extractors.xlsx_format import _sheet_rows
@@ -91,7 +92,10 @@ class _ConvertedBackend(FormatBackend):
         soffice = _soffice.soffice_path()
         if soffice:
             return f"LibreOffice ({soffice}) converts to DOCX, then the DOCX reader"
-        return f"unavailable: needs LibreOffice — {_soffice.INSTALL_LIBREOFFICE}"
+        return "LibreOffice converts to DOCX, then the DOCX reader"
+
+    def missing(self) -> str | None:
+        return None if _soffice.soffice_path() else _soffice.INSTALL_LIBREOFFICE
 
     def read(self, path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceText:
         from hyoka.extractors.docx_format import DocxBackend
@@ -123,8 +127,12 @@ class DocBackend(_ConvertedBackend):
         if _soffice.soffice_path() is None and _soffice.antiword_path():
             return f"antiword ({_soffice.antiword_path()}): text only, tables as lines; LibreOffice reads tables " \
                    f"({_soffice.INSTALL_LIBREOFFICE})"
-        return super().describe() + (f"; antiword ({_soffice.INSTALL_ANTIWORD}) would read its text"
-                                     if _soffice.soffice_path() is None else "")
+        return super().describe() + ("" if _soffice.soffice_path() else "; or antiword, text only")
+
+    def missing(self) -> str | None:
+        if _soffice.soffice_path() or _soffice.antiword_path():
+            return None
+        return f"{_soffice.INSTALL_LIBREOFFICE}; or for text only: {_soffice.INSTALL_ANTIWORD}"
 
     def _check(self, path: Path, limits: Limits) -> None:
         with path.open("rb") as fh:

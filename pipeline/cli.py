@@ -705,6 +705,7 @@ def info(
     import dataclasses
 
     from hyoka import __version__, extractors
+    from hyoka.extractors import support
     from hyoka.extractors.limits import DEFAULT_LIMITS
     from hyoka.pipeline.nlp import available
     from hyoka.pipeline import gate
@@ -714,8 +715,7 @@ def info(
     if as_json:
         _print_json({
             "hyoka": __version__,
-            "formats": [{"name": b.name, "extensions": list(b.extensions), "reader": b.describe() or None}
-                        for b in backends],
+            **support.as_json(),  # formats (what reads each, available here?) and optional programs
             "layouts": [{"name": layout.name, "description": layout.description} for layout in layouts],
             "rule_presets": [{"id": rule.id, "kind": rule.kind, "source": rule.source, "applies_to": applies_to}
                              for rule, applies_to in presets],
@@ -728,10 +728,9 @@ def info(
         return
     plain = {"markup": False, "highlight": False, "soft_wrap": True}
     console.print(f"hyoka {__version__}", **plain)
-    console.print("[bold]formats[/bold]")
-    for b in backends:
-        reader = b.describe()
-        console.print(f"  {b.name}: {' '.join(b.extensions)}" + (f" — {reader}" if reader else ""), **plain)
+    for line in support.lines():  # formats, optional programs (LibreOffice, antiword, Tesseract)
+        console.print(line if line.startswith(" ") else f"[bold]{line}[/bold]",
+                      **(plain if line.startswith(" ") else {}))
     console.print("[bold]layouts[/bold]")
     for layout in layouts:
         console.print(f"  {layout.name}: {layout.description}", **plain)

@@ -220,3 +220,32 @@ def test_legacy_members_of_a_zip_bundle(workbooks, word_files, tmp_path):
     values = ds.indicator_values[ds.indicator_values.indicator.isin([t[0] for t in TABLE])]
     assert len(values) == 6 and len(ds.measures[ds.measures.doc_id.isin(
         ds.documents.doc_id[ds.documents.format == "doc"])]) == 20
+
+
+def test_info_says_what_reads_each_format_and_what_is_missing(monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from hyoka.pipeline.cli import app
+
+    monkeypatch.setattr(_soffice, "soffice_path", lambda: "/opt/lo/soffice")
+    monkeypatch.setattr(_soffice, "antiword_path", lambda: None)
+    info = json.loads(CliRunner().invoke(app, ["info", "--json"]).stdout)
+    formats = {f["name"]: f for f in info["formats"]}
+    assert formats["doc"]["extensions"] == [".doc"] and formats["doc"]["available"] is True
+    assert formats["odt"]["reader"] == "LibreOffice (/opt/lo/soffice) converts to DOCX, then the DOCX reader"
+    assert formats["xls"]["reader"].startswith("python-calamine ") and formats["ods"]["available"] is True
+    assert formats["xlsx"]["reader"].startswith("python-calamine ")
+    tools = {t["name"]: t for t in info["tools"]}
+    assert tools["LibreOffice"]["found"] is True and tools["antiword"] == {
+        "name": "antiword", "used_for": ".doc as text only, without LibreOffice", "found": False, "path": None,
+        "install": "apt install antiword"}
+    assert "Tesseract" in tools  # the OCR row (the OCR backend registers its own check)
+
+    monkeypatch.setattr(_soffice, "soffice_path", lambda: None)
+    res = CliRunner().invoke(app, ["info"])
+    assert res.exit_code == 0
+    assert ("  odt: .odt — LibreOffice converts to DOCX, then the DOCX reader [not readable here: apt install "
+            "libreoffice-writer-nogui (Debian/Ubuntu), or LibreOffice from libreoffice.org]") in res.output
+    assert "  antiword for .doc as text only, without LibreOffice: not found — apt install antiword" in res.output
