@@ -249,3 +249,42 @@ def test_info_says_what_reads_each_format_and_what_is_missing(monkeypatch):
     assert ("  odt: .odt — LibreOffice converts to DOCX, then the DOCX reader [not readable here: apt install "
             "libreoffice-writer-nogui (Debian/Ubuntu), or LibreOffice from libreoffice.org]") in res.output
     assert "  antiword for .doc as text only, without LibreOffice: not found — apt install antiword" in res.output
+
+
+def _repeated_ods(path: Path, rows: int, cols: int) -> Path:
+    """An .ods of 20 KB whose one cell is repeated over `rows` × `cols` (OpenDocument's
+    number-rows-repeated / number-columns-repeated)."""
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}><office:body><office:spreadsheet>'
+               '<table:table table:name="S"><table:table-row><table:table-cell office:value-type="string">'
+               '<text:p>施策の評価</text:p></table:table-cell></table:table-row>'
+               f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell '
+               f'table:number-columns-repeated="{cols}" office:value-type="float" office:value="1"><text:p>1</text:p>'
+               '</table:table-cell></table:table-row></table:table></office:spreadsheet></office:body>'
+               '</office:document-content>')
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+                   '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
+                   'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
+    return path
+
+
+@pytest.mark.parametrize("rows, cols, reason", [
+    (3, 2, None),
+    (4000, 1000, "sheet 'S': 4,001 rows × 1,000 columns is over the limit of 2,000,000 cells (max_cells)"),
+    # calamine's own limit, 100 million cells (an .ods is parsed whole when it is opened)
+    (100_000, 1001, "calamine could not open the workbook (Cell limit exceeded"),
+])
+def test_ods_repeated_cells_are_bounded(tmp_path, rows, cols, reason):
+    path = _repeated_ods(tmp_path / "repeated.ods", rows, cols)
+    if reason is None:
+        text = backend_for(path).read(path)
+        assert [r.cells for r in text.rows] == [("施策の評価", "")] + [("1", "1")] * 3
+        return
+    with pytest.raises(ExtractionError) as err:
+        backend_for(path).read(path)
+    assert str(err.value).startswith(reason)
