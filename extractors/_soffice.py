@@ -53,6 +53,11 @@ def _run(cmd: list[str], seconds: float, cwd: Path, what: str) -> subprocess.Com
     """Run `cmd` in its own process group; kill the group past `seconds` or on any interruption."""
     env = {**os.environ, "HOME": str(cwd)}  # LibreOffice writes under $HOME even with its own profile
     kwargs = {"start_new_session": True} if os.name == "posix" else {}
+    # a worker killed by the pool (its per-file time limit) runs no `finally`: coreutils' timeout
+    # kills the program's whole process group by itself a little after the limit
+    guard = shutil.which("timeout") if os.name == "posix" else None
+    if guard:
+        cmd = [guard, "-s", "KILL", f"{seconds + 5:.0f}", *cmd]
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, **kwargs)
     try:
