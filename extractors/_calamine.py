@@ -33,6 +33,7 @@ SheetValues = list[tuple[int, dict[int, Any]]]
 _ROW_NUMBER = re.compile(rb'<row\s[^>]*?\br="(\d+)"')
 _WIDE_COLUMN = re.compile(rb'r="[A-Z]{3}[0-9]')
 _SHARED_INDEX = re.compile(rb't="s"[^>]*>\s*<v>([^<]*)</v>')
+_ERROR_CELL = re.compile(rb't="e"[^>]*>')
 _MAX_INT = 2**53  # floats past this are not exact integers: printed as openpyxl's floats are
 
 
@@ -66,6 +67,8 @@ def _xlsx_fits(path: Path, limits: Limits) -> bool:
                     continue
                 data = z.read(info)
                 if _WIDE_COLUMN.search(data) or not _shared_indexes_valid(data, n_strings):
+                    return False
+                if _ERROR_CELL.search(data):  # calamine gives "" for an error value; openpyxl "#DIV/0!"
                     return False
                 last = max((int(n) for n in _ROW_NUMBER.findall(data)), default=0)
                 last = max(last, data.count(b"<row"))

@@ -169,3 +169,20 @@ def test_shared_string_out_of_range_goes_to_openpyxl(tmp_path, index, calamine_r
     assert (got is not None) == calamine_reads
     if calamine_reads:
         assert got == [("Sheet1", [(0, {0: "指標名", 1: "目標値"}), (1, {0: "来場者数", 1: "秘密"})])]
+
+
+def test_error_values_and_cached_formula_results(tmp_path, monkeypatch):
+    """A formula reads as its cached value with either engine; error values as printed (#DIV/0!),
+    which calamine reads as empty — so a sheet holding one is read by openpyxl."""
+    from test_hostile_numbers import _workbook_with_cell
+
+    cells = ('<row r="1"><c r="A1" t="str"><f>B1&amp;"x"</f><v>abc</v></c><c r="B1"><f>1+2</f><v>3</v></c>'
+             '<c r="C1" t="b"><v>1</v></c><c r="D1"><v>45925</v></c>{}</row>')
+    plain = _workbook_with_cell(tmp_path, "plain", rows=cells.format(""))
+    assert _calamine.read_values(plain, "xlsx", Limits(), [100]) is not None
+    errors = _workbook_with_cell(tmp_path, "errors", rows=cells.format('<c r="E1" t="e"><f>1/0</f><v>#DIV/0!</v></c>'))
+    assert _calamine.read_values(errors, "xlsx", Limits(), [100]) is None
+    for path, want in ((plain, ("abc", "3", "TRUE", "45925")), (errors, ("abc", "3", "TRUE", "45925", "#DIV/0!"))):
+        a, _ = _rows(path, monkeypatch, "openpyxl")
+        b, _ = _rows(path, monkeypatch, "calamine")
+        assert a == b and b[0][0] == want
