@@ -272,7 +272,7 @@ def _preload() -> list[str]:
     from hyoka import extractors
 
     layouts = [f"hyoka.extractors.{m.name}" for m in pkgutil.iter_modules(extractors.__path__)]
-    return ["__main__", "hyoka.pipeline.executors", *layouts, "pdfplumber", "docx", "openpyxl",
+    return ["__main__", "hyoka.pipeline.executors", *layouts, "pdfplumber", "docx", "openpyxl", "python_calamine",
             "hyoka.pipeline.tables", "hyoka.pipeline.audit", "hyoka.pipeline.nlp", "hyoka.pipeline.themes"]
 
 
