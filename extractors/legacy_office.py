@@ -4,8 +4,8 @@ Spreadsheets are read by python-calamine (a dependency: Rust, from PyPI) into th
 an .xlsx — every worksheet (hidden ones too) a table, one Row per sheet row that holds a value,
 on one grid per sheet, numbers and dates printed as xlsx_format.cell_text prints them, merged
 cells' values at their top-left cell. Source references as in an .xlsx: `SourceRef(file,
-table=<0-based worksheet>, row=<0-based sheet row>, col=<0-based column>)`. Text boxes are not
-read from these formats.
+table=<0-based worksheet>, row=<0-based sheet row>, col=<0-based column>)`. Text boxes anchored to
+cells are read from an .ods (extractors/_ods_shapes.py), as from an .xlsx; not from an .xls.
 
 Word-processor files are converted by LibreOffice headless to DOCX in a temporary folder
 (extractors/_soffice.py; its time counted against the document's `max_seconds`) and read by the
@@ -51,10 +51,20 @@ class _CalamineSheetsBackend(FormatBackend):
         with reasons_for_people(self.what):
             self._check(path, limits)
             sheets = _calamine.read_values(path, self.name, limits, [limits.max_cells])
+            warnings: list[str] = []
+            boxes = self._text_boxes(path, warnings)
             rows: list[Row] = []
-            for index, (_title, values) in enumerate(sheets or []):
-                rows.extend(_sheet_rows(path.name, index, values, [], limits))
-        return SourceText(path=path, format=self.name, rows=rows)
+            for index, (title, values) in enumerate(sheets or []):
+                shapes = boxes.get(title, [])
+                if shapes:
+                    from hyoka.extractors._ods_shapes import without_boxes
+
+                    without_boxes(values, shapes)
+                rows.extend(_sheet_rows(path.name, index, values, [b[:3] for b in shapes], limits))
+        return SourceText(path=path, format=self.name, rows=rows, warnings=warnings)
+
+    def _text_boxes(self, path: Path, warnings: list[str]) -> dict[str, list]:
+        return {}
 
     @abc.abstractmethod
     def _check(self, path: Path, limits: Limits) -> None:
@@ -83,6 +93,11 @@ class OdsBackend(_CalamineSheetsBackend):
 
     def _check(self, path: Path, limits: Limits) -> None:
         check_office_zip(path, "content.xml", "an OpenDocument spreadsheet", ".xls", limits)
+
+    def _text_boxes(self, path: Path, warnings: list[str]) -> dict[str, list]:
+        from hyoka.extractors._ods_shapes import text_boxes
+
+        return text_boxes(path, warnings)
 
 
 class _ConvertedBackend(FormatBackend):

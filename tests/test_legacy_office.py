@@ -288,3 +288,36 @@ def test_ods_repeated_cells_are_bounded(tmp_path, rows, cols, reason):
     with pytest.raises(ExtractionError) as err:
         backend_for(path).read(path)
     assert str(err.value).startswith(reason)
+
+
+def test_ods_text_boxes_over_cells_are_a_row_before_theirs(tmp_path):
+    """A shape anchored in a cell (as LibreOffice saves an .xlsx's text boxes, e.g. 大船渡市's fiscal
+    years) is a Row of its own just before its sheet row, at its cell's column; page shapes are not."""
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p>{}</table:table-cell>'
+    shape = '<draw:custom-shape draw:name="box"><text:p>{}</text:p><text:p> </text:p></draw:custom-shape>'
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}><office:body><office:spreadsheet>'
+               '<table:table table:name="評価"><table:shapes><draw:frame><text:p>ページの図形</text:p></draw:frame>'
+               '</table:shapes>'
+               '<table:table-row table:number-rows-repeated="2"><table:table-cell/></table:table-row>'
+               '<table:table-row><table:table-cell table:number-columns-repeated="2"/>'
+               + cell.format("事業費", shape.format("１年目（令和２年度実績）"))
+               + '<table:covered-table-cell/>' + cell.format("人件費", shape.format("２年目（令和３年度実績）"))
+               + '</table:table-row><table:table-row>' + cell.format("指標", "") + '</table:table-row>'
+               '</table:table></office:spreadsheet></office:body></office:document-content>')
+    path = tmp_path / "boxes.ods"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+                   '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
+                   'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
+    text = backend_for(path).read(path)
+    assert [(r.cells, r.ref.row) for r in text.rows] == [
+        (("", "", "１年目（令和２年度実績）", "", "２年目（令和３年度実績）"), 2),  # the boxes' row, before row 2
+        (("", "", "事業費", "", "人件費"), 2),
+        (("指標", "", "", "", ""), 3),
+    ]
