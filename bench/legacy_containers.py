@@ -11,6 +11,8 @@ LibreOffice from the developers' corpus, scored like the corpus itself.
   tests/fixtures/make_corpus_renderings.py does), then converted to `xls` and `ods`; the text
   files and the .xlsx are the baselines.
 
+* 大船渡市's workbook (sample_docs) saved as .xls and .ods: measures, values and notes against the .xlsx.
+
 Each folder gets the facts of its reports (facts.json, file names changed to the container's) and
 is scored by ../shared/tools/corpus_score.py with this checkout's `hyoka`. Prints the scorer's
 summary line per container. Needs LibreOffice (soffice); takes a few minutes.
@@ -85,6 +87,24 @@ def score(folder: Path) -> str:
     return lines[-1] if lines else f"(no output; exit {done.returncode}: {done.stderr.strip()[-300:]})"
 
 
+def ofunato(base: Path) -> None:
+    """The 大船渡市 workbook saved by LibreOffice as .xls and .ods: its rows read against the .xlsx's."""
+    import hyoka
+
+    src = ROOT / "sample_docs" / "ofunato_jimujigyo_hyoka_r7.xlsx"
+    folder = base / "ofunato"
+    for fmt in ("xls", "ods"):
+        convert([src], fmt, folder)
+    want = None
+    for path in (src, folder / f"{src.stem}.xls", folder / f"{src.stem}.ods"):
+        ds = hyoka.read([path], audit=False)
+        iv = ds.indicator_values
+        facts = set(zip(iv.indicator, iv.fiscal_year, iv.target.astype(str), iv.actual.astype(str)))
+        want = want or facts
+        print(f"{path.suffix:6} measures {len(ds.measures)}, values {len(iv)}, notes {len(ds.notes)}; "
+              f"values as in the .xlsx: {len(facts & want)}/{len(want)}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", type=Path, default=SHARED / "corpus")
@@ -127,6 +147,7 @@ def main() -> None:
         folders[fmt] = base / fmt
         with_facts(folders[fmt], text_facts, {f.name: f"{f.stem}.{fmt}" for f in texts})
 
+    ofunato(base)
     print(f"corpora in {base}")
     for name, folder in folders.items():
         print(f"{name:5} {score(folder)}", flush=True)
