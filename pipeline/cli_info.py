@@ -15,16 +15,16 @@ def info(
     import dataclasses
 
     from hyoka import __version__, extractors
+    from hyoka.extractors import support
     from hyoka.extractors.limits import DEFAULT_LIMITS
     from hyoka.pipeline.nlp import available
     from hyoka.pipeline import gate
     from hyoka.pipeline.rules import load_presets
 
-    backends, layouts, presets, nlp = extractors.backends(), extractors.layouts(), load_presets().rules, available()
+    layouts, presets, nlp = extractors.layouts(), load_presets().rules, available()
     if as_json:
         _print_json(_envelope("info", 0, **{
-            "formats": [{"name": b.name, "extensions": list(b.extensions), "reader": b.describe() or None}
-                        for b in backends],
+            **support.as_json(),  # formats (what reads each, available here?) and optional programs
             "layouts": [{"name": layout.name, "description": layout.description} for layout in layouts],
             "rule_presets": [{"id": rule.id, "kind": rule.kind, "source": rule.source, "applies_to": applies_to}
                              for rule, applies_to in presets],
@@ -37,10 +37,9 @@ def info(
         return
     plain = {"markup": False, "highlight": False, "soft_wrap": True}
     console.print(f"hyoka {__version__}", **plain)
-    console.print("[bold]formats[/bold]")
-    for b in backends:
-        reader = b.describe()
-        console.print(f"  {b.name}: {' '.join(b.extensions)}" + (f" — {reader}" if reader else ""), **plain)
+    for line in support.lines():  # formats, optional programs (LibreOffice, antiword, Tesseract)
+        console.print(line if line.startswith(" ") else f"[bold]{line}[/bold]",
+                      **(plain if line.startswith(" ") else {}))
     console.print("[bold]layouts[/bold]")
     for layout in layouts:
         console.print(f"  {layout.name}: {layout.description}", **plain)

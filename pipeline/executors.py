@@ -279,6 +279,7 @@ def _preload() -> list[str]:
     layouts = [f"hyoka.extractors.{m.name}" for m in pkgutil.iter_modules(extractors.__path__)]
     pdf_engines = ["hyoka.extractors.pdf.pdfium", "hyoka.extractors.pdf.pdfminer_chars"]  # imported on first use
     return ["__main__", "hyoka.pipeline.executors", *layouts, *pdf_engines, "pdfplumber", "docx", "openpyxl",
+            "python_calamine",
             "hyoka.pipeline.tables", "hyoka.pipeline.audit", "hyoka.pipeline.nlp", "hyoka.pipeline.themes"]
 
 
