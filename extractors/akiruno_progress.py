@@ -21,7 +21,7 @@ from hyoka.extractors._common import one_line
 from hyoka.extractors.base import LayoutExtractor, SourceText
 from hyoka.extractors.generic import read_generic
 from hyoka.normalizers.labels import canonical_label
-from hyoka.pipeline.model import Document, Note
+from hyoka.pipeline.model import Document, Note, ReportKind
 
 YEAR = re.compile(r"(令和|平成)\s*(\d+|元)\s*年度")
 ISSUE_SPLIT = re.compile(r"\s*課題[:：]\s*")
@@ -44,7 +44,7 @@ class AkirunoProgress(LayoutExtractor):
             doc.fiscal_year_raw = m.group(0)
             doc.fiscal_year_basis = f"printed: 「{labels['assessment']}」"
         read_generic(text, doc)
-        doc.kind = "進捗状況まとめ"
+        doc.kind = ReportKind.PROGRESS_SUMMARY
         doc.plan_name = re.split(r"\s+", doc.title or "")[0] or None
         _baseline_column(doc)
         for legend in doc.legends:

@@ -14,7 +14,7 @@ from hyoka.extractors.base import LayoutExtractor, Row, SourceText
 from hyoka.normalizers.labels import canonical_label
 from hyoka.normalizers.places import find_municipality
 from hyoka.normalizers.text import CIRCLED, strip_html
-from hyoka.pipeline.model import CrossRef, Document, Measure, Note
+from hyoka.pipeline.model import CrossRef, Document, Measure, Note, ReportKind
 
 # 【工 - 1】, 【商 - 2】 ※【工 - 7】と連携（再掲）, 【観 - 9】※新規
 MEASURE_HEAD = re.compile(r"^【\s*(?P<area>[^\s\-－―】]+)\s*[-－―]\s*(?P<no>\d+)\s*】\s*(?P<marks>.*)$")
@@ -39,7 +39,7 @@ class AkishimaReport(LayoutExtractor):
     def extract(self, text: SourceText, doc: Document) -> None:
         rows = [row for _i, row in text.nonblank()]
         doc.title = rows[0].text.strip()
-        doc.kind = "報告書"
+        doc.kind = ReportKind.REPORT
         doc.plan_name = doc.title.split("について")[0].strip()
         doc.municipality = find_municipality(doc.title, text.full_text())
         for row in rows[:6]:

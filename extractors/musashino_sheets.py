@@ -14,7 +14,7 @@ import re
 from hyoka.extractors._sheets import read_sheet
 from hyoka.extractors.base import LayoutExtractor, Row, SourceText
 from hyoka.normalizers.places import find_municipality
-from hyoka.pipeline.model import DocError, Document
+from hyoka.pipeline.model import DocError, Document, ReportKind
 
 TITLE = re.compile(r"管理・評価シート")
 
@@ -32,7 +32,7 @@ class MusashinoSheets(LayoutExtractor):
         sheets = _split_sheets(text.rows)
         title = sheets[0][0].text.strip() if sheets else ""
         doc.title = title
-        doc.kind = "管理・評価シート"
+        doc.kind = ReportKind.EVALUATION_SHEETS
         doc.plan_name = TITLE.split(title)[0].strip() or None
         doc.municipality = find_municipality(title, text.full_text())
         for sheet in sheets:

@@ -16,7 +16,7 @@ from hyoka.extractors.base import LayoutExtractor, Row, SourceText
 from hyoka.normalizers.actors import split_actor_tag
 from hyoka.normalizers.eras import fiscal_year
 from hyoka.normalizers.places import find_municipality
-from hyoka.pipeline.model import Document, Legend, Measure, Note, ScoreSummary
+from hyoka.pipeline.model import Document, Legend, Measure, Note, ScoreSummary, ReportKind
 
 SCORE_LINE = re.compile(r"(\d+)\s*施策中")
 GOAL = re.compile(r"^目標\s*(\d+)\s*(.+)$")
@@ -40,7 +40,7 @@ class MusashinoSummary(LayoutExtractor):
     def extract(self, text: SourceText, doc: Document) -> None:
         lines = [(plain(row.text), row) for _i, row in text.nonblank()]
         doc.title = lines[0][0] if lines else None
-        doc.kind = "進捗管理まとめ"
+        doc.kind = ReportKind.PROGRESS_MANAGEMENT_SUMMARY
         doc.plan_name = doc.title.replace("進捗管理まとめ", "").strip() if doc.title else None
         doc.municipality = find_municipality(doc.title or "", text.full_text())
 

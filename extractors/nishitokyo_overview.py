@@ -14,7 +14,7 @@ from hyoka.extractors._common import bullet_depth, plain, unbullet
 from hyoka.extractors.base import LayoutExtractor, SourceText
 from hyoka.normalizers.places import find_municipality
 from hyoka.normalizers.text import CIRCLED
-from hyoka.pipeline.model import Document, Measure, Note
+from hyoka.pipeline.model import Document, Measure, Note, ReportKind
 
 SECTION = re.compile(r"^##\s*《(.+?)》")
 AREA = re.compile(r"^#{3,6}\s*[(（](\d+)[)）]\s*「(.+?)」(.*)$")
@@ -42,7 +42,7 @@ class NishitokyoOverview(LayoutExtractor):
     def extract(self, text: SourceText, doc: Document) -> None:
         rows = [row for _i, row in text.nonblank()]
         doc.title = plain(rows[0].text)
-        doc.kind = "策定概要"
+        doc.kind = ReportKind.PLAN_OVERVIEW
         doc.plan_name = doc.title.replace("策定概要", "").strip()
         doc.municipality = find_municipality(doc.title, text.full_text())
 

@@ -28,7 +28,7 @@ from hyoka.normalizers.directions import parse_direction
 from hyoka.normalizers.eras import fiscal_year
 from hyoka.normalizers.labels import canonical_label
 from hyoka.normalizers.places import find_municipality
-from hyoka.pipeline.model import Cost, DocError, Document, Flag, IndicatorValue, Measure, Note
+from hyoka.pipeline.model import Cost, DocError, Document, Flag, IndicatorValue, Measure, Note, ReportKind
 
 YEAR_LABEL = re.compile(r"(令和|平成)\s*([0-9]+|元)\s*年度")
 _LEVELS = ("政策", "施策", "基本事業")
@@ -89,7 +89,7 @@ class OfunatoJimujigyo(LayoutExtractor):
         if missing:
             doc.errors.append(DocError(stage="extract", message=f"header without {', '.join(missing)}", ref=header.ref))
             return
-        doc.kind = "事務事業評価シート"
+        doc.kind = ReportKind.PROJECT_EVALUATION_SHEETS
         doc.municipality = find_municipality("", text.full_text())
         years = _year_labels([r for r in text.rows[:at] if r.ref.table == header.ref.table], cols["blocks"])
         blocks = []

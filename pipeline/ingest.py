@@ -35,7 +35,7 @@ from hyoka.extractors.base import ExtractionError
 from hyoka.extractors.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from hyoka.extractors._common import plain
 from hyoka.pipeline.gate import judge_report
-from hyoka.pipeline.model import DocError, Document, Status
+from hyoka.pipeline.model import DocError, Document, FailureStage, FileStatus, Status
 from hyoka.pipeline.stages import NORMALIZE, Processor
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ HASH_BLOCK = 1 << 20  # bytes read at a time when hashing
 @dataclass(frozen=True)
 class Failure:
     source_path: str
-    stage: str  # "read", "detect", "extract", "normalize", "limit", "duplicate"
+    stage: FailureStage  # the literals written here are its members' values
     reason: str  # one line, for a person
     doc_id: str | None = None
     detail: str | None = None  # the library's own words (「PdfminerException: …」), for whoever debugs it
@@ -385,7 +385,7 @@ def ingest(
 
 # --- into the store: hyoka ingest -----------------------------------------------------------------
 
-READ, FAILED, DUPLICATE, UNCHANGED = "read", "failed", "duplicate", "unchanged"
+READ, FAILED, DUPLICATE, UNCHANGED = FileStatus.READ, FileStatus.FAILED, FileStatus.DUPLICATE, FileStatus.UNCHANGED
 
 
 @dataclass
@@ -394,7 +394,7 @@ class FileReport:
 
     shown: str
     path: str
-    status: str  # read | failed | duplicate | unchanged
+    status: FileStatus
     doc_id: str | None = None
     failure: Failure | None = None
     document: dict | None = None  # the documents row (municipality, layout, n_measures …) when read
