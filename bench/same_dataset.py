@@ -16,7 +16,7 @@ import pandas as pd
 
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
-    key = frame.astype(str)
+    key = frame.map(repr)
     order = key.sort_values(list(key.columns), kind="stable").index
     return frame.loc[order].reset_index(drop=True)
 
@@ -45,7 +45,7 @@ def differences(before: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame],
         for column in common:
             if str(a[column].dtype) != str(b[column].dtype):
                 out.append(f"{name}.{column}: type {a[column].dtype} before, {b[column].dtype} after")
-            differ = a[column].astype(str) != b[column].astype(str)
+            differ = a[column].map(repr) != b[column].map(repr)
             if differ.any():
                 i = differ.idxmax()
                 out.append(f"{name}.{column}: {int(differ.sum())} rows differ, e.g. {a[column][i]!r} → {b[column][i]!r}")
