@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from hyoka.extractors._common import one_line
-from hyoka.extractors.base import LayoutExtractor, SourceText
+from hyoka.extractors.base import LayoutExtractor, Score, SourceText
 from hyoka.extractors.generic import read_generic
 from hyoka.normalizers.labels import canonical_label
 from hyoka.pipeline.model import Document, Note, ReportKind
@@ -34,7 +34,8 @@ class AkirunoProgress(LayoutExtractor):
     @classmethod
     def detect(cls, text: SourceText) -> float:
         head = text.head()
-        return 0.9 if "進捗状況まとめ" in head and "年間目標" in head and "個別施策" in head else 0.0
+        return Score.all_of(0.9, {f"「{word}」 in the first 3000 characters": word in head
+                                  for word in ("進捗状況まとめ", "年間目標", "個別施策")})
 
     def extract(self, text: SourceText, doc: Document) -> None:
         header = next((row for row in text.rows if row.cells and row.cells[0].strip() == "方向性"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from hyoka.extractors._common import bullet_depth, unbullet
-from hyoka.extractors.base import LayoutExtractor, Row, SourceText
+from hyoka.extractors.base import LayoutExtractor, Row, Score, SourceText
 from hyoka.normalizers.labels import canonical_label
 from hyoka.normalizers.places import find_municipality
 from hyoka.normalizers.text import CIRCLED, strip_html
@@ -34,7 +34,8 @@ class AkishimaReport(LayoutExtractor):
     @classmethod
     def detect(cls, text: SourceText) -> float:
         has_measures = any(MEASURE_HEAD.match(row.text.strip()) for row in text.rows)
-        return 0.9 if "報告書" in text.head(500) and has_measures else 0.0
+        return Score.all_of(0.9, {"「報告書」 in the first 500 characters": "報告書" in text.head(500),
+                                  "a measure heading 【工-1】": has_measures})
 
     def extract(self, text: SourceText, doc: Document) -> None:
         rows = [row for _i, row in text.nonblank()]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from hyoka.extractors._sheets import read_sheet
-from hyoka.extractors.base import LayoutExtractor, Row, SourceText
+from hyoka.extractors.base import LayoutExtractor, Row, Score, SourceText
 from hyoka.normalizers.places import find_municipality
 from hyoka.pipeline.model import DocError, Document, ReportKind
 
@@ -26,7 +26,9 @@ class MusashinoSheets(LayoutExtractor):
     @classmethod
     def detect(cls, text: SourceText) -> float:
         head = text.head()
-        return 0.9 if TITLE.search(head) and "施策番号" in head and "取組内容" in head else 0.0
+        return Score.all_of(0.9, {"「管理・評価シート」 in the first 3000 characters": bool(TITLE.search(head)),
+                                  "「施策番号」 in the first 3000 characters": "施策番号" in head,
+                                  "「取組内容」 in the first 3000 characters": "取組内容" in head})
 
     def extract(self, text: SourceText, doc: Document) -> None:
         sheets = _split_sheets(text.rows)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from hyoka.extractors._common import plain
-from hyoka.extractors.base import LayoutExtractor, Row, SourceText
+from hyoka.extractors.base import LayoutExtractor, Row, Score, SourceText
 from hyoka.normalizers.actors import split_actor_tag
 from hyoka.normalizers.eras import fiscal_year
 from hyoka.normalizers.places import find_municipality
@@ -35,7 +35,8 @@ class MusashinoSummary(LayoutExtractor):
     @classmethod
     def detect(cls, text: SourceText) -> float:
         head = text.head(4000)
-        return 0.9 if "進捗管理まとめ" in head and SCORE_LINE.search(head) else 0.0
+        return Score.all_of(0.9, {"「進捗管理まとめ」 in the first 4000 characters": "進捗管理まとめ" in head,
+                                  "a score line 「N施策中」": bool(SCORE_LINE.search(head))})
 
     def extract(self, text: SourceText, doc: Document) -> None:
         lines = [(plain(row.text), row) for _i, row in text.nonblank()]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from hyoka.extractors._common import bullet_depth, plain, unbullet
-from hyoka.extractors.base import LayoutExtractor, SourceText
+from hyoka.extractors.base import LayoutExtractor, Score, SourceText
 from hyoka.normalizers.places import find_municipality
 from hyoka.normalizers.text import CIRCLED
 from hyoka.pipeline.model import Document, Measure, Note, ReportKind
@@ -37,7 +37,8 @@ class NishitokyoOverview(LayoutExtractor):
     @classmethod
     def detect(cls, text: SourceText) -> float:
         head = text.head()
-        return 0.85 if "策定概要" in head and re.search(r"^##\s*《", head, re.M) else 0.0
+        return Score.all_of(0.85, {"「策定概要」 in the first 3000 characters": "策定概要" in head,
+                                   "a section heading 「## 《…》」": bool(re.search(r"^##\s*《", head, re.M))})
 
     def extract(self, text: SourceText, doc: Document) -> None:
         rows = [row for _i, row in text.nonblank()]

@@ -23,7 +23,7 @@ import unicodedata
 from collections import Counter
 
 from hyoka.extractors._common import one_line
-from hyoka.extractors.base import LayoutExtractor, Row, SourceText
+from hyoka.extractors.base import LayoutExtractor, Row, Score, SourceText
 from hyoka.normalizers.directions import parse_direction
 from hyoka.normalizers.eras import fiscal_year
 from hyoka.normalizers.labels import canonical_label
@@ -79,7 +79,8 @@ class OfunatoJimujigyo(LayoutExtractor):
 
     @classmethod
     def detect(cls, text: SourceText) -> float:
-        return 0.9 if _header_index(text) is not None else 0.0
+        return Score.all_of(0.9, {"a header row with 事務事業名, 事業費計 and 今後の方向性 or 課長等意見 in the first 20 rows":
+                                  _header_index(text) is not None})
 
     def extract(self, text: SourceText, doc: Document) -> None:
         at = _header_index(text)

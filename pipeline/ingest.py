@@ -19,6 +19,7 @@ chunk's worth at a time.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import stat
 import time
@@ -40,6 +41,8 @@ from hyoka.pipeline.stages import NORMALIZE, Processor
 
 if TYPE_CHECKING:
     from hyoka.pipeline.rules import RuleSet
+
+log = logging.getLogger(__name__)
 
 HASH_BLOCK = 1 << 20  # bytes read at a time when hashing
 
@@ -234,9 +237,12 @@ def read_document(path: Path, stages: tuple[Processor, ...] = NORMALIZE, *, limi
     if not verdict.is_report and not read_anyway:
         return _not_a_report(text, doc_id, source or str(path), verdict.reason)
     # a specific layout that claims the file wins; every other file is read by its labels
-    layout = extractors.detect_layout(text) or extractors.generic_layout()
+    choice = extractors.choose_layout(text)
+    log.info("%s: layout %s", Path(source or path).name, choice.describe())
+    layout = choice.layout
     doc = Document(doc_id=doc_id, source_path=source or str(path), format=text.format, layout=layout.name,
-                   source_rows=text.rows, encoding=text.encoding)
+                   layout_score=choice.score, layout_basis=choice.basis, layout_runner_up=choice.runner_up,
+                   layout_runner_up_score=choice.runner_up_score, source_rows=text.rows, encoding=text.encoding)
     doc.gate = verdict.reason
     layout().extract(text, doc)
     if not verdict.is_report:  # read because the user asked: the document says so (status partial)
@@ -303,6 +309,9 @@ class FileOutcome:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # this document's rows, audit_findings
     failure: Failure | None = None                                  # included; {} on failure
     seconds: float = 0.0
+    # log records of a file read in a worker process, (logger name, level, message), for run_files to hand to
+    # this process's loggers (pipeline/executors.py); empty when read here, where they were logged already
+    log: list[tuple[str, int, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

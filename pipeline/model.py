@@ -439,6 +439,12 @@ class Document:
     format: str  # "text", "markdown", "pdf", "docx"
     encoding: str | None = None  # text files: the encoding the bytes were read in ("utf-8", "cp932" …)
     layout: str | None = None  # extractor layout name
+    # how the layout was chosen (extractors/registry.py): the winner's detect() score (None for the generic
+    # reader, which claims nothing) and reasons, and the next best layout that saw anything of itself
+    layout_score: float | None = None
+    layout_basis: str | None = None
+    layout_runner_up: str | None = None
+    layout_runner_up_score: float | None = None
     municipality: str | None = None
     municipality_basis: str | None = None  # "printed in the title", or how else it was known
     plan_name: str | None = None
