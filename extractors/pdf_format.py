@@ -62,6 +62,7 @@ How the PDF is turned into rows, page by page:
 from __future__ import annotations
 
 import bisect
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -72,6 +73,8 @@ from typing import Any
 from hyoka.extractors.base import ExtractionError, FormatBackend, Row, SourceText
 from hyoka.extractors.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from hyoka.pipeline.model import SourceRef
+
+log = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------- settings
 
@@ -625,6 +628,7 @@ class _PdfiumPages:
         if reason is None:
             return _pdfium_page(content, self.settings), lambda: None
         self.fallbacks.append((index + 1, reason))
+        log.info("%s: page %d read by pdfminer, not PDFium: %s", self.path.name, index + 1, reason)
         if self.plumber is None:
             self.plumber = _PlumberPages(self.path, self.settings)
         if not content.edges_read:

@@ -44,6 +44,8 @@ __all__ = ["EXECUTORS", "FileOutcome", "RunnerError", "check_runner", "ProgressL
 
 EXECUTORS = ("local", "dask")
 
+log = logging.getLogger(__name__)
+
 OnOutcome = Callable[["FileOutcome", int, int], None]
 
 # A pool worker whose resident memory passes max_memory_mb exits with this code (see _memory_guard);
@@ -202,6 +204,7 @@ def _process_watched(path: Path, limits: Limits, memory: bool, imports: Sequence
             return process_file(path, limits, read_anyway=read_anyway)
     except _LimitInterrupt as hit:
         reason = _time_reason(limits) if isinstance(hit, _TimeInterrupt) else _memory_reason(limits)
+        log.info("%s: stopped by the watchdog: %s", Path(path).name, reason)
         return FileOutcome(str(path), None, {}, Failure(str(path), "limit", reason), time.perf_counter() - start)
 
 
@@ -371,6 +374,7 @@ def _run_pool(paths: list[Path], limits: Limits, jobs: int, imports: Sequence[st
                             stage, reason = "crash", f"the worker reading it died ({_exit_text(exc.exitcode)})"
                     except Exception as exc:  # e.g. a result that could not be sent back
                         stage, reason = "crash", f"the worker could not return it: {_bug_reason(exc)}"
+                    log.info("%s: %s", Path(path).name, reason)
                     yield FileOutcome(str(path), None, {}, Failure(str(path), stage, reason),
                                       time.perf_counter() - submitted)
         finally:

@@ -285,6 +285,7 @@ def read_file(path: Path, limits: Limits = DEFAULT_LIMITS, *, read_anyway: bool 
         doc_id = hash_file(path, limits)
         doc = read_document(path, limits=limits, doc_id=doc_id, read_anyway=read_anyway, source=source)
     except LimitExceeded as exc:
+        log.info("%s: limit %s hit: %s", Path(shown).name, exc.limit, exc)
         return None, Failure(shown, "limit", str(exc) or exc.limit, doc_id, exc.detail)
     except ExtractionError as exc:
         return None, Failure(shown, "read", str(exc) or type(exc).__name__, doc_id, exc.detail)  # one line
