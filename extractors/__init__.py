@@ -14,6 +14,7 @@ import pkgutil
 from functools import lru_cache
 from pathlib import Path
 
+from hyoka.extractors import registry
 from hyoka.extractors.base import ExtractionError, FormatBackend, LayoutExtractor, Row, SourceText
 
 # pdfminer warns about every odd font descriptor ("Could not get FontBBox …") on stderr; those say
@@ -31,6 +32,7 @@ __all__ = [
     "choose_layout",
     "detect_layout",
     "layouts",
+    "registry",
     "supported_extensions",
 ]
 
@@ -44,15 +46,11 @@ def import_all() -> None:
 
 
 def backends() -> list[FormatBackend]:
-    from hyoka.extractors import registry
-
     return [cls() for cls in registry.backends()]
 
 
 def layouts() -> list[type[LayoutExtractor]]:
     """The layouts that may claim a document, in the registry's order, then the generic reader."""
-    from hyoka.extractors import registry
-
     return [*registry.layouts(), registry.generic()]
 
 
@@ -70,15 +68,11 @@ def backend_for(path: Path) -> FormatBackend:
 
 def generic_layout() -> type[LayoutExtractor]:
     """The label-driven reader that takes every file no specific layout claims."""
-    from hyoka.extractors import registry
-
     return registry.generic()
 
 
 def choose_layout(text: SourceText):
     """The registry's choice for `text`: winner, its score and reasons, the runner-up (registry.LayoutChoice)."""
-    from hyoka.extractors import registry
-
     return registry.choose_layout(text)
 
 
