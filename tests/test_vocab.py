@@ -126,3 +126,12 @@ def test_sample_documents_hold_only_vocabulary_values(tmp_path):
         assert values, f"{table}.{column}: nothing read from the samples"
         assert values <= {m.value for m in vocab}, f"{table}.{column}: {values - {m.value for m in vocab}}"
     assert "indicator" in set(data["measures"]["kind"])  # あきる野市's 実施事業, read by the generic reader
+
+
+def test_schema_docs_list_the_themes_of_the_taxonomy():
+    """measures.theme: the themes pipeline/themes.py THEMES defines, no more, no fewer, in its order."""
+    from hyoka.pipeline.themes import THEMES
+
+    meaning = next(_cells(line)[2] for line in _section("measures") if line.startswith("| theme |"))
+    listed = [t.strip() for t in meaning.split(":", 1)[1].split(",")]
+    assert listed == list(THEMES) and f"the {len(THEMES)} themes" in meaning
