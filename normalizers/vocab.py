@@ -9,7 +9,8 @@ writes the literal keeps working, and the dataset does not change.
 
 `kind` means seven different things in the model, so there is one enum for each meaning rather than
 one for the word: `MeasureKind`, `NoteKind`, `LegendKind`, `UnmappedKind`, `HeaderKind` (the value
-kind a table header names), `ReportKind` (the document's kind) and `RowKind` (`row_kind`).
+kind a table header names), `ReportKind` (the document's kind) and `RowKind` (`row_kind`); and
+`EvidenceKind`, the kind of a reading's evidence.
 
 docs/schema.md documents every member, and tests/test_vocab.py checks the two against each other
 (every member documented, nothing documented that is not a member).
@@ -113,6 +114,17 @@ class UnmappedKind(enum.StrEnum):
     TABLE = "table"
     ROW = "row"
     LINE = "line"
+
+
+class EvidenceKind(enum.StrEnum):
+    """`reading_evidence.kind`: why the reader read a value the way it did (extractors/reading)."""
+
+    HEADER_LABEL = "header_label"  # a header or row label names the role (目標/実績/評価 …) by the domain lexicon
+    YEAR_AXIS = "year_axis"  # fiscal years run along a header row or down a column
+    VALUE_SHAPE = "value_shape"  # the cells are counts, numbers, grades or shares
+    ARITHMETIC = "arithmetic"  # a printed sum, share or rate agrees with the cells (structure only, never a verdict)
+    LEGEND_MATCH = "legend_match"  # the labels are those of a legend printed in the document
+    ALTERNATIVE = "alternative"  # another reading of the same cells, not chosen, and its score
 
 
 class HeaderKind(enum.StrEnum):

@@ -21,8 +21,8 @@ from typing import Any, Iterator
 # the closed vocabularies (one StrEnum per meaning of `kind`, the statuses, the stages) live in the lowest
 # layer so normalizers and extractors can use them too; re-exported here with the records they type
 from hyoka.normalizers.vocab import (  # noqa: F401
-    DocumentStatus, ErrorStage, FailureStage, FileStatus, FindingStatus, HeaderKind, LegendItemRole, LegendKind,
-    MeasureKind, NoteKind, ReportKind, RowKind, UnmappedKind,
+    DocumentStatus, ErrorStage, EvidenceKind, FailureStage, FileStatus, FindingStatus, HeaderKind, LegendItemRole,
+    LegendKind, MeasureKind, NoteKind, ReportKind, RowKind, UnmappedKind,
 )
 
 Status = DocumentStatus  # the name the pipeline has always used
@@ -367,17 +367,6 @@ class Legend:
     ref: SourceRef
     items: list[tuple[str, str]] = field(default_factory=list)  # (symbol/grade, its text)
     item_refs: list[SourceRef] = field(default_factory=list)  # where each item is printed (same order)
-
-
-class EvidenceKind(enum.StrEnum):
-    """Why the reader read a value the way it did (extractors/reading): one row of `reading_evidence`."""
-
-    HEADER_LABEL = "header_label"  # a header or row label names the role (目標/実績/評価 …) by the domain lexicon
-    YEAR_AXIS = "year_axis"  # fiscal years run along a header row or down a column
-    VALUE_SHAPE = "value_shape"  # the cells are counts, numbers, grades or shares
-    ARITHMETIC = "arithmetic"  # a printed sum, share or rate agrees with the cells (structure only, never a verdict)
-    LEGEND_MATCH = "legend_match"  # the labels are those of a legend printed in the document
-    ALTERNATIVE = "alternative"  # another reading of the same cells, not chosen, and its score
 
 
 @dataclass

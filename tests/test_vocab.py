@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from hyoka.normalizers.vocab import (
-    DocumentStatus, FailureStage, FindingStatus, LegendItemRole, LegendKind, MeasureKind, NoteKind, ReportKind,
+    DocumentStatus, EvidenceKind, FailureStage, FindingStatus, LegendItemRole, LegendKind, MeasureKind, NoteKind, ReportKind,
     RowKind, UnmappedKind,
 )
 
@@ -85,6 +85,7 @@ STORED = [  # vocabulary, its table, what docs/schema.md lists for it
     (DocumentStatus, "documents", lambda: documented("documents", "status")),
     (FindingStatus, "audit_findings", lambda: documented("audit_findings", "status")),
     (FailureStage, "failures", lambda: documented("failures", "stage")),
+    (EvidenceKind, "reading_evidence", lambda: documented("reading_evidence", "kind")),
 ]
 
 
