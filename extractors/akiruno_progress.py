@@ -21,7 +21,7 @@ from hyoka.extractors._common import one_line
 from hyoka.extractors.base import LayoutExtractor, Score, SourceText
 from hyoka.extractors.generic import read_generic
 from hyoka.normalizers.labels import canonical_label
-from hyoka.pipeline.model import Document, Note, ReportKind
+from hyoka.pipeline.model import Document, LegendKind, Note, NoteKind, ReportKind, RowKind
 
 YEAR = re.compile(r"(令和|平成)\s*(\d+|元)\s*年度")
 ISSUE_SPLIT = re.compile(r"\s*課題[:：]\s*")
@@ -51,8 +51,8 @@ class AkirunoProgress(LayoutExtractor):
         for legend in doc.legends:
             # the 評価指標 table grades achievement bands (S 120%~ … C ~50%), even where a copy
             # prints the grades without their bands: a legend the audit must say it can't read
-            if legend.raw.startswith("評価指標") and legend.kind == "words":
-                legend.kind = "grade_bands"
+            if legend.raw.startswith("評価指標") and legend.kind == LegendKind.WORDS:
+                legend.kind = LegendKind.GRADE_BANDS
         for measure in doc.measures:
             _notes(doc, measure, labels.get("target_text"))
 
@@ -64,19 +64,19 @@ def _baseline_column(doc: Document) -> None:
         return
     for v in doc.indicator_values:
         if v.fiscal_year is not None and v.fiscal_year < min(targeted) and v.target_raw is None and v.grade_raw is None:
-            v.row_kind = "baseline"
+            v.row_kind = RowKind.BASELINE
 
 
 def _notes(doc: Document, measure, target_label: str | None) -> None:
     ref = measure.ref
     if measure.target_raw:
         # 目標とする姿 is a sentence about the state aimed at, not a number: kept as a note
-        doc.notes.append(Note(scope=measure.key, kind="target_state", text=measure.target_raw, raw=measure.target_raw,
+        doc.notes.append(Note(scope=measure.key, kind=NoteKind.TARGET_STATE, text=measure.target_raw, raw=measure.target_raw,
                               ref=ref, item_label=target_label or None))
         measure.target_raw = None
     if measure.status_raw:
         status, *issues = ISSUE_SPLIT.split(measure.status_raw, maxsplit=1)
         if status.strip():
-            doc.notes.append(Note(scope=measure.key, kind="status", text=status.strip(), raw=measure.status_raw, ref=ref))
+            doc.notes.append(Note(scope=measure.key, kind=NoteKind.STATUS, text=status.strip(), raw=measure.status_raw, ref=ref))
         for issue in issues:
-            doc.notes.append(Note(scope=measure.key, kind="issue", text=issue.strip(), raw=measure.status_raw, ref=ref))
+            doc.notes.append(Note(scope=measure.key, kind=NoteKind.ISSUE, text=issue.strip(), raw=measure.status_raw, ref=ref))

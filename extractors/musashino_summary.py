@@ -16,14 +16,16 @@ from hyoka.extractors.base import LayoutExtractor, Row, Score, SourceText
 from hyoka.normalizers.actors import split_actor_tag
 from hyoka.normalizers.eras import fiscal_year
 from hyoka.normalizers.places import find_municipality
-from hyoka.pipeline.model import Document, Legend, Measure, Note, ScoreSummary, ReportKind
+from hyoka.pipeline.model import (
+    Document, Legend, LegendKind, Measure, MeasureKind, Note, NoteKind, ReportKind, ScoreSummary,
+)
 
 SCORE_LINE = re.compile(r"(\d+)\s*施策中")
 GOAL = re.compile(r"^目標\s*(\d+)\s*(.+)$")
 BASIC = re.compile(r"^基本施策\s*[（(]\s*(\d+)\s*[）)]\s*(.+)$")
 SECTION = re.compile(r"^【(良い点|課題)】$")
 PREVIOUS_AS_OF = re.compile(r"[(（]\s*[)）]\s*内は(.+?時点)")
-_NOTE_KIND = {"良い点": "good_point", "課題": "issue"}
+_NOTE_KIND = {"良い点": NoteKind.GOOD_POINT, "課題": NoteKind.ISSUE}
 # arithmetic on numbers: 「100点 ÷ 41施策 ≒ 2.44点」, 「2.44 × 32 (78) + … = 85.38 ≒ 85点」
 _FORMULA = re.compile(r"\d(?:\.\d+)?\s*(?:点|施策)?\s*[×÷]\s*\d.*[=≒]\s*\d")
 
@@ -62,7 +64,7 @@ class MusashinoSummary(LayoutExtractor):
                 doc.measures.append(
                     Measure(key=f"{scope}/基本施策{m.group(1)}", id_raw=m.group(1),
                             name=m.group(2).strip(), ref=row.ref, hierarchy=[("目標", goal[0], goal[1])],
-                            kind="basic_policy")
+                            kind=MeasureKind.BASIC_POLICY)
                 )
             elif SCORE_LINE.search(line):
                 # raw: the line as printed, without the rendering's Markdown markup (「**85 (76) 点**」)
@@ -85,7 +87,7 @@ class MusashinoSummary(LayoutExtractor):
 def _legend(rows: list[Row]) -> Legend:
     ref = rows[0].ref.span(rows[-1].ref)
     items = [(_legend_item_kind(plain(r.text)), plain(r.text)) for r in rows]
-    return Legend(kind="points", raw="\n".join(r.text for r in rows), ref=ref, items=items,
+    return Legend(kind=LegendKind.POINTS, raw="\n".join(r.text for r in rows), ref=ref, items=items,
                   item_refs=[r.ref for r in rows])
 
 

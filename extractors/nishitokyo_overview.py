@@ -14,7 +14,7 @@ from hyoka.extractors._common import bullet_depth, plain, unbullet
 from hyoka.extractors.base import LayoutExtractor, Score, SourceText
 from hyoka.normalizers.places import find_municipality
 from hyoka.normalizers.text import CIRCLED
-from hyoka.pipeline.model import Document, Measure, Note, ReportKind
+from hyoka.pipeline.model import Document, Measure, MeasureKind, Note, NoteKind, ReportKind
 
 SECTION = re.compile(r"^##\s*《(.+?)》")
 AREA = re.compile(r"^#{3,6}\s*[(（](\d+)[)）]\s*「(.+?)」(.*)$")
@@ -22,11 +22,11 @@ SUBHEADING = re.compile(r"^#{3,6}\s*(.+)$")
 NUMBERED = re.compile(rf"^([{''.join(CIRCLED)}])\s*(.*)$")
 PERIOD_LINE = re.compile(r"期間")
 _SECTION_KIND = {
-    "目的": "purpose",
-    "位置付け": "positioning",
-    "計画期間": "period",
-    "施策推進": "history",
-    "目指す方向": "vision",
+    "目的": NoteKind.PURPOSE,
+    "位置付け": NoteKind.POSITIONING,
+    "計画期間": NoteKind.PERIOD,
+    "施策推進": NoteKind.HISTORY,
+    "目指す方向": NoteKind.VISION,
 }
 
 
@@ -79,7 +79,7 @@ class NishitokyoOverview(LayoutExtractor):
                 number = CIRCLED[n.group(1)]
                 last_measure = Measure(
                     key=f"{area[1]}/{number}", id_raw=n.group(1), name=_unquote(n.group(2)), ref=row.ref,
-                    hierarchy=[("分野", area[0], area[1])], kind="direction",
+                    hierarchy=[("分野", area[0], area[1])], kind=MeasureKind.DIRECTION,
                 )
                 doc.measures.append(last_measure)
                 continue
@@ -89,13 +89,13 @@ class NishitokyoOverview(LayoutExtractor):
                 continue
             if area and in_issues:
                 n = NUMBERED.match(item)
-                doc.notes.append(Note(scope=area[1], kind="issue", text=(n.group(2) if n else item).strip(), raw=line,
+                doc.notes.append(Note(scope=area[1], kind=NoteKind.ISSUE, text=(n.group(2) if n else item).strip(), raw=line,
                                       ref=row.ref, item_label=n.group(1) if n else None))
                 continue
             if "アンケート" in (group or ""):
-                kind = "survey_item"
+                kind = NoteKind.SURVEY_ITEM
             else:
-                kind = next((k for word, k in _SECTION_KIND.items() if word in (section or "")), "item")
+                kind = next((k for word, k in _SECTION_KIND.items() if word in (section or "")), NoteKind.ITEM)
             scope = subsection or section or "計画全体"
             n = NUMBERED.match(item)
             doc.notes.append(Note(scope=scope, kind=kind, text=(n.group(2) if n else item).strip(), raw=line,
