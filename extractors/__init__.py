@@ -1,8 +1,9 @@
 """Extractors: format backends (file → SourceText) and layout extractors (SourceText → Document).
 
-Both are discovered, not listed: every module in this package is imported once and
-every concrete `FormatBackend` / `LayoutExtractor` subclass in it is registered. A new
-city's layout is therefore one new module here and no edit anywhere else.
+Which backends and layouts there are is written down in extractors/registry.py (docling's format →
+backend map is the model): the built-in ones listed there in order, other packages' layouts through
+the `hyoka.layouts` entry-point group. A backend or layout defined here but not listed is still
+used, with a warning, and the contract test (tests/test_contract.py) asks for its line.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pkgutil
 from functools import lru_cache
 from pathlib import Path
 
+from hyoka.extractors import registry
 from hyoka.extractors.base import ExtractionError, FormatBackend, LayoutExtractor, Row, SourceText
 
 # pdfminer warns about every odd font descriptor ("Could not get FontBBox …") on stderr; those say
@@ -27,37 +29,29 @@ __all__ = [
     "SourceText",
     "backend_for",
     "backends",
+    "choose_layout",
     "detect_layout",
     "layouts",
+    "registry",
     "supported_extensions",
 ]
 
 
-def _concrete_subclasses(base: type) -> list[type]:
-    found, todo = [], list(base.__subclasses__())
-    while todo:
-        cls = todo.pop()
-        todo.extend(cls.__subclasses__())
-        if not getattr(cls, "__abstractmethods__", None):
-            found.append(cls)
-    return sorted(found, key=lambda c: (c.__module__, c.__name__))
-
-
 @lru_cache(maxsize=1)
-def _import_all() -> None:
+def import_all() -> None:
+    """Import every module of the package, so the registry can tell a class that is not listed."""
     for info in pkgutil.iter_modules(__path__):
         if not info.name.startswith("_"):
             importlib.import_module(f"{__name__}.{info.name}")
 
 
 def backends() -> list[FormatBackend]:
-    _import_all()
-    return [cls() for cls in _concrete_subclasses(FormatBackend)]
+    return [cls() for cls in registry.backends()]
 
 
 def layouts() -> list[type[LayoutExtractor]]:
-    _import_all()
-    return _concrete_subclasses(LayoutExtractor)
+    """The layouts that may claim a document, in the registry's order, then the generic reader."""
+    return [*registry.layouts(), registry.generic()]
 
 
 def supported_extensions() -> set[str]:
@@ -74,15 +68,15 @@ def backend_for(path: Path) -> FormatBackend:
 
 def generic_layout() -> type[LayoutExtractor]:
     """The label-driven reader that takes every file no specific layout claims."""
-    from hyoka.extractors.generic import GenericLayout
+    return registry.generic()
 
-    return GenericLayout
+
+def choose_layout(text: SourceText):
+    """The registry's choice for `text`: winner, its score and reasons, the runner-up (registry.LayoutChoice)."""
+    return registry.choose_layout(text)
 
 
 def detect_layout(text: SourceText) -> type[LayoutExtractor] | None:
     """The layout that claims `text` most confidently (score > 0.5), or None."""
-    scored = [(cls.detect(text), cls.name, cls) for cls in layouts()]
-    scored = [s for s in scored if s[0] > 0.5]
-    if not scored:
-        return None
-    return max(scored, key=lambda s: (s[0], s[1]))[2]
+    choice = choose_layout(text)
+    return None if choice.score is None else choice.layout

@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 
 from hyoka.extractors._common import one_line
-from hyoka.extractors.base import LayoutExtractor, SourceText
+from hyoka.extractors.base import LayoutExtractor, Score, SourceText
 from hyoka.extractors.generic import read_generic
 from hyoka.normalizers.labels import canonical_label
-from hyoka.pipeline.model import Document, Note
+from hyoka.pipeline.model import Document, LegendKind, Note, NoteKind, ReportKind, RowKind
 
 YEAR = re.compile(r"(令和|平成)\s*(\d+|元)\s*年度")
 ISSUE_SPLIT = re.compile(r"\s*課題[:：]\s*")
@@ -34,7 +34,8 @@ class AkirunoProgress(LayoutExtractor):
     @classmethod
     def detect(cls, text: SourceText) -> float:
         head = text.head()
-        return 0.9 if "進捗状況まとめ" in head and "年間目標" in head and "個別施策" in head else 0.0
+        return Score.all_of(0.9, {f"「{word}」 in the first 3000 characters": word in head
+                                  for word in ("進捗状況まとめ", "年間目標", "個別施策")})
 
     def extract(self, text: SourceText, doc: Document) -> None:
         header = next((row for row in text.rows if row.cells and row.cells[0].strip() == "方向性"
@@ -44,14 +45,14 @@ class AkirunoProgress(LayoutExtractor):
             doc.fiscal_year_raw = m.group(0)
             doc.fiscal_year_basis = f"printed: 「{labels['assessment']}」"
         read_generic(text, doc)
-        doc.kind = "進捗状況まとめ"
+        doc.kind = ReportKind.PROGRESS_SUMMARY
         doc.plan_name = re.split(r"\s+", doc.title or "")[0] or None
         _baseline_column(doc)
         for legend in doc.legends:
             # the 評価指標 table grades achievement bands (S 120%~ … C ~50%), even where a copy
             # prints the grades without their bands: a legend the audit must say it can't read
-            if legend.raw.startswith("評価指標") and legend.kind == "words":
-                legend.kind = "grade_bands"
+            if legend.raw.startswith("評価指標") and legend.kind == LegendKind.WORDS:
+                legend.kind = LegendKind.GRADE_BANDS
         for measure in doc.measures:
             _notes(doc, measure, labels.get("target_text"))
 
@@ -63,19 +64,19 @@ def _baseline_column(doc: Document) -> None:
         return
     for v in doc.indicator_values:
         if v.fiscal_year is not None and v.fiscal_year < min(targeted) and v.target_raw is None and v.grade_raw is None:
-            v.row_kind = "baseline"
+            v.row_kind = RowKind.BASELINE
 
 
 def _notes(doc: Document, measure, target_label: str | None) -> None:
     ref = measure.ref
     if measure.target_raw:
         # 目標とする姿 is a sentence about the state aimed at, not a number: kept as a note
-        doc.notes.append(Note(scope=measure.key, kind="target_state", text=measure.target_raw, raw=measure.target_raw,
+        doc.notes.append(Note(scope=measure.key, kind=NoteKind.TARGET_STATE, text=measure.target_raw, raw=measure.target_raw,
                               ref=ref, item_label=target_label or None))
         measure.target_raw = None
     if measure.status_raw:
         status, *issues = ISSUE_SPLIT.split(measure.status_raw, maxsplit=1)
         if status.strip():
-            doc.notes.append(Note(scope=measure.key, kind="status", text=status.strip(), raw=measure.status_raw, ref=ref))
+            doc.notes.append(Note(scope=measure.key, kind=NoteKind.STATUS, text=status.strip(), raw=measure.status_raw, ref=ref))
         for issue in issues:
-            doc.notes.append(Note(scope=measure.key, kind="issue", text=issue.strip(), raw=measure.status_raw, ref=ref))
+            doc.notes.append(Note(scope=measure.key, kind=NoteKind.ISSUE, text=issue.strip(), raw=measure.status_raw, ref=ref))

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 
 from hyoka.extractors._common import bullet_depth, unbullet
-from hyoka.extractors.base import LayoutExtractor, Row, SourceText
+from hyoka.extractors.base import LayoutExtractor, Row, Score, SourceText
 from hyoka.normalizers.labels import canonical_label
 from hyoka.normalizers.places import find_municipality
 from hyoka.normalizers.text import CIRCLED, strip_html
-from hyoka.pipeline.model import CrossRef, Document, Measure, Note
+from hyoka.pipeline.model import CrossRef, Document, Measure, MeasureKind, Note, NoteKind, ReportKind
 
 # 【工 - 1】, 【商 - 2】 ※【工 - 7】と連携（再掲）, 【観 - 9】※新規
 MEASURE_HEAD = re.compile(r"^【\s*(?P<area>[^\s\-－―】]+)\s*[-－―]\s*(?P<no>\d+)\s*】\s*(?P<marks>.*)$")
@@ -24,7 +24,7 @@ GOAL_HEAD = re.compile(rf"^([{''.join(CIRCLED)}])\s*(.+)$")
 PARAGRAPH_HEAD = re.compile(r"^【(具体的な内容|実施期間・実現スケジュール)】$")
 ISSUED = re.compile(r"^(令和|平成)\s*(\d+|元)\s*年\s*(\d+)\s*月$")
 PERIOD = re.compile(r"(平成|令和)\s*\d+\s*年度から\s*(平成|令和)\s*\d+\s*年度までの\s*\d+\s*年間")
-_PARAGRAPH_KIND = {"具体的な内容": "content", "実施期間・実現スケジュール": "schedule"}
+_PARAGRAPH_KIND = {"具体的な内容": NoteKind.CONTENT, "実施期間・実現スケジュール": NoteKind.SCHEDULE}
 
 
 class AkishimaReport(LayoutExtractor):
@@ -34,12 +34,13 @@ class AkishimaReport(LayoutExtractor):
     @classmethod
     def detect(cls, text: SourceText) -> float:
         has_measures = any(MEASURE_HEAD.match(row.text.strip()) for row in text.rows)
-        return 0.9 if "報告書" in text.head(500) and has_measures else 0.0
+        return Score.all_of(0.9, {"「報告書」 in the first 500 characters": "報告書" in text.head(500),
+                                  "a measure heading 【工-1】": has_measures})
 
     def extract(self, text: SourceText, doc: Document) -> None:
         rows = [row for _i, row in text.nonblank()]
         doc.title = rows[0].text.strip()
-        doc.kind = "報告書"
+        doc.kind = ReportKind.REPORT
         doc.plan_name = doc.title.split("について")[0].strip()
         doc.municipality = find_municipality(doc.title, text.full_text())
         for row in rows[:6]:
@@ -91,11 +92,11 @@ class AkishimaReport(LayoutExtractor):
                 doc.notes.append(Note(scope=measure.key, kind=paragraph, text=line, raw=row.text, ref=row.ref))
                 continue
             if area and measure is None and (g := GOAL_HEAD.match(line)):
-                doc.notes.append(Note(scope=f"{area[0]}. {area[1]}", kind="basic_goal", text=g.group(2).strip(),
+                doc.notes.append(Note(scope=f"{area[0]}. {area[1]}", kind=NoteKind.BASIC_GOAL, text=g.group(2).strip(),
                                       raw=row.text, ref=row.ref, item_label=g.group(1)))
                 continue
             if area and measure is None and bullet_depth(row.text) is not None:
-                doc.notes.append(Note(scope=f"{area[0]}. {area[1]}", kind="basic_goal_detail",
+                doc.notes.append(Note(scope=f"{area[0]}. {area[1]}", kind=NoteKind.BASIC_GOAL_DETAIL,
                                       text=unbullet(row.text), raw=row.text, ref=row.ref))
 
     @staticmethod
@@ -131,10 +132,10 @@ class AkishimaReport(LayoutExtractor):
         doc.measures.append(Measure(
             key=key, id_raw=None, name=values.get("measure_name", ""), ref=row.ref,
             hierarchy=[("区分", None, "前期計画の評価と見直し")], direction_raw=values.get("direction"),
-            status_raw=values.get("assessment"), kind="review",
+            status_raw=values.get("assessment"), kind=MeasureKind.REVIEW,
         ))
         if values.get("assessment"):
-            doc.notes.append(Note(scope=key, kind="assessment", text=values["assessment"], raw=values["assessment"],
+            doc.notes.append(Note(scope=key, kind=NoteKind.ASSESSMENT, text=values["assessment"], raw=values["assessment"],
                                   ref=row.cell_ref(header.index("assessment"))))
 
     @staticmethod
@@ -144,5 +145,5 @@ class AkishimaReport(LayoutExtractor):
             if col == 0:
                 continue
             year = header[col] if header and col < len(header) else None
-            doc.notes.append(Note(scope=f"スケジュール/{scope}", kind="schedule_item", text=strip_html(cell).strip(),
+            doc.notes.append(Note(scope=f"スケジュール/{scope}", kind=NoteKind.SCHEDULE_ITEM, text=strip_html(cell).strip(),
                                   raw=cell, ref=row.cell_ref(col), item_label=year))

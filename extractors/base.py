@@ -60,6 +60,38 @@ class FormatBackend(abc.ABC):
         return None
 
 
+CLAIM = 0.5  # a layout whose detect() scores above this claims the document
+
+
+class Score(float):
+    """A layout's answer to detect(): how sure (0–1) that a text is the layout, with the reasons.
+
+    A float, so it compares and sorts as one (a detect() that returns a bare float still works; the
+    registry then gives it the reason 「detect() gave no reasons」). `Score.all_of` is the common case:
+    a layout is recognised by a few printed signals, all of which must be there.
+    """
+
+    reasons: tuple[str, ...]
+
+    def __new__(cls, value: float, reasons: tuple[str, ...] | list[str] = ()) -> "Score":
+        self = super().__new__(cls, value)
+        self.reasons = tuple(reasons)
+        return self
+
+    def __repr__(self) -> str:
+        return f"Score({float(self):g}, {self.reasons!r})"
+
+    @classmethod
+    def all_of(cls, score: float, signals: dict[str, bool]) -> "Score":
+        """`score` when every signal is present; otherwise below the claim (CLAIM × the share found),
+        so a layout that saw some of its signals is a named runner-up but never the winner. The
+        reasons list the signals found, then the ones missing (「no …」)."""
+        found = [what for what, present in signals.items() if present]
+        missing = [f"no {what}" for what, present in signals.items() if not present]
+        value = score if not missing else CLAIM * len(found) / max(len(signals), 1) if found else 0.0
+        return cls(value, found + missing)
+
+
 class LayoutExtractor(abc.ABC):
     """Recognises one report layout and extracts its records into a Document."""
 
@@ -69,7 +101,7 @@ class LayoutExtractor(abc.ABC):
     @classmethod
     @abc.abstractmethod
     def detect(cls, text: SourceText) -> float:
-        """How sure (0–1) that `text` is this layout; > 0.5 claims it."""
+        """How sure (0–1) that `text` is this layout; > CLAIM (0.5) claims it. Return a `Score` to say why."""
 
     @abc.abstractmethod
     def extract(self, text: SourceText, doc: Document) -> None:

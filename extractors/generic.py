@@ -53,6 +53,7 @@ from hyoka.extractors.reading.verify import legend_match, units_down_columns
 from hyoka.normalizers.eras import find_era_dates
 from hyoka.normalizers.headers import key
 from hyoka.normalizers.places import find_municipality
+from hyoka.normalizers.vocab import GENERIC_REPORT_KINDS, ReportKind
 from hyoka.pipeline.model import DocError, Document, Note, SourceRef, Unmapped
 
 
@@ -132,10 +133,10 @@ def read_generic(text: SourceText, doc: Document) -> None:
             f"({len(doc.unmapped)} tables or rows unmapped)")))
 
 
-def _kind_of(head: str) -> str | None:
-    for word in ("事務事業評価", "施策評価", "行政評価", "進捗管理", "進捗状況", "進行管理", "検証", "評価", "報告"):
-        if word in head:
-            return word
+def _kind_of(head: str) -> ReportKind | None:
+    for kind in GENERIC_REPORT_KINDS:
+        if kind in head:
+            return kind
     return None
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 
 from hyoka.extractors._sheets import read_sheet
-from hyoka.extractors.base import LayoutExtractor, Row, SourceText
+from hyoka.extractors.base import LayoutExtractor, Row, Score, SourceText
 from hyoka.normalizers.places import find_municipality
-from hyoka.pipeline.model import DocError, Document
+from hyoka.pipeline.model import DocError, Document, ReportKind
 
 TITLE = re.compile(r"管理・評価シート")
 
@@ -26,13 +26,15 @@ class MusashinoSheets(LayoutExtractor):
     @classmethod
     def detect(cls, text: SourceText) -> float:
         head = text.head()
-        return 0.9 if TITLE.search(head) and "施策番号" in head and "取組内容" in head else 0.0
+        return Score.all_of(0.9, {"「管理・評価シート」 in the first 3000 characters": bool(TITLE.search(head)),
+                                  "「施策番号」 in the first 3000 characters": "施策番号" in head,
+                                  "「取組内容」 in the first 3000 characters": "取組内容" in head})
 
     def extract(self, text: SourceText, doc: Document) -> None:
         sheets = _split_sheets(text.rows)
         title = sheets[0][0].text.strip() if sheets else ""
         doc.title = title
-        doc.kind = "管理・評価シート"
+        doc.kind = ReportKind.EVALUATION_SHEETS
         doc.plan_name = TITLE.split(title)[0].strip() or None
         doc.municipality = find_municipality(title, text.full_text())
         for sheet in sheets:

@@ -12,18 +12,20 @@ from __future__ import annotations
 import re
 
 from hyoka.extractors._common import plain
-from hyoka.extractors.base import LayoutExtractor, Row, SourceText
+from hyoka.extractors.base import LayoutExtractor, Row, Score, SourceText
 from hyoka.normalizers.actors import split_actor_tag
 from hyoka.normalizers.eras import fiscal_year
 from hyoka.normalizers.places import find_municipality
-from hyoka.pipeline.model import Document, Legend, Measure, Note, ScoreSummary
+from hyoka.pipeline.model import (
+    Document, Legend, LegendKind, Measure, MeasureKind, Note, NoteKind, ReportKind, ScoreSummary,
+)
 
 SCORE_LINE = re.compile(r"(\d+)\s*施策中")
 GOAL = re.compile(r"^目標\s*(\d+)\s*(.+)$")
 BASIC = re.compile(r"^基本施策\s*[（(]\s*(\d+)\s*[）)]\s*(.+)$")
 SECTION = re.compile(r"^【(良い点|課題)】$")
 PREVIOUS_AS_OF = re.compile(r"[(（]\s*[)）]\s*内は(.+?時点)")
-_NOTE_KIND = {"良い点": "good_point", "課題": "issue"}
+_NOTE_KIND = {"良い点": NoteKind.GOOD_POINT, "課題": NoteKind.ISSUE}
 # arithmetic on numbers: 「100点 ÷ 41施策 ≒ 2.44点」, 「2.44 × 32 (78) + … = 85.38 ≒ 85点」
 _FORMULA = re.compile(r"\d(?:\.\d+)?\s*(?:点|施策)?\s*[×÷]\s*\d.*[=≒]\s*\d")
 
@@ -35,12 +37,13 @@ class MusashinoSummary(LayoutExtractor):
     @classmethod
     def detect(cls, text: SourceText) -> float:
         head = text.head(4000)
-        return 0.9 if "進捗管理まとめ" in head and SCORE_LINE.search(head) else 0.0
+        return Score.all_of(0.9, {"「進捗管理まとめ」 in the first 4000 characters": "進捗管理まとめ" in head,
+                                  "a score line 「N施策中」": bool(SCORE_LINE.search(head))})
 
     def extract(self, text: SourceText, doc: Document) -> None:
         lines = [(plain(row.text), row) for _i, row in text.nonblank()]
         doc.title = lines[0][0] if lines else None
-        doc.kind = "進捗管理まとめ"
+        doc.kind = ReportKind.PROGRESS_MANAGEMENT_SUMMARY
         doc.plan_name = doc.title.replace("進捗管理まとめ", "").strip() if doc.title else None
         doc.municipality = find_municipality(doc.title or "", text.full_text())
 
@@ -61,7 +64,7 @@ class MusashinoSummary(LayoutExtractor):
                 doc.measures.append(
                     Measure(key=f"{scope}/基本施策{m.group(1)}", id_raw=m.group(1),
                             name=m.group(2).strip(), ref=row.ref, hierarchy=[("目標", goal[0], goal[1])],
-                            kind="basic_policy")
+                            kind=MeasureKind.BASIC_POLICY)
                 )
             elif SCORE_LINE.search(line):
                 # raw: the line as printed, without the rendering's Markdown markup (「**85 (76) 点**」)
@@ -84,7 +87,7 @@ class MusashinoSummary(LayoutExtractor):
 def _legend(rows: list[Row]) -> Legend:
     ref = rows[0].ref.span(rows[-1].ref)
     items = [(_legend_item_kind(plain(r.text)), plain(r.text)) for r in rows]
-    return Legend(kind="points", raw="\n".join(r.text for r in rows), ref=ref, items=items,
+    return Legend(kind=LegendKind.POINTS, raw="\n".join(r.text for r in rows), ref=ref, items=items,
                   item_refs=[r.ref for r in rows])
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 
 from hyoka.extractors._common import bullet_depth, plain, unbullet
-from hyoka.extractors.base import LayoutExtractor, SourceText
+from hyoka.extractors.base import LayoutExtractor, Score, SourceText
 from hyoka.normalizers.places import find_municipality
 from hyoka.normalizers.text import CIRCLED
-from hyoka.pipeline.model import Document, Measure, Note
+from hyoka.pipeline.model import Document, Measure, MeasureKind, Note, NoteKind, ReportKind
 
 SECTION = re.compile(r"^##\s*《(.+?)》")
 AREA = re.compile(r"^#{3,6}\s*[(（](\d+)[)）]\s*「(.+?)」(.*)$")
@@ -22,11 +22,11 @@ SUBHEADING = re.compile(r"^#{3,6}\s*(.+)$")
 NUMBERED = re.compile(rf"^([{''.join(CIRCLED)}])\s*(.*)$")
 PERIOD_LINE = re.compile(r"期間")
 _SECTION_KIND = {
-    "目的": "purpose",
-    "位置付け": "positioning",
-    "計画期間": "period",
-    "施策推進": "history",
-    "目指す方向": "vision",
+    "目的": NoteKind.PURPOSE,
+    "位置付け": NoteKind.POSITIONING,
+    "計画期間": NoteKind.PERIOD,
+    "施策推進": NoteKind.HISTORY,
+    "目指す方向": NoteKind.VISION,
 }
 
 
@@ -37,12 +37,13 @@ class NishitokyoOverview(LayoutExtractor):
     @classmethod
     def detect(cls, text: SourceText) -> float:
         head = text.head()
-        return 0.85 if "策定概要" in head and re.search(r"^##\s*《", head, re.M) else 0.0
+        return Score.all_of(0.85, {"「策定概要」 in the first 3000 characters": "策定概要" in head,
+                                   "a section heading 「## 《…》」": bool(re.search(r"^##\s*《", head, re.M))})
 
     def extract(self, text: SourceText, doc: Document) -> None:
         rows = [row for _i, row in text.nonblank()]
         doc.title = plain(rows[0].text)
-        doc.kind = "策定概要"
+        doc.kind = ReportKind.PLAN_OVERVIEW
         doc.plan_name = doc.title.replace("策定概要", "").strip()
         doc.municipality = find_municipality(doc.title, text.full_text())
 
@@ -78,7 +79,7 @@ class NishitokyoOverview(LayoutExtractor):
                 number = CIRCLED[n.group(1)]
                 last_measure = Measure(
                     key=f"{area[1]}/{number}", id_raw=n.group(1), name=_unquote(n.group(2)), ref=row.ref,
-                    hierarchy=[("分野", area[0], area[1])], kind="direction",
+                    hierarchy=[("分野", area[0], area[1])], kind=MeasureKind.DIRECTION,
                 )
                 doc.measures.append(last_measure)
                 continue
@@ -88,13 +89,13 @@ class NishitokyoOverview(LayoutExtractor):
                 continue
             if area and in_issues:
                 n = NUMBERED.match(item)
-                doc.notes.append(Note(scope=area[1], kind="issue", text=(n.group(2) if n else item).strip(), raw=line,
+                doc.notes.append(Note(scope=area[1], kind=NoteKind.ISSUE, text=(n.group(2) if n else item).strip(), raw=line,
                                       ref=row.ref, item_label=n.group(1) if n else None))
                 continue
             if "アンケート" in (group or ""):
-                kind = "survey_item"
+                kind = NoteKind.SURVEY_ITEM
             else:
-                kind = next((k for word, k in _SECTION_KIND.items() if word in (section or "")), "item")
+                kind = next((k for word, k in _SECTION_KIND.items() if word in (section or "")), NoteKind.ITEM)
             scope = subsection or section or "計画全体"
             n = NUMBERED.match(item)
             doc.notes.append(Note(scope=scope, kind=kind, text=(n.group(2) if n else item).strip(), raw=line,

@@ -23,12 +23,12 @@ import unicodedata
 from collections import Counter
 
 from hyoka.extractors._common import one_line
-from hyoka.extractors.base import LayoutExtractor, Row, SourceText
+from hyoka.extractors.base import LayoutExtractor, Row, Score, SourceText
 from hyoka.normalizers.directions import parse_direction
 from hyoka.normalizers.eras import fiscal_year
 from hyoka.normalizers.labels import canonical_label
 from hyoka.normalizers.places import find_municipality
-from hyoka.pipeline.model import Cost, DocError, Document, Flag, IndicatorValue, Measure, Note
+from hyoka.pipeline.model import Cost, DocError, Document, Flag, IndicatorValue, Measure, Note, ReportKind
 
 YEAR_LABEL = re.compile(r"(令和|平成)\s*([0-9]+|元)\s*年度")
 _LEVELS = ("政策", "施策", "基本事業")
@@ -79,7 +79,8 @@ class OfunatoJimujigyo(LayoutExtractor):
 
     @classmethod
     def detect(cls, text: SourceText) -> float:
-        return 0.9 if _header_index(text) is not None else 0.0
+        return Score.all_of(0.9, {"a header row with 事務事業名, 事業費計 and 今後の方向性 or 課長等意見 in the first 20 rows":
+                                  _header_index(text) is not None})
 
     def extract(self, text: SourceText, doc: Document) -> None:
         at = _header_index(text)
@@ -89,7 +90,7 @@ class OfunatoJimujigyo(LayoutExtractor):
         if missing:
             doc.errors.append(DocError(stage="extract", message=f"header without {', '.join(missing)}", ref=header.ref))
             return
-        doc.kind = "事務事業評価シート"
+        doc.kind = ReportKind.PROJECT_EVALUATION_SHEETS
         doc.municipality = find_municipality("", text.full_text())
         years = _year_labels([r for r in text.rows[:at] if r.ref.table == header.ref.table], cols["blocks"])
         blocks = []

@@ -4,12 +4,20 @@ Reports word the same field differently from city to city and even from sheet to
 sheet (「審議会報告事項(産業振興課記載)」 vs 「審議会報告事項 (産業振興課記載)」, 「担当課」 vs
 「実施主体」 vs 「推進団体」). Extractors locate fields through `canonical_label`, never by
 column index, so a new wording means one more synonym here.
+
+Two vocabularies meet here and neither is copied: a *field* label (担当課, 取組内容, 方向性 …) is one of
+`LABEL_SYNONYMS`; a label naming a *value kind* (目標, 実績, 評価, 基準値 …) is spelled in
+normalizers/headers.py `VALUE_KINDS`, the one list of what a column can hold, and `canonical_label`
+answers its kind (`HeaderKind`: "target", "actual", "grade" …) for a whole cell in one of those spellings.
+Every spelling belongs to one field or kind (tests/test_normalizers_labels.py).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from hyoka.normalizers.headers import VALUE_KINDS
 
 # canonical field → label spellings (compared after `_key`)
 LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -33,12 +41,8 @@ LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
     "council_opinion": ("審議会意見",),
     "target_text": ("目標・指標", "目標とする姿"),
     "basic_goals": ("基本目標",),
-    "target": ("年間目標", "目標値", "目標"),
-    "actual": ("実績", "実績値"),
-    "grade": ("評価",),
     "good_points": ("良い点",),
     "issues": ("課題",),
-    "policy_area": ("方向性",),
     "sub_policy": ("個別施策",),
 }
 
@@ -53,17 +57,23 @@ def _key(label: str) -> str:
     return text.strip("【】[]:：・")
 
 
-_LOOKUP: dict[str, str] = {}
-for _field, _spellings in LABEL_SYNONYMS.items():
-    for _spelling in _spellings:
-        _LOOKUP.setdefault(_key(_spelling), _field)
+def _lookup() -> dict[str, str]:
+    """label key → field, then → value kind for the spellings no field takes (年度 is a field's)."""
+    out: dict[str, str] = {}
+    for name, spellings in (*LABEL_SYNONYMS.items(), *VALUE_KINDS.items()):
+        for spelling in spellings:
+            out.setdefault(_key(spelling), name)
+    return out
+
+
+_LOOKUP = _lookup()
 
 
 def canonical_label(label: str | None) -> str | None:
-    """「審議会報告事項 (産業振興課記載)」 → "council_report"; unknown text → None.
+    """「審議会報告事項 (産業振興課記載)」 → "council_report", 「年間目標」 → "target" (a value kind);
+    unknown text → None.
 
-    Ambiguous spellings resolve to the first field listed (「方向性」 → "direction");
-    a layout that uses 方向性 as a hierarchy level checks the raw label itself.
+    「方向性」 is "direction"; a layout that uses 方向性 as a hierarchy level checks the raw label itself.
     """
     if not label:
         return None
@@ -77,7 +87,7 @@ def label_prefix(text: str, field: str) -> str | None:
     share one cell.
     """
     stripped = text.lstrip()
-    for spelling in LABEL_SYNONYMS[field]:
+    for spelling in LABEL_SYNONYMS.get(field) or VALUE_KINDS[field]:
         if stripped.startswith(spelling):
             rest = stripped[len(spelling):]
             if not rest or rest[0] in " \u3000:：\n":

@@ -25,6 +25,7 @@ import ctypes
 import gc
 import importlib
 import importlib.util
+import logging
 import multiprocessing
 import os
 import pkgutil
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 __all__ = ["EXECUTORS", "FileOutcome", "RunnerError", "check_runner", "ProgressLine", "process_file", "progress_text", "run_files"]
 
 EXECUTORS = ("local", "dask")
+
+log = logging.getLogger(__name__)
 
 OnOutcome = Callable[["FileOutcome", int, int], None]
 
@@ -191,17 +194,55 @@ class _Watchdog:
 
 
 def _process_watched(path: Path, limits: Limits, memory: bool, imports: Sequence[str] = (),
-                     read_anyway: bool = False, pdf: PdfSettings | None = None) -> FileOutcome:
-    """process_file under a _Watchdog: the jobs=1 runner and the task each Dask worker runs."""
+                     read_anyway: bool = False, pdf: PdfSettings | None = None,
+                     log_level: int | None = None) -> FileOutcome:
+    """process_file under a _Watchdog: the jobs=1 runner and the task each Dask worker runs (with
+    `log_level`: its log records kept on the outcome, see _logged)."""
     for name in imports:
         importlib.import_module(name)
+    if log_level is not None:
+        return _logged(_process_watched, log_level, path, limits, memory, imports, read_anyway, pdf)
     start = time.perf_counter()
     try:
         with _Watchdog(limits, memory=memory):
             return process_file(path, limits, read_anyway=read_anyway, pdf=pdf)
     except _LimitInterrupt as hit:
         reason = _time_reason(limits) if isinstance(hit, _TimeInterrupt) else _memory_reason(limits)
+        log.info("%s: stopped by the watchdog: %s", Path(path).name, reason)
         return FileOutcome(str(path), None, {}, Failure(str(path), "limit", reason), time.perf_counter() - start)
+
+
+class _Keep(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def _logged(step: Callable[..., FileOutcome], log_level: int, *args, **kwargs) -> FileOutcome:
+    """`step(*args, **kwargs)` in a worker process, its hyoka log records at `log_level` and above kept
+    on the outcome: a worker's stderr is nobody's terminal, so run_files logs them in the parent."""
+    logger, keep = logging.getLogger("hyoka"), _Keep()
+    saved = logger.level, logger.propagate
+    logger.setLevel(log_level)
+    logger.propagate = False
+    logger.addHandler(keep)
+    try:
+        outcome = step(*args, **kwargs)
+    finally:
+        logger.removeHandler(keep)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
+    outcome.log = keep.records
+    return outcome
+
+
+def _process_logged(path: Path, limits: Limits, log_level: int, read_anyway: bool = False,
+                    pdf: PdfSettings | None = None) -> FileOutcome:
+    """The pool's task: process_file with its log records kept (_logged)."""
+    return _logged(process_file, log_level, path, limits, read_anyway=read_anyway, pdf=pdf)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,16 +297,23 @@ def run_files(
         importlib.import_module(name)
     paths = [Path(p) for p in paths]
     if executor == "dask":
-        outcomes = _run_dask(paths, limits, jobs, scheduler, imports, read_anyway, pdf)
+        outcomes = _run_dask(paths, limits, jobs, scheduler, imports, read_anyway, pdf, _log_level())
     elif jobs == 1 or not paths:
         outcomes = (_process_watched(p, limits, True, imports, read_anyway, pdf) for p in paths)
     else:
-        outcomes = _run_pool(paths, limits, jobs, imports, read_anyway, pdf)
+        outcomes = _run_pool(paths, limits, jobs, imports, read_anyway, pdf, _log_level())
     total = len(paths)
     for done, outcome in enumerate(outcomes, 1):
+        for name, level, message in outcome.log:  # what a worker process logged reading it
+            logging.getLogger(name).log(level, "%s", message)
         if on_outcome is not None:
             on_outcome(outcome, done, total)
         yield outcome
+
+
+def _log_level() -> int:
+    """The level hyoka's loggers log at here: what a worker keeps for this process to log."""
+    return logging.getLogger("hyoka").getEffectiveLevel()
 
 
 def _preload() -> list[str]:
@@ -293,7 +341,8 @@ def _mp_context():
 
 
 def _run_pool(paths: list[Path], limits: Limits, jobs: int, imports: Sequence[str],
-              read_anyway: bool = False, pdf: PdfSettings | None = None) -> Iterator[FileOutcome]:
+              read_anyway: bool = False, pdf: PdfSettings | None = None,
+              log_level: int = logging.WARNING) -> Iterator[FileOutcome]:
     from concurrent.futures import TimeoutError as FutureTimeout
 
     from pebble import ProcessExpired, ProcessPool
@@ -308,7 +357,8 @@ def _run_pool(paths: list[Path], limits: Limits, jobs: int, imports: Sequence[st
 
         def refill() -> None:
             for path in todo:
-                future = pool.schedule(process_file, args=(path, limits), kwargs={"read_anyway": read_anyway, "pdf": pdf},
+                future = pool.schedule(_process_logged, args=(path, limits, log_level),
+                                       kwargs={"read_anyway": read_anyway, "pdf": pdf},
                                        timeout=limits.max_seconds)
                 pending[future] = (path, time.perf_counter())
                 if len(pending) >= window:
@@ -335,6 +385,7 @@ def _run_pool(paths: list[Path], limits: Limits, jobs: int, imports: Sequence[st
                             stage, reason = "crash", f"the worker reading it died ({_exit_text(exc.exitcode)})"
                     except Exception as exc:  # e.g. a result that could not be sent back
                         stage, reason = "crash", f"the worker could not return it: {_bug_reason(exc)}"
+                    log.info("%s: %s", Path(path).name, reason)
                     yield FileOutcome(str(path), None, {}, Failure(str(path), stage, reason),
                                       time.perf_counter() - submitted)
         finally:
@@ -372,7 +423,8 @@ def _exit_text(code: int | None) -> str:
 
 
 def _run_dask(paths: list[Path], limits: Limits, jobs: int, scheduler: str | None,
-              imports: Sequence[str], read_anyway: bool = False, pdf: PdfSettings | None = None) -> Iterator[FileOutcome]:
+              imports: Sequence[str], read_anyway: bool = False, pdf: PdfSettings | None = None,
+              log_level: int = logging.WARNING) -> Iterator[FileOutcome]:
     try:
         import dask
         from distributed import Client, LocalCluster, as_completed
@@ -396,7 +448,7 @@ def _run_dask(paths: list[Path], limits: Limits, jobs: int, scheduler: str | Non
             # on shared workers several tasks share one process: the RSS check is the cluster's
             # memory_limit there, and each task checks its own wall time
             futures = client.map(_process_watched, paths, limits=limits, memory=False, imports=tuple(imports),
-                                 read_anyway=read_anyway, pdf=pdf, pure=False)
+                                 read_anyway=read_anyway, pdf=pdf, log_level=log_level, pure=False)
             path_of = {future.key: path for future, path in zip(futures, paths)}
             completed = as_completed(futures)
             del futures  # as_completed lets go of each future once yielded: results don't pile up

@@ -19,6 +19,7 @@ chunk's worth at a time.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 import traceback
@@ -38,12 +39,14 @@ from hyoka.pipeline.inputs import (  # noqa: F401 (the inputs' names, importable
     HASH_BLOCK, Failure, InputFile, _not_a_file, _strerror, check_file, collect_inputs, doc_id_for, hash_file,
     iter_input_files, normalize_path,
 )
-from hyoka.pipeline.model import DocError, Document, Status
+from hyoka.pipeline.model import DocError, Document, FileStatus, Status
 from hyoka.pipeline.stages import NORMALIZE, Processor
 
 if TYPE_CHECKING:
     from hyoka.extractors.pdf import PdfSettings
     from hyoka.pipeline.rules import RuleSet
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -85,9 +88,12 @@ def read_document(path: Path, stages: tuple[Processor, ...] = NORMALIZE, *, limi
     if not verdict.is_report and not read_anyway:
         return _not_a_report(text, doc_id, source or str(path), verdict.reason)
     # a specific layout that claims the file wins; every other file is read by its labels
-    layout = extractors.detect_layout(text) or extractors.generic_layout()
+    choice = extractors.choose_layout(text)
+    log.info("%s: layout %s", Path(source or path).name, choice.describe())
+    layout = choice.layout
     doc = Document(doc_id=doc_id, source_path=source or str(path), format=text.format, layout=layout.name,
-                   source_rows=text.rows, encoding=text.encoding)
+                   layout_score=choice.score, layout_basis=choice.basis, layout_runner_up=choice.runner_up,
+                   layout_runner_up_score=choice.runner_up_score, source_rows=text.rows, encoding=text.encoding)
     doc.gate = verdict.reason
     layout().extract(text, doc)
     if not verdict.is_report:  # read because the user asked: the document says so (status partial)
@@ -130,6 +136,7 @@ def read_file(path: Path, limits: Limits = DEFAULT_LIMITS, *, read_anyway: bool 
         doc_id = hash_file(path, limits)
         doc = read_document(path, limits=limits, doc_id=doc_id, read_anyway=read_anyway, source=source, pdf=pdf)
     except LimitExceeded as exc:
+        log.info("%s: limit %s hit: %s", Path(shown).name, exc.limit, exc)
         return None, Failure(shown, "limit", str(exc) or exc.limit, doc_id, exc.detail)
     except ExtractionError as exc:
         return None, Failure(shown, "read", str(exc) or type(exc).__name__, doc_id, exc.detail)  # one line
@@ -154,6 +161,9 @@ class FileOutcome:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # this document's rows, audit_findings
     failure: Failure | None = None                                  # included; {} on failure
     seconds: float = 0.0
+    # log records of a file read in a worker process, (logger name, level, message), for run_files to hand to
+    # this process's loggers (pipeline/executors.py); empty when read here, where they were logged already
+    log: list[tuple[str, int, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -239,7 +249,7 @@ def ingest(
 
 # --- into the store: hyoka ingest -----------------------------------------------------------------
 
-READ, FAILED, DUPLICATE, UNCHANGED = "read", "failed", "duplicate", "unchanged"
+READ, FAILED, DUPLICATE, UNCHANGED = FileStatus.READ, FileStatus.FAILED, FileStatus.DUPLICATE, FileStatus.UNCHANGED
 
 
 @dataclass
@@ -248,7 +258,7 @@ class FileReport:
 
     shown: str
     path: str
-    status: str  # read | failed | duplicate | unchanged
+    status: FileStatus
     doc_id: str | None = None
     failure: Failure | None = None
     document: dict | None = None  # the documents row (municipality, layout, n_measures …) when read

@@ -16,6 +16,7 @@ from hyoka import extractors
 from hyoka.extractors import bundles
 from hyoka.extractors.base import ExtractionError
 from hyoka.extractors.limits import DEFAULT_LIMITS, LimitExceeded, Limits
+from hyoka.pipeline.model import FailureStage
 
 HASH_BLOCK = 1 << 20  # bytes read at a time when hashing
 
@@ -23,7 +24,7 @@ HASH_BLOCK = 1 << 20  # bytes read at a time when hashing
 @dataclass(frozen=True)
 class Failure:
     source_path: str
-    stage: str  # "read", "detect", "extract", "normalize", "limit", "duplicate"
+    stage: FailureStage  # the literals written here are its members' values
     reason: str  # one line, for a person
     doc_id: str | None = None
     detail: str | None = None  # the library's own words (「PdfminerException: …」), for whoever debugs it

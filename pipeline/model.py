@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+# the closed vocabularies (one StrEnum per meaning of `kind`, the statuses, the stages) live in the lowest
+# layer so normalizers and extractors can use them too; re-exported here with the records they type
+from hyoka.normalizers.vocab import (  # noqa: F401
+    DocumentStatus, ErrorStage, EvidenceKind, FailureStage, FileStatus, FindingStatus, HeaderKind, LegendItemRole,
+    LegendKind, MeasureKind, NoteKind, ReportKind, RowKind, UnmappedKind,
+)
 
-class Status(str, enum.Enum):
-    SUCCESS = "success"
-    PARTIAL = "partial"  # read, but some part could not be parsed (see Document.errors)
-    FAILURE = "failure"  # nothing usable; the file goes to the failures table
-    # judged by the report gate (pipeline/gate.py) not to be an evaluation/progress report: a documents
-    # row with the reason in `errors` and `gate`, nothing read from it (--read-anyway reads it)
-    NOT_A_REPORT = "not_a_report"
+Status = DocumentStatus  # the name the pipeline has always used
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ class Measure:
     basic_goals: list[int] = field(default_factory=list)
     reposted: bool = False  # 再掲
     new: bool = False  # 新規
-    kind: str = "measure"  # "measure", "review" (前期計画の評価 rows), "direction" (002)
+    kind: MeasureKind = MeasureKind.MEASURE
 
 
 @dataclass
@@ -225,7 +225,7 @@ class IndicatorValue:
     measure_key: str
     indicator: str | None  # what is counted, e.g. "参加者数"
     fiscal_year_raw: str  # "令和5年度"
-    row_kind: str  # "yearly" (目標/実績/評価) or "baseline" (実績値 before the plan)
+    row_kind: RowKind
     target_raw: str | None
     actual_raw: str | None
     grade_raw: str | None
@@ -326,7 +326,7 @@ class SummaryCount:
 class Unmapped:
     """A table or line that looks like data but was not read into any table, and why."""
 
-    kind: str  # "table", "row", "line"
+    kind: UnmappedKind
     reason: str
     raw: str  # the printed text (first 300 characters)
     ref: SourceRef
@@ -337,7 +337,7 @@ class Note:
     """One 良い点 / 課題 / 所見 / 審議会報告 … item."""
 
     scope: str  # "目標1", a measure key, or "計画全体"
-    kind: str  # good_point, issue, assessment, council_report, council_opinion, next_year_plan
+    kind: NoteKind
     text: str  # without the actor tag
     raw: str
     ref: SourceRef
@@ -362,22 +362,11 @@ class CrossRef:
 class Legend:
     """A scoring legend as printed (凡例, 評価指標), for the audit stage to parse into a rule."""
 
-    kind: str  # "points" or "grade_bands"
+    kind: LegendKind  # (a `points` legend's items are labelled by LegendItemRole)
     raw: str
     ref: SourceRef
     items: list[tuple[str, str]] = field(default_factory=list)  # (symbol/grade, its text)
     item_refs: list[SourceRef] = field(default_factory=list)  # where each item is printed (same order)
-
-
-class EvidenceKind(str, enum.Enum):
-    """Why the reader read a value the way it did (extractors/reading): one row of `reading_evidence`."""
-
-    HEADER_LABEL = "header_label"  # a header or row label names the role (目標/実績/評価 …) by the domain lexicon
-    YEAR_AXIS = "year_axis"  # fiscal years run along a header row or down a column
-    VALUE_SHAPE = "value_shape"  # the cells are counts, numbers, grades or shares
-    ARITHMETIC = "arithmetic"  # a printed sum, share or rate agrees with the cells (structure only, never a verdict)
-    LEGEND_MATCH = "legend_match"  # the labels are those of a legend printed in the document
-    ALTERNATIVE = "alternative"  # another reading of the same cells, not chosen, and its score
 
 
 @dataclass
@@ -425,7 +414,7 @@ class Flag:
 
 @dataclass
 class DocError:
-    stage: str
+    stage: ErrorStage
     message: str
     ref: SourceRef | None = None
 
@@ -439,10 +428,16 @@ class Document:
     format: str  # "text", "markdown", "pdf", "docx"
     encoding: str | None = None  # text files: the encoding the bytes were read in ("utf-8", "cp932" …)
     layout: str | None = None  # extractor layout name
+    # how the layout was chosen (extractors/registry.py): the winner's detect() score (None for the generic
+    # reader, which claims nothing) and reasons, and the next best layout that saw anything of itself
+    layout_score: float | None = None
+    layout_basis: str | None = None
+    layout_runner_up: str | None = None
+    layout_runner_up_score: float | None = None
     municipality: str | None = None
     municipality_basis: str | None = None  # "printed in the title", or how else it was known
     plan_name: str | None = None
-    kind: str | None = None  # 進捗管理まとめ, 管理・評価シート, 策定概要, 進捗状況まとめ, 報告書
+    kind: ReportKind | None = None
     title: str | None = None
     fiscal_year_raw: str | None = None
     fiscal_year: int | None = None

@@ -159,7 +159,7 @@ def normalize_scores(doc: Document) -> None:
     for s in doc.score_summaries:
         if s.items or s.reader not in (None, "count_line"):
             continue
-        line = parse_count_line(s.raw.replace("**", ""))
+        line = parse_count_line(s.raw)  # plain text: the extractors take a rendering's Markdown marks off (extractors/_common.plain)
         if line is None:
             continue
         s.reader = s.reader or "count_line"

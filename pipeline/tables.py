@@ -36,7 +36,7 @@ INT_COLUMNS = {
 }
 
 # float columns that may be null in every row of a batch (stored as DOUBLE all the same)
-FLOAT_COLUMNS = {"share"}
+FLOAT_COLUMNS = {"share", "layout_score", "layout_runner_up_score"}
 
 SYMBOL_COLUMNS = {
     Symbol.CIRCLE.value: "n_circle",

@@ -265,7 +265,7 @@ def test_symbol_count_lines_and_no_arithmetic_legends_when_no_layout_claims_the_
     from hyoka import extractors
     from hyoka.pipeline.ingest import ingest
 
-    monkeypatch.setattr(extractors, "detect_layout", lambda text: None)
+    monkeypatch.setattr(extractors.registry, "layouts", lambda: ())  # no layout registered: none claims it
     result = ingest([Path(__file__).parent.parent / "sample_docs" / "musashino_2ki_progress_summary.txt"])
     d = result.documents[0]
     assert d.layout == "generic"
@@ -288,7 +288,7 @@ def test_evaluation_sheets_read_by_their_labels_when_no_layout_claims_them(monke
     from hyoka import extractors
 
     seeds = Path(__file__).parent.parent / "sample_docs"
-    monkeypatch.setattr(extractors, "detect_layout", lambda text: None)
+    monkeypatch.setattr(extractors.registry, "layouts", lambda: ())  # no layout registered: none claims it
     for suffix in ("txt", "docx", "pdf"):
         d = read_document(seeds / f"musashino_3ki_evaluation_sheets_r7.{suffix}")
         assert (d.layout, len(d.measures), len(d.actions)) == ("generic", 20, 52), suffix
@@ -323,7 +323,7 @@ def test_akiruno_table_read_by_its_labels_gives_what_its_layout_gives(monkeypatc
 
     path = Path(__file__).parent.parent / "sample_docs" / f"akiruno_progress_summary_r7.{suffix}"
     own = read_document(path)
-    monkeypatch.setattr(extractors, "detect_layout", lambda text: None)
+    monkeypatch.setattr(extractors.registry, "layouts", lambda: ())  # no layout registered: none claims it
     generic = read_document(path)
 
     def values(d):
@@ -348,7 +348,7 @@ def test_akiruno_table_read_by_its_labels_gives_what_its_layout_gives(monkeypatc
 def as_unknown_layout(monkeypatch):
     from hyoka import extractors
 
-    monkeypatch.setattr(extractors, "detect_layout", lambda text: None)
+    monkeypatch.setattr(extractors.registry, "layouts", lambda: ())  # no layout registered: none claims it
 
 
 def test_interrupted_akiruno_table_read_whole_by_the_generic_reader(tmp_path, as_unknown_layout):

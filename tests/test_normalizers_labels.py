@@ -1,6 +1,7 @@
 import pytest
 
-from hyoka.normalizers.labels import LABEL_SYNONYMS, canonical_label, label_prefix
+from hyoka.normalizers.headers import VALUE_KINDS
+from hyoka.normalizers.labels import LABEL_SYNONYMS, _key, canonical_label, label_prefix
 
 
 @pytest.mark.parametrize("label,field", [
@@ -17,7 +18,7 @@ from hyoka.normalizers.labels import LABEL_SYNONYMS, canonical_label, label_pref
     ("達成指標", "indicator"),
     ("実施内容に関する所見・評価", "assessment"),
     ("次年度の予定", "next_year"),
-    ("方向性", "direction"),  # ambiguous with policy_area: the first listed wins
+    ("方向性", "direction"),
     ("内容", "content"),
     ("審議会報告事項(産業振興課記載)", "council_report"),
     ("審議会報告事項 (産業振興課記載)", "council_report"),
@@ -56,10 +57,23 @@ def test_canonical_label_unknown(label):
     assert canonical_label(label) is None
 
 
-def test_every_spelling_maps_somewhere():
-    for field, spellings in LABEL_SYNONYMS.items():
+def test_every_spelling_maps_to_its_own_field_or_kind():
+    """One vocabulary: each spelling is claimed by one field label or one value kind (headers.VALUE_KINDS),
+    never by two (「方向性」 was once both direction and a policy_area nothing read)."""
+    for name, spellings in (*LABEL_SYNONYMS.items(), *VALUE_KINDS.items()):
         for spelling in spellings:
-            assert canonical_label(spelling) is not None, spelling
+            assert canonical_label(spelling) == name, spelling
+    owners: dict[str, set[str]] = {}
+    for name, spellings in (*LABEL_SYNONYMS.items(), *VALUE_KINDS.items()):
+        for spelling in spellings:
+            owners.setdefault(_key(spelling), set()).add(name)
+    assert {k: v for k, v in owners.items() if len(v) > 1} == {}
+
+
+@pytest.mark.parametrize("label, kind", [("予算", "target"), ("基準値", "baseline"), ("達成率", "rate"), ("参考値", "reference")])
+def test_a_value_kind_label_is_its_kind(label, kind):
+    """目標/実績/評価 and the other value kinds are spelled once, in headers.VALUE_KINDS."""
+    assert canonical_label(label) == kind and "target" not in LABEL_SYNONYMS
 
 
 @pytest.mark.parametrize("text,field,rest", [

@@ -49,6 +49,7 @@ from hyoka.normalizers.headers import (
 )
 from hyoka.normalizers.labels import canonical_label, split_indicator
 from hyoka.pipeline.model import (
+    MeasureKind,
     EvidenceKind,
     Flag,
     IndicatorValue,
@@ -319,7 +320,7 @@ def propose_indicator_table(ctx: ReadingContext, block: Block) -> int:
                                       for c, t in enumerate(carry) if t and c in label_cols and t != name and c < name_at]
         unit = r.cells[unit_col].strip() if unit_col is not None and r.cells[unit_col].strip() else None
         code = next((t for c, t in labels if cell_is_number(t) and re.fullmatch(r"[0-9０-９\-]+", t)), None)
-        measure = ctx.measure(name, r.ref, hierarchy, "indicator")
+        measure = ctx.measure(name, r.ref, hierarchy, MeasureKind.INDICATOR)
         if code and not measure.id_raw:
             measure.id_raw = code
         for c, attr in field_cols.items():

@@ -16,6 +16,7 @@ from hyoka.normalizers.headers import (
     parse_header,
 )
 from hyoka.pipeline.model import (
+    MeasureKind,
     IndicatorValue,
 )
 
@@ -58,7 +59,7 @@ def year_rows_table(ctx: ReadingContext, block: Block, n_header: int, headers: l
     if year_col is None:
         return 0
     name = caption_name(block) or ctx.named_by or "(名称なし)"
-    measure = ctx.measure(name, block.ref, [("見出し", None, h) for h in block.headings[-2:]], "indicator")
+    measure = ctx.measure(name, block.ref, [("見出し", None, h) for h in block.headings[-2:]], MeasureKind.INDICATOR)
     n = 0
     for r in data:
         h = parse_header(r.cells[year_col], ctx.era)

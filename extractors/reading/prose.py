@@ -19,6 +19,7 @@ from hyoka.normalizers.headers import (
 )
 from hyoka.normalizers.symbols import parse_count_line
 from hyoka.pipeline.model import (
+    MeasureKind,
     EvidenceKind,
     Flag,
     IndicatorValue,
@@ -176,7 +177,7 @@ def _kpi_values(ctx: ReadingContext, row: Row, line: str) -> None:
             if title is None:
                 continue
             k = dataclasses.replace(k, name=title)
-        measure = ctx.measure(k.name, row.ref, [], "indicator")
+        measure = ctx.measure(k.name, row.ref, [], MeasureKind.INDICATOR)
         # no year in the line: a 目標/実績 pair is the report's fiscal year (normalized later from its printed
         # year, as the document's), a baseline → target line has none
         doc_year = ctx.doc.fiscal_year_raw if k.actual and k.year is None and ctx.doc.fiscal_year_raw else None
@@ -211,7 +212,7 @@ def _progress_values(ctx: ReadingContext, row: Row, line: str) -> bool:
         name = m.group("name")
         heading = _last_heading(ctx, row)
         full = f"{heading} {name}".strip() if heading else name
-        measure = ctx.measure(full, row.ref, [], "indicator")
+        measure = ctx.measure(full, row.ref, [], MeasureKind.INDICATOR)
         for when, value in ((m.group("a_when"), m.group("a")), (m.group("b_when"), m.group("b"))):
             h = parse_header(when.strip(), ctx.era)
             if h.year is None:
