@@ -20,6 +20,8 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColu
 from rich.text import Text
 from rich.tree import Tree
 
+from hyoka.pipeline.export import file_encoding
+
 EXIT_OK = 0
 EXIT_INCONSISTENT = 1  # audit: some published value is inconsistent with its rule
 EXIT_USAGE = 2  # usage or input error (bad option, --out is a file, not a store, bad rules file …)
@@ -491,7 +493,7 @@ def audit(
     text = render(findings, fmt, show_all=show_all, console=console if out is None else None)
     if out is not None:
         try:
-            out.write_text(text, encoding="utf-8")
+            out.write_text(text, encoding=file_encoding(fmt))
         except OSError as exc:
             raise _err(f"hyoka audit: --out {out}: {exc.strerror or exc}", EXIT_USAGE)
         console.print(f"{len(findings)} findings → {out}", markup=False, highlight=False, soft_wrap=True)
@@ -520,7 +522,7 @@ def _audit_db_streamed(path: Path, ruleset, fmt: str, out: Optional[Path], batch
     try:
         if out is not None:  # the report appears whole or not at all
             fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent if str(out.parent) else ".")
-            sink = os.fdopen(fd, "w", encoding="utf-8", newline="")
+            sink = os.fdopen(fd, "w", encoding=file_encoding(fmt), newline="")  # a BOM once, at the start
         else:
             sink = sys.stdout
         try:
@@ -649,7 +651,7 @@ def compare(
         text = _compare_table(data, matrix_frame)
     if out is not None:
         try:
-            out.write_text(text, encoding="utf-8")
+            out.write_text(text, encoding=file_encoding(fmt))
         except OSError as exc:
             raise _err(f"hyoka compare: --out {out}: {exc.strerror or exc}", EXIT_USAGE)
         console.print(f"{len(data['municipalities'])} municipalities × {len(data['themes'])} themes → {out}",
