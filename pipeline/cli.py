@@ -578,8 +578,10 @@ def _audit_db(path: Path, ruleset, batch_size: int = 20):
 def compare(
     paths: Optional[List[Path]] = typer.Argument(None, help="Report files or folders (read first, nothing stored)."),
     db: Optional[Path] = typer.Option(None, "--db", help="Compare an existing store (its hyoka.duckdb or folder)."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table | json | csv | html"),
+    fmt: str = typer.Option("table", "--format", "-f", help="table | json | csv | html | xlsx (a workbook, needs -o)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file (default: stdout)."),
+    series: bool = typer.Option(False, "--series", help="The measures followed across years and reports: one row per "
+                                "series × fiscal year × indicator, with its plan (a new plan or grading scale starts a new series)."),
     themes: Optional[Path] = typer.Option(None, "--themes", help="Your theme words (TOML, as pipeline/data/themes.toml), "
                                           "added to the bundled ones; also $HYOKA_THEMES."),
     all_measures: bool = typer.Option(False, "--all-measures", help="Count measures outside the industrial plan too "
@@ -597,8 +599,10 @@ def compare(
     from hyoka.pipeline.compare import cells_csv, compare_data, matrix_frame
     from hyoka.pipeline.themes import load_vocabulary
 
-    if fmt not in ("table", "json", "csv", "html"):
-        raise _err(f"hyoka compare: --format must be table, json, csv or html (got {fmt!r})", EXIT_USAGE)
+    if fmt not in ("table", "json", "csv", "html", "xlsx"):
+        raise _err(f"hyoka compare: --format must be table, json, csv, html or xlsx (got {fmt!r})", EXIT_USAGE)
+    if fmt == "xlsx" and out is None:
+        raise _err("hyoka compare: --format xlsx writes a workbook: give -o FILE.xlsx", EXIT_USAGE)
     if bool(paths) == bool(db):
         raise _err("hyoka compare: give report PATHs or --db, not both or neither", EXIT_USAGE)
     render_html = None
@@ -641,7 +645,20 @@ def compare(
         log.info("compare: pairing 達成指標 targets with 実施 results (NLP)")
         tables = enrich_nlp(tables, actors=False, themes=False)
     data = compare_data(tables, all_measures=all_measures, vocabulary=vocabulary)
-    if fmt == "json":
+    if fmt == "xlsx":
+        from hyoka.pipeline.export import sheets_summary, write_comparison
+
+        try:
+            sheets = write_comparison(data, out, series_only=series)
+        except OSError as exc:
+            raise _err(f"hyoka compare: --out {out}: {exc.strerror or exc}", EXIT_USAGE)
+        console.print(f"{sheets_summary(sheets)} → {out}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_USAGE if failures else EXIT_OK)
+    if series and fmt != "html":
+        from hyoka.pipeline.export import series_text
+
+        text = series_text(data, fmt)
+    elif fmt == "json":
         text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
     elif fmt == "csv":
         text = cells_csv(data)
@@ -697,6 +714,27 @@ def _store_tables(path: Path, command: str):
         return load_duckdb(path)
     except StoreError as exc:
         raise _err(f"hyoka {command}: --db {path}: {exc}", EXIT_USAGE)
+
+
+@app.command()
+def export(
+    db: Path = typer.Option(..., "--db", help="The store to export (the folder `hyoka ingest --out` wrote, or its hyoka.duckdb)."),
+    out: Path = typer.Option(..., "--out", "-o", help="The workbook to write (FILE.xlsx)."),
+) -> None:
+    """Write a stored dataset to one Excel workbook: one sheet per table, Japanese headers over the
+    column names, filters, frozen headers, numbers as numbers, and a 列 sheet describing the columns."""
+    from hyoka.pipeline.export import export_store, sheets_summary
+    from hyoka.pipeline.store import StoreError
+
+    if out.suffix.lower() != ".xlsx":
+        raise _err(f"hyoka export: -o must name an .xlsx file (got {out.name!r})", EXIT_USAGE)
+    try:
+        sheets = export_store(db, out)
+    except (StoreError, FileNotFoundError) as exc:
+        raise _err(f"hyoka export: --db {db}: {exc}", EXIT_USAGE)
+    except OSError as exc:
+        raise _err(f"hyoka export: -o {out}: {exc.strerror or exc}", EXIT_USAGE)
+    console.print(f"{sheets_summary(sheets)} → {out}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
