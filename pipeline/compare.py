@@ -143,7 +143,7 @@ def compare_data(tables: dict[str, pd.DataFrame], *, all_measures: bool = False,
     indicators = _indicator_counts(tables)
     plans, scales = plan_of(docs), scale_of(items)
     # a measure is one series within one plan of one city (武蔵野市 第二期 and 第三期 are two plans)
-    plan = measures["doc_id"].map(plans)
+    plan = [plans.get(d) for d in measures["doc_id"]]
     sids = series_ids(measures, pd.Series([c if p is None else f"{c}/{p}" for c, p in zip(city, plan)]))
     fy = measures["doc_id"].map(doc_info["fiscal_year"])
 
@@ -152,7 +152,7 @@ def compare_data(tables: dict[str, pd.DataFrame], *, all_measures: bool = False,
     for i, m in enumerate(measures.itertuples(index=False)):
         rows.append({
             "municipality": city.iat[i], "doc_id": m.doc_id, "key": m.key, "id": _clean(getattr(m, "id", None)),
-            "name": m.name, "plan": plan.iat[i], "theme": m.theme, "theme_basis": m.theme_basis, "in_plan": bool(m.in_plan),
+            "name": m.name, "plan": plan[i], "theme": m.theme, "theme_basis": m.theme_basis, "in_plan": bool(m.in_plan),
             "kind": _clean(getattr(m, "kind", None)),
             "heading": _clean(getattr(m, "hierarchy_path", None)),
             "fiscal_year": _clean(fy.iat[i]), "direction": _clean(getattr(m, "direction", None)),
