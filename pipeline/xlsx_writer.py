@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
 from hyoka.pipeline.column_labels import column_descriptions, column_label, table_label
@@ -68,7 +69,7 @@ def cell_value(value: Any) -> Any:
         return _text(value)
     if isinstance(value, Mapping):
         return _text("; ".join(f"{k}:{cell_value(v)}" for k, v in value.items()))
-    if hasattr(value, "tolist") and not hasattr(value, "item"):  # numpy arrays (list columns)
+    if isinstance(value, np.ndarray):  # list columns read from Parquet
         value = value.tolist()
     if isinstance(value, (list, tuple)):
         return _text("; ".join("" if v is None else str(cell_value(v)) for v in value))
