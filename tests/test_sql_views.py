@@ -88,9 +88,8 @@ def test_the_readme_query_is_run_exactly_as_printed(store):
     import re
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"duckdb\.connect\('out/hyoka\.duckdb', read_only=True\)\.sql\('''(.*?v_indicators)'''\)",
-                      readme, re.S)
-    sql = block.group(1)
+    blocks = re.findall(r"read_only=True\)\.sql\('{3}(.*?)'{3}\)", readme, re.S)
+    sql = next(b for b in blocks if "v_indicators" in b)
     assert sql.strip() == "select municipality, fiscal_year, indicator, target, actual, achievement from v_indicators"
     con = duckdb.connect(str(store / "hyoka.duckdb"), read_only=True)
     frame = con.sql(sql).df()
