@@ -728,6 +728,8 @@ def export(
 
     if out.suffix.lower() != ".xlsx":
         raise _err(f"hyoka export: -o must name an .xlsx file (got {out.name!r})", EXIT_USAGE)
+    if not out.parent.is_dir():
+        raise _err(f"hyoka export: -o {out}: no such folder {out.parent}", EXIT_USAGE)
     try:
         sheets = export_store(db, out)
     except (StoreError, FileNotFoundError) as exc:

@@ -91,20 +91,21 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path, *,
     from openpyxl import Workbook
 
     path = Path(path)
-    wb = Workbook(write_only=True)
-    used: set[str] = set()
-    written: list[SheetWritten] = []
-    per_sheet = max_rows - HEADER_ROWS
-    for table, frame in tables.items():
-        parts = max(1, math.ceil(len(frame) / per_sheet))
-        for part in range(parts):
-            chunk = frame.iloc[part * per_sheet:(part + 1) * per_sheet]
-            name = sheet_name(table, used, part + 1)
-            _write_sheet(wb, name, chunk)
-            written.append(SheetWritten(table, name, len(chunk), part + 1, parts))
-    _write_columns_sheet(wb, tables, used)
     tmp = path.with_name(f".{path.name}.tmp")
+    tmp.open("wb").close()  # an unwritable place fails here, before any sheet is begun
+    written: list[SheetWritten] = []
     try:
+        wb = Workbook(write_only=True)
+        used: set[str] = set()
+        per_sheet = max_rows - HEADER_ROWS
+        for table, frame in tables.items():
+            parts = max(1, math.ceil(len(frame) / per_sheet))
+            for part in range(parts):
+                chunk = frame.iloc[part * per_sheet:(part + 1) * per_sheet]
+                name = sheet_name(table, used, part + 1)
+                _write_sheet(wb, name, chunk)
+                written.append(SheetWritten(table, name, len(chunk), part + 1, parts))
+        _write_columns_sheet(wb, tables, used)
         wb.save(tmp)
         tmp.replace(path)
     finally:

@@ -136,3 +136,15 @@ def test_every_stored_column_has_a_japanese_label_and_a_description(exported):
         for column in frame.columns:
             assert column in COLUMN_LABELS, (name, column)
             assert descriptions.get((name, column)), (name, column)
+
+
+def test_export_says_what_is_wrong_in_one_line(exported, tmp_path):
+    _path, _ds, _ = exported
+    store = _path.parent / "out"
+    for args, words in ((["--db", tmp_path / "nothing", "-o", tmp_path / "a.xlsx"], "hyoka export: --db"),
+                        (["--db", store, "-o", tmp_path / "a.csv"], "must name an .xlsx file"),
+                        (["--db", store, "-o", tmp_path / "no" / "a.xlsx"], "no such folder")):
+        res = subprocess.run([sys.executable, "-m", "hyoka", "export", *map(str, args)], cwd=ROOT, capture_output=True)
+        err = res.stderr.decode()
+        assert res.returncode == 2 and words in err and len(err.strip().splitlines()) == 1, err
+    assert not list(tmp_path.glob("**/*.xlsx")) and not list(tmp_path.glob("**/.*.tmp"))
