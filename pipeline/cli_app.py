@@ -13,6 +13,7 @@ from hyoka.pipeline.cli_audit import _audit_db, _audit_db_streamed, audit
 from hyoka.pipeline.cli_common import (EXIT_INCONSISTENT, EXIT_NONE_READ, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE,
                                        _options, _setup_logging)
 from hyoka.pipeline.cli_compare import compare
+from hyoka.pipeline.cli_export import export
 from hyoka.pipeline.cli_info import info
 from hyoka.pipeline.cli_ingest import ingest
 from hyoka.pipeline.cli_show import show
@@ -60,5 +61,5 @@ def _global_options(
     _setup_logging(quiet, verbose)
 
 
-for _command in (ingest, show, audit, compare, info):  # the order of `hyoka --help`
+for _command in (ingest, show, audit, compare, export, info):  # the order of `hyoka --help`
     app.command()(_command)

@@ -13,6 +13,7 @@ import typer
 
 from hyoka.pipeline.cli_common import (EXIT_INCONSISTENT, EXIT_OK, EXIT_USAGE, _err, _mark, _say_not_reports, console,
                                        err_console)
+from hyoka.pipeline.export import file_encoding
 
 
 def audit(
@@ -78,7 +79,7 @@ def audit(
         text = render(findings, fmt, show_all=show_all, console=console if out is None else None)
     if out is not None:
         try:
-            out.write_text(text, encoding="utf-8")
+            out.write_text(text, encoding=file_encoding(fmt))  # CSV with a BOM, for Excel
         except OSError as exc:
             raise _err(f"hyoka audit: --out {out}: {exc.strerror or exc}", EXIT_USAGE)
         console.print(f"{len(findings)} findings → {out}", markup=False, highlight=False, soft_wrap=True)
@@ -125,7 +126,7 @@ def _audit_db_streamed(path: Path, ruleset, fmt: str, out: Optional[Path], batch
     try:
         if out is not None:  # the report appears whole or not at all
             fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent if str(out.parent) else ".")
-            sink = os.fdopen(fd, "w", encoding="utf-8", newline="")
+            sink = os.fdopen(fd, "w", encoding=file_encoding(fmt), newline="")  # a BOM once, at the start
         else:
             sink = sys.stdout
         try:

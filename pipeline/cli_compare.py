@@ -17,8 +17,10 @@ def compare(
     paths: Optional[List[Path]] = typer.Argument(None, readable=False,  # an unreadable file: its own ✗ line
                                                  help="Report files or folders (read first, nothing stored)."),
     db: Optional[Path] = typer.Option(None, "--db", help="Compare an existing store (its hyoka.duckdb or folder)."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table | json | csv | html"),
+    fmt: str = typer.Option("table", "--format", "-f", help="table | json | csv | html | xlsx (a workbook, needs -o)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file (default: stdout)."),
+    series: bool = typer.Option(False, "--series", help="The measures followed across years and reports: one row per "
+                                "series × fiscal year × indicator, with its plan (a new plan or grading scale starts a new series)."),
     themes: Optional[Path] = typer.Option(None, "--themes", help="Your theme words (TOML, as pipeline/data/themes.toml), "
                                           "added to the bundled ones; also $HYOKA_THEMES."),
     all_measures: bool = typer.Option(False, "--all-measures", help="Count measures outside the industrial plan too "
@@ -36,8 +38,10 @@ def compare(
     from hyoka.pipeline.compare import cells_csv, compare_data, matrix_frame
     from hyoka.pipeline.themes import load_vocabulary
 
-    if fmt not in ("table", "json", "csv", "html"):
-        raise _err(f"hyoka compare: --format must be table, json, csv or html (got {fmt!r})", EXIT_USAGE)
+    if fmt not in ("table", "json", "csv", "html", "xlsx"):
+        raise _err(f"hyoka compare: --format must be table, json, csv, html or xlsx (got {fmt!r})", EXIT_USAGE)
+    if fmt == "xlsx" and out is None:
+        raise _err("hyoka compare: --format xlsx writes a workbook: give -o FILE.xlsx", EXIT_USAGE)
     if bool(paths) == bool(db):
         raise _err("hyoka compare: give report PATHs or --db, not both or neither", EXIT_USAGE)
     render_html = None
@@ -68,7 +72,14 @@ def compare(
         log.info("compare: pairing 達成指標 targets with 実施 results (NLP)")
         tables = enrich_nlp(tables, actors=False, themes=False)
     data = compare_data(tables, all_measures=all_measures, vocabulary=vocabulary)
-    if fmt == "json":  # the wrapper every command's JSON has, around the comparison's own keys
+    if fmt == "xlsx":
+        _write_xlsx(data, out, series)
+        raise typer.Exit(EXIT_USAGE if failures else 0)
+    if series and fmt != "html":
+        from hyoka.pipeline.export import series_text
+
+        text = series_text(data, fmt)
+    elif fmt == "json":  # the wrapper every command's JSON has, around the comparison's own keys
         wrapped = _envelope("compare", EXIT_USAGE if failures else 0, **data)
         text = json.dumps(wrapped, ensure_ascii=False, indent=2, default=str) + "\n"
     elif fmt == "csv":
@@ -78,8 +89,10 @@ def compare(
     else:
         text = _compare_table(data, matrix_frame)
     if out is not None:
+        from hyoka.pipeline.export import file_encoding
+
         try:
-            out.write_text(text, encoding="utf-8")
+            out.write_text(text, encoding=file_encoding(fmt))  # CSV with a BOM, for Excel
         except OSError as exc:
             raise _err(f"hyoka compare: --out {out}: {exc.strerror or exc}", EXIT_USAGE)
         console.print(f"{len(data['municipalities'])} municipalities × {len(data['themes'])} themes → {out}",
@@ -88,6 +101,16 @@ def compare(
         sys.stdout.write(text)
     if failures:
         raise typer.Exit(EXIT_USAGE)
+
+
+def _write_xlsx(data: dict, out: Path, series: bool) -> None:
+    from hyoka.pipeline.export import sheets_summary, write_comparison
+
+    try:
+        sheets = write_comparison(data, out, series_only=series)
+    except OSError as exc:
+        raise _err(f"hyoka compare: --out {out}: {exc.strerror or exc}", EXIT_USAGE)
+    console.print(f"{sheets_summary(sheets)} → {out}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _input_tables(paths, db):

@@ -37,6 +37,7 @@ from hyoka.pipeline.store_layout import (  # noqa: F401 (the store's public name
 )
 from hyoka.pipeline.store_lock import WriterLock
 from hyoka.pipeline.store_parts import export_parts, plan_parts
+from hyoka.pipeline.store_meta import comment_columns
 from hyoka.pipeline.store_views import create_views, drop_views
 from hyoka.pipeline.store_read import (  # noqa: F401
     DUCKDB_MEMORY_LIMIT, _columns, _duckdb, _held_open, _read_parts, _table_names, database_path, db_generation,
@@ -406,7 +407,7 @@ class StoreWriter:
             con.execute(f"insert into {STATE} values ({number}, '{now()}')")
             with os_errors(out):  # the parts are read inside the transaction: the rows about to be committed
                 parts, files = self._export_parts(names, counts, number)
-            create_views(con, names)
+            comment_columns(con, names + create_views(con, names))
         except duckdb.Error as exc:
             raise StoreError(write_failed(out, exc)) from None
         with os_errors(out):

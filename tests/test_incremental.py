@@ -246,7 +246,8 @@ def test_audit_db_streamed_gives_the_report_render_gives(tmp_path, fmt):
         report = tmp_path / f"a{batch_size}.{fmt}"
         n_docs, n_findings, inconsistent = _audit_db_streamed(out, RuleSet(), fmt, report, batch_size)
         assert (n_docs, inconsistent) == (5, False)
-        assert report.read_text(encoding="utf-8") == whole
+        assert report.read_text(encoding="utf-8-sig") == whole
+        assert report.read_bytes().startswith(b"\xef\xbb\xbf") == (fmt == "csv")  # a BOM once, at the start
     res = runner.invoke(app, ["audit", "--db", str(out), "--format", fmt])
     assert res.exit_code == 0 and res.stdout == whole
 
