@@ -32,7 +32,8 @@ COLUMN_LABELS = {
     "source_path": "ファイルパス", "source_table": "元の表", "location": "記載箇所", "scope": "対象",
     "scope_name": "対象名", "inputs": "入力の記載箇所", "series_id": "系列ID",
     # documents
-    "format": "形式", "encoding": "文字コード", "layout": "様式", "municipality": "自治体",
+    "format": "形式", "encoding": "文字コード", "layout": "様式", "layout_score": "様式の確度", "layout_basis": "様式の根拠",
+    "layout_runner_up": "次点の様式", "layout_runner_up_score": "次点の確度", "municipality": "自治体",
     "municipality_basis": "自治体の根拠", "plan_name": "計画名", "plan": "計画", "kind": "種別", "title": "表題",
     "fiscal_year_raw": "年度(原文)", "fiscal_year": "年度", "fiscal_year_basis": "年度の根拠",
     "report_fiscal_year": "報告書の年度", "issued_raw": "発行(原文)", "issued": "発行年月", "period_raw": "計画期間(原文)",
