@@ -84,11 +84,25 @@ def _key(row: dict) -> str:
 
 def diff(old_path: Path, new_path: Path) -> int:
     old, new = (json.loads(p.read_text(encoding="utf-8")) for p in (old_path, new_path))
+    # a column only one side has (added or dropped) is said once per table and left out of the rows
+    columns = {side: {} for side in ("old", "new")}
+    for side, data in (("old", old), ("new", new)):
+        for tables in data.values():
+            for table, rows in tables.items():
+                columns[side].setdefault(table, set()).update(*(r.keys() for r in rows))
+    one_sided = {}
+    for table in sorted(set(columns["old"]) & set(columns["new"])):
+        a, b = columns["old"][table], columns["new"][table]
+        one_sided[table] = a ^ b
+        if a ^ b:
+            print(f"columns of {table}: only before {sorted(a - b)}, only after {sorted(b - a)}")
     differences = 0
     for doc in sorted(set(old) | set(new)):
         a, b = old.get(doc, {}), new.get(doc, {})
         for table in sorted(set(a) | set(b)):
-            ra, rb = Counter(map(_key, a.get(table, []))), Counter(map(_key, b.get(table, [])))
+            drop = one_sided.get(table, set())
+            ra, rb = (Counter(_key({k: v for k, v in r.items() if k not in drop}) for r in side.get(table, []))
+                      for side in (a, b))
             gone, added = ra - rb, rb - ra
             if not gone and not added:
                 continue

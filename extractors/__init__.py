@@ -29,6 +29,7 @@ __all__ = [
     "backends",
     "detect_layout",
     "layouts",
+    "sheet_row_formats",
     "supported_extensions",
 ]
 
@@ -58,6 +59,11 @@ def backends() -> list[FormatBackend]:
 def layouts() -> list[type[LayoutExtractor]]:
     _import_all()
     return _concrete_subclasses(LayoutExtractor)
+
+
+def sheet_row_formats() -> set[str]:
+    """Formats whose references' rows are a worksheet's own rows (a backend fact the audit quotes)."""
+    return {b.name for b in backends() if b.sheet_rows}
 
 
 def supported_extensions() -> set[str]:

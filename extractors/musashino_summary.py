@@ -83,12 +83,14 @@ class MusashinoSummary(LayoutExtractor):
 
 def _legend(rows: list[Row]) -> Legend:
     ref = rows[0].ref.span(rows[-1].ref)
-    items = [(_legend_item_kind(plain(r.text)), plain(r.text)) for r in rows]
+    # each line is printed whole (no label); its role tells the audit which line is the unit, the
+    # worked formula and the count line that formula computes
+    items = [(None, plain(r.text)) for r in rows]
     return Legend(kind="points", raw="\n".join(r.text for r in rows), ref=ref, items=items,
-                  item_refs=[r.ref for r in rows])
+                  item_refs=[r.ref for r in rows], item_roles=[_legend_item_role(plain(r.text)) for r in rows])
 
 
-def _legend_item_kind(line: str) -> str:
+def _legend_item_role(line: str) -> str:
     if SCORE_LINE.search(line):
         return "example_line"
     # by what the line says, not by markup: the text rendering's $$…$$ is gone after `plain`

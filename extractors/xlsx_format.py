@@ -95,6 +95,7 @@ def cell_text(value: Any) -> str:
 class XlsxBackend(FormatBackend):
     name = "xlsx"
     extensions = (".xlsx", ".xlsm")
+    sheet_rows = True  # refs carry the worksheet's own 0-based row
 
     def read(self, path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceText:
         check_file_size(path, limits)

@@ -1,0 +1,54 @@
+"""Dates: 和暦（西暦） pairs, impossible era years, backwards ranges, as-of dates outside the fiscal year,
+and the plan period's printed length."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from hyoka.normalizers.eras import fiscal_year_of, parse_era_range
+from hyoka.pipeline.audit.context import DocContext
+from hyoka.pipeline.audit.findings import CONSISTENT, WARNING, Finding, missing
+from hyoka.pipeline.rules import RuleSet
+
+
+def check_dates(dt: DocContext, rules: RuleSet) -> Iterable[Finding]:
+    fy = dt.doc.get("fiscal_year")
+    for d in dt.rows("dates"):
+        loc = d["src"]
+        if not missing(d.get("stated_year")):
+            ok = int(d["stated_year"]) == d.get("year")
+            yield dt.finding(check="era_pair", status=CONSISTENT if ok else WARNING, scope=d.get("scope"), location=loc,
+                             stated=str(int(d["stated_year"])), recomputed=d.get("year"), inputs=[loc],
+                             message=f"「{d['raw']}」: {d.get('era')}{d.get('era_year')}年 is {d.get('year')}, "
+                                     f"printed ({int(d['stated_year'])})")
+        elif d.get("problem"):
+            yield dt.finding(check="era_impossible", status=WARNING, scope=d.get("scope"), location=loc,
+                             stated=d["raw"], recomputed=d.get("year"), inputs=[loc],
+                             message=f"「{d['raw']}」 can't be right: {d['problem']} (kept as printed) — 「{d['context'][:60]}」")
+        span = parse_era_range(d.get("context") or "")
+        if span and span[2] and span[0].raw == d["raw"]:
+            yield dt.finding(check="era_range", status=WARNING, scope=d.get("scope"), location=loc,
+                             stated=f"{span[0].raw}～{span[1].raw}", recomputed=d.get("year"), inputs=[loc],
+                             message=f"「{span[0].raw}～{span[1].raw}」 {span[2]} (kept as printed)")
+        if d.get("as_of") and not missing(fy) and d.get("year") and not missing(d.get("month")):
+            date_fy = fiscal_year_of(int(d["year"]), int(d["month"]))
+            if date_fy != int(fy):
+                yield dt.finding(
+                    check="as_of_date", status=WARNING, scope=d.get("scope"), location=loc, stated=d["raw"],
+                    recomputed=float(date_fy), inputs=[loc],
+                    message=f"「{d['raw']}時点」 is in FY{date_fy}, outside the sheet's FY{int(fy)} "
+                            f"(April {int(fy)}–March {int(fy) + 1}) — 「{d['context'][:60]}」",
+                )
+
+
+def check_period(dt: DocContext, rules: RuleSet) -> Iterable[Finding]:
+    doc = dt.doc
+    start, end, stated = doc.get("period_start"), doc.get("period_end"), doc.get("period_years_stated")
+    if any(missing(x) for x in (start, end, stated)):
+        return
+    length = int(end) - int(start) + 1
+    yield dt.finding(check="period_length", status=CONSISTENT if length == int(stated) else WARNING, scope="計画期間",
+                     location=doc.get("period_ref") or dt.file, stated=f"{int(stated)}年間",
+                     recomputed=float(length), inputs=[],
+                     message=f"plan period {int(start)}–{int(end)} is {length} years; printed {int(stated)}年間")
+
