@@ -264,6 +264,7 @@ def collect_dates(doc: Document) -> None:
     report's own year (its issue date, else the year after its fiscal year starts).
     """
     reference = int(doc.issued[:4]) if doc.issued else (doc.fiscal_year + 1 if doc.fiscal_year else None)
+    by_fy = None if doc.issued else doc.fiscal_year  # messages then name the report by its fiscal year
     scopes: dict[tuple, str | None] = {}  # a row's cells share their measure: look it up once per row
     scope_of = _ScopeIndex(doc)
     for row in doc.source_rows:
@@ -277,7 +278,7 @@ def collect_dates(doc: Document) -> None:
                 where = (ref.line_start, ref.table, ref.row)
                 if where not in scopes:
                     scopes[where] = scope_of(ref)
-                problem = d.problem or check_era_date(d, reference)
+                problem = d.problem or check_era_date(d, reference, fiscal_year=by_fy, text=text)
                 after = text[d.end:d.end + 6]
                 mention = DateMention(
                     raw=d.raw, context=context, ref=ref, scope=scopes[where],
