@@ -36,7 +36,7 @@ class MeasureRow(TypedDict, total=False):
     name: str
     kind: str
     direction: str | None
-    prior_plan: bool | None  # the row reviews a measure of the plan before this one
+    prior_plan: bool | None  # the row evaluates a measure of the plan before this one
     src: str
 
 

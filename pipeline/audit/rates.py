@@ -72,9 +72,9 @@ def check_stated_rates(dt: DocContext, rules: RuleSet) -> Iterable[Finding]:
     rate may be measured from something the table does not show); a 100% printed for a higher
     achievement is a `warning` (capped, a rule the table does not print).
     """
-    legend_text = " ".join(str(r.get("item_text") or "") + str(r.get("item_label") or "") for r in dt.rows("legends"))
+    legend_text = " ".join(str(r.get("item_text") or "") + str(r.get("item_label") or "") for r in dt.legends)
     lower_better_legend = bool(_LOWER_BETTER.search(legend_text))
-    for v in dt.rows("indicator_values"):
+    for v in dt.indicator_values:
         rate = _printed_number(v.get("rate_raw"))
         target, actual = _printed_number(v.get("target_raw")), _printed_number(v.get("actual_raw"))
         if rate is None or target is None or actual is None or missing(v.get("target")) or missing(v.get("actual")):
@@ -86,45 +86,11 @@ def check_stated_rates(dt: DocContext, rules: RuleSet) -> Iterable[Finding]:
         if target[0] == 0 and actual[0] == 0:
             continue
         printed, half = rate
-        unit = half * 2
         percent = "%" in str(v["rate_raw"]) or "％" in str(v["rate_raw"])
-        t = (target[0], target[1], _is_rounded(v.get("target_raw")))
-        a = (actual[0], actual[1], _is_rounded(v.get("actual_raw")))
-        header = str(v.get("header_raw") or "")
-        formula = _RATE_FORMULA.search(header)
-        marks = {}
-        for part in header.split(" / "):
-            if _RATE_FORMULA.search(part):
-                continue
-            mark = _RATE_MARK.search(part)
-            if mark:
-                marks[mark.group(1)] = part
-        stated_way = None  # the header's printed formula over the marks of its columns: 「(B)/(A)」
-        if formula and formula.group(1) in marks and formula.group(2) in marks:
-            stated_way = f"({formula.group(1)})/({formula.group(2)})"
-        elif words := _WORD_FORMULA.search(unicodedata.normalize("NFKC", header)):
-            stated_way = words.group(0)
-        scales = (100,) if percent else (100, 1)
-        readings: list[tuple[str, str, Fraction]] = []  # (way, how rounded, recomputed)
-        for scale in scales:
-            for way, num, den in (("actual/target", a, t), ("target/actual", t, a)):
-                rng = _ratio_range(num, den, scale)
-                if rng is None:
-                    continue
-                how = _rate_matches(rng[0], rng[1], printed, unit)
-                if how:
-                    readings.append((way, how, (num[0] * scale / den[0]) if den[0] else rng[0]))
-            base = _printed_number(v.get("baseline_raw")) if not missing(v.get("baseline")) else None
-            if base is not None and target[0] != base[0]:
-                exact = (actual[0] - base[0]) * scale / (target[0] - base[0])
-                how = _rate_matches(exact, exact, printed, unit)
-                if how:
-                    readings.append(("(actual-baseline)/(target-baseline)", how, exact))
-        loc = v["src"]
-        scope = v.get("measure_key")
-        year = v.get("fiscal_year_raw") or ""
-        what = f"{scope} {year}".strip()
-        exact = float(actual[0] / target[0] * 100) if target[0] else None
+        readings = _readings(v, target, actual, rate, percent)
+        stated_way = _stated_way(str(v.get("header_raw") or ""))
+        loc, scope = v["src"], v.get("measure_key")
+        what = f"{scope} {v.get('fiscal_year_raw') or ''}".strip()
         common = dict(check="stated_rate", scope=scope, location=loc, stated=str(v["rate_raw"]).strip(),
                       interval_low=float(printed - half), interval_high=float(printed + half), inputs=[loc])
         best = next((r for r in readings if r[0] == "actual/target" and r[1] == "rounded"), None) or \
@@ -132,48 +98,100 @@ def check_stated_rates(dt: DocContext, rules: RuleSet) -> Iterable[Finding]:
             next((r for r in readings if r[0].startswith("(actual-baseline)")), None) or \
             next(iter(readings), None)
         if best is None:
-            capped = exact is not None and percent and exact > float(printed) and printed in (100, 100.0)
-            if capped:
-                yield dt.finding(status=WARNING, recomputed=round(exact, 6), **common,
-                                 reading="capped at 100%",
-                                 message=f"{what}: printed rate 「{str(v['rate_raw']).strip()}」 while actual "
-                                         f"{v['actual_raw']} ÷ target {v['target_raw']} = {fmt(exact)}%: capped at "
-                                         f"100%, a rule the table does not print (上限100%の扱いか)")
-                continue
-            # an accusation needs the report's own formula: without one the rate may be measured from a
-            # baseline or a previous year the table does not show, so it is a question
-            status = INCONSISTENT if stated_way else WARNING
-            why = (f"the header prints {stated_way}" if stated_way else
-                   "the report prints no formula for it (from a baseline not shown?)")
-            yield dt.finding(status=status, recomputed=None if exact is None else round(exact, 6), **common,
-                             message=f"{what}: printed rate 「{str(v['rate_raw']).strip()}」, but actual "
-                                     f"{v['actual_raw']} ÷ target {v['target_raw']} = {fmt(exact)}% and no reading "
-                                     f"(target ÷ actual, rounding, truncation) gives it; {why} "
-                                     f"(記載の達成率が実績÷目標と合わない)")
+            exact = float(actual[0] / target[0] * 100) if target[0] else None
+            yield _rate_unexplained(dt, v, common, what, exact, printed, percent, stated_way)
+        else:
+            yield _rate_read(dt, v, common, what, best, stated_way, lower_better_legend)
+
+
+def _stated_way(header: str) -> str | None:
+    """The header's printed formula over the marks of its columns (「(B)/(A)」), or in words (「実績/目標」)."""
+    formula = _RATE_FORMULA.search(header)
+    marks = {}
+    for part in header.split(" / "):
+        if _RATE_FORMULA.search(part):
             continue
-        way, how, value = best
-        reading = None if how == "rounded" else f"only if the rate was {how}, not rounded"
-        status = CONSISTENT if how == "rounded" else ROUNDING
-        note = ""
-        if way == "target/actual":
-            if lower_better_legend and not stated_way:
-                reading = "; ".join(filter(None, [reading, "target ÷ actual: the legend marks indicators where lower "
-                                                           "is better"]))
-            else:
-                status = WARNING
-                note = (f" — only as target ÷ actual, against the header's {stated_way} (目標÷実績でのみ一致: 記載の算式と逆)"
-                        if stated_way else
-                        " — only as target ÷ actual (lower is better?), and the report does not say it computes it "
-                        "that way (目標÷実績でのみ一致: 算式の記載なし)")
-        elif way.startswith("(actual-baseline)"):
-            reading = "; ".join(filter(None, [reading, "progress from the baseline: (actual − baseline) ÷ (target − baseline)"]))
-        formula_text = {"actual/target": f"actual {v['actual_raw']} ÷ target {v['target_raw']}",
-                        "target/actual": f"target {v['target_raw']} ÷ actual {v['actual_raw']}"}.get(
-            way, f"(actual {v['actual_raw']} − baseline {v.get('baseline_raw')}) ÷ "
-                 f"(target {v['target_raw']} − baseline {v.get('baseline_raw')})")
-        yield dt.finding(status=status, recomputed=round(float(value), 6), reading=reading, **common,
-                         message=f"{what}: printed rate 「{str(v['rate_raw']).strip()}」; {formula_text} = "
-                                 f"{fmt(float(value))}%{note}")
+        mark = _RATE_MARK.search(part)
+        if mark:
+            marks[mark.group(1)] = part
+    if formula and formula.group(1) in marks and formula.group(2) in marks:
+        return f"({formula.group(1)})/({formula.group(2)})"
+    if words := _WORD_FORMULA.search(unicodedata.normalize("NFKC", header)):
+        return words.group(0)
+    return None
+
+
+def _readings(v: dict, target, actual, rate, percent: bool) -> list[tuple[str, str, Fraction]]:
+    """(way, how rounded, recomputed) of every reading that gives the printed rate."""
+    printed, half = rate
+    unit = half * 2
+    t = (target[0], target[1], _is_rounded(v.get("target_raw")))
+    a = (actual[0], actual[1], _is_rounded(v.get("actual_raw")))
+    readings: list[tuple[str, str, Fraction]] = []
+    for scale in ((100,) if percent else (100, 1)):
+        for way, num, den in (("actual/target", a, t), ("target/actual", t, a)):
+            rng = _ratio_range(num, den, scale)
+            if rng is None:
+                continue
+            how = _rate_matches(rng[0], rng[1], printed, unit)
+            if how:
+                readings.append((way, how, (num[0] * scale / den[0]) if den[0] else rng[0]))
+        base = _printed_number(v.get("baseline_raw")) if not missing(v.get("baseline")) else None
+        if base is not None and target[0] != base[0]:
+            exact = (actual[0] - base[0]) * scale / (target[0] - base[0])
+            how = _rate_matches(exact, exact, printed, unit)
+            if how:
+                readings.append(("(actual-baseline)/(target-baseline)", how, exact))
+    return readings
+
+
+def _rate_unexplained(dt: DocContext, v: dict, common: dict, what: str, exact: float | None, printed: Fraction,
+                      percent: bool, stated_way: str | None) -> Finding:
+    """No reading gives the printed rate."""
+    rate_raw = str(v["rate_raw"]).strip()
+    if exact is not None and percent and exact > float(printed) and printed in (100, 100.0):
+        return dt.finding(status=WARNING, recomputed=round(exact, 6), **common, reading="capped at 100%",
+                          message=f"{what}: printed rate 「{rate_raw}」 while actual {v['actual_raw']} ÷ target "
+                                  f"{v['target_raw']} = {fmt(exact)}%: capped at 100%, a rule the table does not "
+                                  f"print (上限100%の扱いか)")
+    # an accusation needs the report's own formula: without one the rate may be measured from a
+    # baseline or a previous year the table does not show, so it is a question
+    status = INCONSISTENT if stated_way else WARNING
+    why = (f"the header prints {stated_way}" if stated_way else
+           "the report prints no formula for it (from a baseline not shown?)")
+    return dt.finding(status=status, recomputed=None if exact is None else round(exact, 6), **common,
+                      message=f"{what}: printed rate 「{rate_raw}」, but actual {v['actual_raw']} ÷ target "
+                              f"{v['target_raw']} = {fmt(exact)}% and no reading (target ÷ actual, rounding, "
+                              f"truncation) gives it; {why} (記載の達成率が実績÷目標と合わない)")
+
+
+def _rate_read(dt: DocContext, v: dict, common: dict, what: str, best: tuple[str, str, Fraction],
+               stated_way: str | None, lower_better_legend: bool) -> Finding:
+    """The printed rate under the reading that gives it (actual ÷ target first)."""
+    way, how, value = best
+    reading = None if how == "rounded" else f"only if the rate was {how}, not rounded"
+    status = CONSISTENT if how == "rounded" else ROUNDING
+    note = ""
+    if way == "target/actual":
+        if lower_better_legend and not stated_way:
+            reading = "; ".join(filter(None, [reading, "target ÷ actual: the legend marks indicators where lower "
+                                                       "is better"]))
+        else:
+            status = WARNING
+            note = (f" — only as target ÷ actual, against the header's {stated_way} (目標÷実績でのみ一致: 記載の算式と逆)"
+                    if stated_way else
+                    " — only as target ÷ actual (lower is better?), and the report does not say it computes it "
+                    "that way (目標÷実績でのみ一致: 算式の記載なし)")
+    elif way.startswith("(actual-baseline)"):
+        reading = "; ".join(filter(None, [reading, "progress from the baseline: (actual − baseline) ÷ (target − baseline)"]))
+    formula_text = {"actual/target": f"actual {v['actual_raw']} ÷ target {v['target_raw']}",
+                    "target/actual": f"target {v['target_raw']} ÷ actual {v['actual_raw']}"}.get(
+        way, f"(actual {v['actual_raw']} − baseline {v.get('baseline_raw')}) ÷ "
+             f"(target {v['target_raw']} − baseline {v.get('baseline_raw')})")
+    return dt.finding(status=status, recomputed=round(float(value), 6), reading=reading, **common,
+                      message=f"{what}: printed rate 「{str(v['rate_raw']).strip()}」; {formula_text} = "
+                              f"{fmt(float(value))}%{note}")
+
 
 _DIFF_SIGN = re.compile(r"^\s*[△▲−\-]")
 

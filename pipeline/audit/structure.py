@@ -55,7 +55,7 @@ _ENDING = {d.value for d in ENDING}
 
 def check_ended_measures(dt: DocContext, rules: RuleSet) -> Iterable[Finding]:
     """A measure of the previous plan that the report says ends (終了/廃止) should not reappear in this
-    plan. Which rows review the previous plan is the layout's to say (measures.prior_plan)."""
+    plan. Which rows look back at the previous plan is the layout's to say (measures.prior_plan)."""
     measures = dt.measures
     later = [m for m in measures if m.get("kind") == "measure" and not m.get("prior_plan")]
     for m in (m for m in measures if m.get("prior_plan") and m.get("direction") in _ENDING):
