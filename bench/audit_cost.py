@@ -4,8 +4,9 @@
 
 Each file is read once (backend, layout, normalize: `read_document`), then, `--repeat` times, the
 rest of `process_file` is timed on it with `time.process_time` (CPU of this process only): the
-document's tables (`build_tables`) and its audit (`audit_document` where the package has it, else
-`audit_tables` on the frames). Prints the CPU-seconds per document of each part, the read for
+document's tables and its audit, as `process_file` does them — with `audit_rows` (the audit as a
+package): the rows once (`table_rows`), the frames from them, the audit on the rows; before it:
+`build_tables`, then `audit_tables` on the frames (which turned them back into dicts). Prints the CPU-seconds per document of each part, the read for
 scale, and the files' count. Run it with the old and the new code on the same machine, one after
 the other, to compare.
 """
@@ -42,16 +43,22 @@ def main() -> None:
     t0 = time.process_time()
     docs = [read_document(p) for p in paths]
     read_cpu = time.process_time() - t0
-    per_doc = getattr(audit_module, "audit_document", None)
+    on_rows = getattr(audit_module, "audit_rows", None)
     tables_cpu, audit_cpu = [], []
     for _ in range(args.repeat):
         t_tables = t_audit = 0.0
         for doc in docs:
             t0 = time.process_time()
-            tables = build_tables([doc], [])
+            if on_rows is not None:  # the new path: rows once, frames from them, the audit on the rows
+                from hyoka.pipeline.tables import table_rows
+
+                rows = table_rows([doc], [])
+                tables = build_tables([doc], [], rows=rows)
+            else:
+                tables = build_tables([doc], [])
             t1 = time.process_time()
-            if per_doc is not None:  # the new path: the document's own rows, no frames read back
-                audit_module.findings_frame(per_doc(doc))
+            if on_rows is not None:
+                audit_module.findings_frame(on_rows(rows))
             else:
                 audit_module.findings_frame(audit_module.audit_tables(tables))
             t2 = time.process_time()
@@ -60,7 +67,8 @@ def main() -> None:
         audit_cpu.append(t_audit)
     n = len(docs)
     tables_s, audit_s = statistics.median(tables_cpu) / n, statistics.median(audit_cpu) / n
-    print(f"{n} documents ({'audit_document' if per_doc else 'audit_tables on frames'}), median of {args.repeat}")
+    print(f"{n} documents ({'audit_rows on the rows' if on_rows else 'audit_tables on frames'}), "
+          f"median of {args.repeat}")
     print(f"  read (once):     {read_cpu / n:.4f} CPU-s/doc")
     print(f"  build_tables:    {tables_s:.4f} CPU-s/doc")
     print(f"  audit:           {audit_s:.4f} CPU-s/doc")

@@ -197,7 +197,7 @@ def table_rows(docs: list[Document], failures: list) -> dict[str, list[dict]]:
         rows["unmapped"] += _rows(d, d.unmapped)
         rows["reading_evidence"] += _rows(d, d.reading_evidence)
     rows["failures"] = [dataclasses.asdict(f) for f in failures]
-    # audit_findings is filled by the audit stage (pipeline/audit.py), on these tables
+    # audit_findings is filled by the audit stage (pipeline/audit/), on these rows
     _printable_paths(rows)
     return rows
 

@@ -29,7 +29,6 @@ from hyoka.pipeline.audit.costs import check_costs
 from hyoka.pipeline.audit.dates import check_dates, check_period
 from hyoka.pipeline.audit.findings import (
     CONSISTENT, INCONSISTENT, ROUNDING, SEVERITY, WARNING, Finding, findings_frame, stated_interval, temper,
-    within,
 )
 from hyoka.pipeline.audit.grades import check_grades, check_legend_wording, grade_status
 from hyoka.pipeline.audit.printed import check_printed_flags
@@ -49,7 +48,6 @@ __all__ = [
 ]
 
 DocTables = DocContext  # the name before the audit became a package
-_within = within  # tests/test_audit.py checks the boundary rule by this name
 
 Check = Callable[[DocContext, RuleSet], Iterable[Finding]]
 CHECKS: tuple[Check, ...] = (
