@@ -1,20 +1,26 @@
 """CPU-seconds per document of the per-file step after reading: the tables and the audit.
 
     python bench/audit_cost.py [--repeat 3] [PATHS…]     # default: sample_docs/ and ../shared/corpus
+    python bench/audit_cost.py --ingest [--repeat 3] [PATHS…]
 
 Each file is read once (backend, layout, normalize: `read_document`), then, `--repeat` times, the
 rest of `process_file` is timed on it with `time.process_time` (CPU of this process only): the
 document's tables and its audit, as `process_file` does them — with `audit_rows` (the audit as a
 package): the rows once (`table_rows`), the frames from them, the audit on the rows; before it:
 `build_tables`, then `audit_tables` on the frames (which turned them back into dicts). Prints the CPU-seconds per document of each part, the read for
-scale, and the files' count. Run it with the old and the new code on the same machine, one after
-the other, to compare.
+scale, and the files' count. With `--ingest`: the whole `hyoka ingest PATHS --jobs 1` in a fresh
+process (imports, store and all), CPU-seconds of that process per document (median of `--repeat`).
+Run it with the old and the new code on the same machine, one after the other, to compare.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -33,7 +39,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("paths", nargs="*")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--ingest", action="store_true", help="time the whole `hyoka ingest --jobs 1` instead")
     args = ap.parse_args()
+    if args.ingest:
+        ingest_cpu(_paths(args.paths), args.repeat)
+        return
 
     from hyoka.pipeline import audit as audit_module
     from hyoka.pipeline.ingest import read_document
@@ -73,6 +83,24 @@ def main() -> None:
     print(f"  build_tables:    {tables_s:.4f} CPU-s/doc")
     print(f"  audit:           {audit_s:.4f} CPU-s/doc")
     print(f"  tables + audit:  {tables_s + audit_s:.4f} CPU-s/doc")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def ingest_cpu(paths: list[Path], repeat: int) -> None:
+    per_doc = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as out:
+            before = _children_cpu()
+            subprocess.run([sys.executable, "-m", "hyoka", "ingest", *map(str, paths), "--out", out, "-q",
+                            "--jobs", "1"], check=False, capture_output=True)
+            per_doc.append((_children_cpu() - before) / len(paths))
+    print(f"hyoka ingest --jobs 1 of {len(paths)} files (fresh process): "
+          f"{statistics.median(per_doc):.4f} CPU-s/doc (median of {repeat}: "
+          + ", ".join(f"{x:.4f}" for x in per_doc) + ")")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ The rows are the table rows `pipeline.tables.table_rows` makes from a Document's
 the same dicts the DataFrames are built from — so the audit of a freshly read document costs no
 DataFrame at all. A stored dataset (frames read back from Parquet/DuckDB) is turned into the same
 rows column by column (`frame_rows`), missing values as None. The TypedDicts below name the
-columns each check reads (docs/schema.md has them all).
+columns the checks read of the main tables (docs/schema.md has them all, and the other tables').
 """
 
 from __future__ import annotations
@@ -105,12 +105,6 @@ class DateRow(TypedDict, total=False):
     src: str
 
 
-class Row(TypedDict, total=False):
-    """Any other table's row (costs, notes, cross_references, flags …): its columns in docs/schema.md."""
-
-    src: str
-
-
 # the tables the checks read (a stored dataset's other tables are not converted)
 AUDITED = ("measures", "indicator_values", "score_summaries", "summary_counts", "costs", "notes",
            "cross_references", "legends", "dates", "flags")
@@ -170,24 +164,19 @@ def _sheet_row_formats() -> frozenset[str]:
     return frozenset(sheet_row_formats())
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None or (value.__class__ is float and value != value):
-        return True
-    import pandas as pd
-
-    return value is pd.NA or value is pd.NaT
-
-
 def frame_rows(frame) -> list[dict]:
     """A DataFrame's rows as dicts, column by column (cheaper than `astype(object).where(...)`); a
     missing value (NaN, NA, NaT) is None."""
+    import pandas as pd
+
+    na, nat = pd.NA, pd.NaT
     names = list(frame.columns)
     columns = []
     for name in names:
         series = frame[name]
         values = series.tolist()
         if series.hasnans:
-            values = [None if _is_missing(v) else v for v in values]
+            values = [None if v is na or v is nat or (v.__class__ is float and v != v) else v for v in values]
         columns.append(values)
     return [dict(zip(names, values)) for values in zip(*columns)]
 
