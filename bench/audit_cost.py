@@ -7,7 +7,8 @@ Each file is read once (backend, layout, normalize: `read_document`), then, `--r
 rest of `process_file` is timed on it with `time.process_time` (CPU of this process only): the
 document's tables and its audit, as `process_file` does them — with `audit_rows` (the audit as a
 package): the rows once (`table_rows`), the frames from them, the audit on the rows; before it:
-`build_tables`, then `audit_tables` on the frames (which turned them back into dicts). Prints the CPU-seconds per document of each part, the read for
+`build_tables`, then `audit_tables` on the frames (which turned them back into dicts); `--frames`:
+`audit_tables` on the frames with either code (the path of `hyoka audit --db`). Prints the CPU-seconds per document of each part, the read for
 scale, and the files' count. With `--ingest`: the whole `hyoka ingest PATHS --jobs 1` in a fresh
 process (imports, store and all), CPU-seconds of that process per document (median of `--repeat`).
 Run it with the old and the new code on the same machine, one after the other, to compare.
@@ -40,6 +41,8 @@ def main() -> None:
     ap.add_argument("paths", nargs="*")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--ingest", action="store_true", help="time the whole `hyoka ingest --jobs 1` instead")
+    ap.add_argument("--frames", action="store_true",
+                    help="audit the frames (`audit_tables`, as `audit --db` does a stored dataset) with either code")
     args = ap.parse_args()
     if args.ingest:
         ingest_cpu(_paths(args.paths), args.repeat)
@@ -53,7 +56,7 @@ def main() -> None:
     t0 = time.process_time()
     docs = [read_document(p) for p in paths]
     read_cpu = time.process_time() - t0
-    on_rows = getattr(audit_module, "audit_rows", None)
+    on_rows = None if args.frames else getattr(audit_module, "audit_rows", None)
     tables_cpu, audit_cpu = [], []
     for _ in range(args.repeat):
         t_tables = t_audit = 0.0
