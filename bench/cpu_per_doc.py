@@ -103,8 +103,9 @@ def profile(corpus: Path, store: Path) -> None:
         ("backend read (file → rows)", lambda f, n: n == "read" and "/extractors/" in f),
         ("layout extract (rows → records)", lambda f, n: n == "extract" and "/extractors/" in f),
         ("normalize stages", lambda f, n: n in _STAGE_NAMES and "/pipeline/" in f),
-        ("build_tables (records → frames)", lambda f, n: n == "build_tables"),
-        ("audit", lambda f, n: n == "audit_tables"),
+        # since the audit became a package the rows are made once (table_rows), framed and audited
+        ("build_tables (records → frames)", lambda f, n: n in ("build_tables", "table_rows")),
+        ("audit", lambda f, n: n in ("audit_tables", "audit_rows")),
         ("findings_frame", lambda f, n: n == "findings_frame"),
         ("chunk tables (concat)", lambda f, n: n == "_chunk_tables"),
         ("store apply", lambda f, n: n == "apply" and "/pipeline/store" in f),

@@ -33,6 +33,7 @@ __all__ = [
     "detect_layout",
     "layouts",
     "registry",
+    "sheet_row_formats",
     "supported_extensions",
 ]
 
@@ -52,6 +53,11 @@ def backends() -> list[FormatBackend]:
 def layouts() -> list[type[LayoutExtractor]]:
     """The layouts that may claim a document, in the registry's order, then the generic reader."""
     return [*registry.layouts(), registry.generic()]
+
+
+def sheet_row_formats() -> set[str]:
+    """Formats whose references' rows are a worksheet's own rows (a backend fact the audit quotes)."""
+    return {b.name for b in backends() if b.sheet_rows}
 
 
 def supported_extensions() -> set[str]:

@@ -132,7 +132,7 @@ class AkishimaReport(LayoutExtractor):
         doc.measures.append(Measure(
             key=key, id_raw=None, name=values.get("measure_name", ""), ref=row.ref,
             hierarchy=[("区分", None, "前期計画の評価と見直し")], direction_raw=values.get("direction"),
-            status_raw=values.get("assessment"), kind=MeasureKind.REVIEW,
+            status_raw=values.get("assessment"), kind=MeasureKind.REVIEW, prior_plan=True,
         ))
         if values.get("assessment"):
             doc.notes.append(Note(scope=key, kind=NoteKind.ASSESSMENT, text=values["assessment"], raw=values["assessment"],

@@ -45,6 +45,8 @@ class FormatBackend(abc.ABC):
 
     name: ClassVar[str]
     extensions: ClassVar[tuple[str, ...]]
+    # a SourceRef's `row` is the source's own row (a worksheet's, 0-based), so a person finds it as row + 1
+    sheet_rows: ClassVar[bool] = False
 
     @abc.abstractmethod
     def read(self, path: Path, limits: "Limits | None" = None) -> SourceText:

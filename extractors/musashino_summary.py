@@ -17,7 +17,7 @@ from hyoka.normalizers.actors import split_actor_tag
 from hyoka.normalizers.eras import fiscal_year
 from hyoka.normalizers.places import find_municipality
 from hyoka.pipeline.model import (
-    Document, Legend, LegendKind, Measure, MeasureKind, Note, NoteKind, ReportKind, ScoreSummary,
+    Document, Legend, LegendItemRole, LegendKind, Measure, MeasureKind, Note, NoteKind, ReportKind, ScoreSummary,
 )
 
 SCORE_LINE = re.compile(r"(\d+)\s*施策中")
@@ -86,17 +86,19 @@ class MusashinoSummary(LayoutExtractor):
 
 def _legend(rows: list[Row]) -> Legend:
     ref = rows[0].ref.span(rows[-1].ref)
-    items = [(_legend_item_kind(plain(r.text)), plain(r.text)) for r in rows]
+    # each line is printed whole (no label); its role tells the audit which line is the unit, the
+    # worked formula and the count line that formula computes
+    items = [(None, plain(r.text)) for r in rows]
     return Legend(kind=LegendKind.POINTS, raw="\n".join(r.text for r in rows), ref=ref, items=items,
-                  item_refs=[r.ref for r in rows])
+                  item_refs=[r.ref for r in rows], item_roles=[_legend_item_role(plain(r.text)) for r in rows])
 
 
-def _legend_item_kind(line: str) -> str:
+def _legend_item_role(line: str) -> LegendItemRole:
     if SCORE_LINE.search(line):
-        return "example_line"
+        return LegendItemRole.EXAMPLE_LINE
     # by what the line says, not by markup: the text rendering's $$…$$ is gone after `plain`
     if _FORMULA.search(line):
-        return "unit_formula" if "÷" in line else "worked_formula"
+        return LegendItemRole.UNIT_FORMULA if "÷" in line else LegendItemRole.WORKED_FORMULA
     if line[:1] in "○◎△□×-〇":
-        return "symbol_weight"
-    return "text"
+        return LegendItemRole.SYMBOL_WEIGHT
+    return LegendItemRole.TEXT

@@ -120,6 +120,7 @@ def resolve_engine() -> str:
 class XlsxBackend(FormatBackend):
     name = "xlsx"
     extensions = (".xlsx", ".xlsm")
+    sheet_rows = True  # refs carry the worksheet's own 0-based row
 
     def describe(self) -> str:
         try:

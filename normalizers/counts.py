@@ -10,6 +10,7 @@ next to a noun (「85項目を評価し」) is not a count of a grade and is lef
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 # what is counted: 事業, 施策, 指標, 項目 … (longest first)
@@ -123,3 +124,34 @@ def count_of(text: str) -> int | None:
     t = text.strip().translate(_DIGITS)
     m = re.match(r"(\d[\d,]*)", t)
     return int(m.group(1).replace(",", "")) if m else None
+
+
+# --- one printed count or share (a count table's cell, a summary item) ---------------------------
+
+_SHARE_CELL = re.compile(r"(?:約|およそ)?\s*(\d+(?:\.\d+)?)\s*(%|割)?")
+_COUNT_CELL = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)\s*([^\d\s.,%~〜～\-−()（）約]{0,8})")
+
+
+def parse_count(raw: str | None) -> int | None:
+    """「45事務事業」 → 45, 「109件」 → 109, 「３０」 → 30; 「約40件」, 「-」, 「30～40」, 「4.5」 → None."""
+    if raw is None:
+        return None
+    m = _COUNT_CELL.fullmatch(unicodedata.normalize("NFKC", raw).strip())
+    return int(m.group(1).replace(",", "")) if m else None
+
+
+def share_parts(raw: str | None) -> tuple[str, int] | None:
+    """The number of a printed share as printed and what it is in (100 for %, 10 for 割):
+    「約78%」 → ("78", 100), 「96.0%」 → ("96.0", 100), 「49.3」 → ("49.3", 100), 「9割」 → ("9", 10)."""
+    text = unicodedata.normalize("NFKC", raw or "").strip().strip("()（）[]").strip()
+    m = _SHARE_CELL.fullmatch(text)
+    if m is None:
+        return None
+    return m.group(1), 10 if m.group(2) == "割" else 100
+
+
+def parse_share(raw: str | None) -> float | None:
+    """A share as printed, in percent: 「96%」 → 96.0, 「 4%」 → 4.0, 「49.3」 → 49.3 (a 割合(%) row),
+    「約78%」 → 78.0, 「(60.5%)」 → 60.5, 「9割」 → 90.0; anything else → None."""
+    parts = share_parts(raw)
+    return None if parts is None else float(parts[0]) * (100 // parts[1])

@@ -23,6 +23,9 @@ class Direction(str, enum.Enum):
     END_ABOLISH_SUSPEND = "終了・廃止・休止"
 
 
+# directions that end a measure: it should not come back in the next plan
+ENDING = frozenset({Direction.END, Direction.ABOLISH})
+
 _WORDS: dict[str, Direction] = {d.value: d for d in Direction} | {
     "変更して実施": Direction.MODIFY,
     "見直し": Direction.MODIFY,

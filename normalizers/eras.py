@@ -6,6 +6,7 @@ Values are computed literally; a date that cannot be right keeps its literal val
 
 import calendar
 import functools
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -182,13 +183,37 @@ def fiscal_year(s: str) -> int | None:
     return None
 
 
-def check_era_date(d: EraDate, reference_year: int | None) -> str | None:
+# a year the text sets as a horizon: the end a plan runs or is extended to, a target year
+# (「計画目標年度を令和17年度から令和32年度まで延伸」「令和22年度までに…を目指す」)
+_UNTIL = re.compile(r"^\s*(?:まで|を目標|を目途|を目処)")
+_HORIZON_WORDS = re.compile(r"計画|目標|目指|延伸|延長|予定|見込|構想|ビジョン|長期|将来")
+
+
+def is_horizon(text: str, d: EraDate) -> bool:
+    """Whether `d` is printed as a horizon in `text`: followed by まで/を目標 in a sentence about a plan or
+    a goal. A plan may look decades ahead; such a year is no typo for a past one."""
+    if not _UNTIL.match(text[d.end:d.end + 6]):
+        return False
+    left = max(text.rfind(p, 0, d.start) for p in "。\n")
+    right = text.find("。", d.end)
+    return bool(_HORIZON_WORDS.search(text[left + 1:len(text) if right < 0 else right]))
+
+
+def check_era_date(d: EraDate, reference_year: int | None, *, fiscal_year: int | None = None,
+                   text: str | None = None) -> str | None:
     """Problem text for a date that can't be right: an impossible era year (d.problem), or one more
-    than 10 years after the report's own year, with the likely intended era as a hint (text only)."""
+    than 10 years after the report's own year, with the likely intended era as a hint (text only).
+
+    `reference_year`: the year the report was issued, else the year after its fiscal year starts
+    (then give `fiscal_year`, so that the text names the report by its fiscal year: 「this FY2025
+    report」, not 「this 2026 report」). A far year printed as a horizon in `text` (`is_horizon`: a
+    plan's target year, an extension) is not a problem."""
     out = [d.problem] if d.problem else []
-    if reference_year is not None and d.year > reference_year + 10:
-        text = (f"{_label(d.era, d.era_year, d.is_fiscal)} = {d.year}, {d.year - reference_year} years after "
-                f"this {reference_year} report")
+    if reference_year is not None and d.year > reference_year + 10 and not (text and is_horizon(text, d)):
+        base, report = (fiscal_year, f"FY{fiscal_year}") if fiscal_year is not None else (reference_year,
+                                                                                           str(reference_year))
+        text = (f"{_label(d.era, d.era_year, d.is_fiscal)} = {d.year}, {d.year - base} years after "
+                f"this {report} report")
         i = _ORDER.index(d.era)
         if i > 0:
             prev = ERAS[_ORDER[i - 1]]

@@ -39,6 +39,14 @@ SYMBOL_RE = regex.compile(
 )
 
 
+def symbol_marks() -> str:
+    """The characters that print a symbol as a mark of its own, in a legend's text (「○または◎ 2.44点」):
+    every look-alike but the Latin letters (x is a letter in words), the long-vowel marks (ー in words)
+    and the dashes, which a legend also prints as rules, ranges and minus signs; `parse_symbol` reads
+    each one."""
+    return "".join(c for c in _BY_CHAR if _BY_CHAR[c] is not Symbol.DASH and not c.isascii() and c not in "ｘＸ")
+
+
 def parse_symbol(s: str) -> Symbol | None:
     """The evaluation symbol a cell holds ("〇" → Symbol.CIRCLE, " × " → CROSS); anything else → None."""
     return _BY_CHAR.get(s.strip().replace("\ufe0f", ""))

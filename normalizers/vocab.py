@@ -99,7 +99,7 @@ class LegendKind(enum.StrEnum):
 
 
 class LegendItemRole(enum.StrEnum):
-    """`legends.item_label` of a `points` legend's items: the role each printed line plays."""
+    """`legends.item_role` of a `points` legend's items: the role each printed line plays."""
 
     TEXT = "text"
     EXAMPLE_LINE = "example_line"

@@ -71,18 +71,14 @@ def indicator_direction(*texts: str | None) -> str | None:
 
 def achievement_items(tables: dict[str, pd.DataFrame], rules: RuleSet | None = None) -> pd.DataFrame:
     """One row per graded item (see the module doc), value on the 0–1 scale, mapping and rule recorded."""
-    from hyoka.pipeline.audit import DocTables, _records, _rows_by_doc, rule_for
+    from hyoka.pipeline.audit import frame_contexts, rule_for
     from hyoka.pipeline.rules import load_presets
 
     rules = (rules or RuleSet()) + load_presets()
-    docs = tables.get("documents")
-    if docs is None or docs.empty:
-        return pd.DataFrame(columns=ITEM_COLUMNS)
-    by_doc = {name: _rows_by_doc(frame) for name, frame in tables.items()
-              if name in ("measures", "indicator_values", "score_summaries", "summary_counts", "legends", "evidence")}
     rows: list[dict] = []
-    for doc in _records(docs):
-        dt = DocTables(doc, by_doc)
+    for dt in frame_contexts(tables, ("measures", "indicator_values", "score_summaries", "summary_counts", "legends",
+                                      "evidence")):
+        doc = dt.doc
         rows += _grade_items(dt, rules, rule_for)
         rows += _symbol_items(dt, rules, rule_for)
         rows += _ratio_items(dt, rules, rule_for)
@@ -120,13 +116,13 @@ def _symbol_items(dt, rules, rule_for) -> list[dict]:
         return []
     scale = symbol_scale(rule)
     mapping = _mapping_text(scale)
-    from hyoka.pipeline.tables import SYMBOL_COLUMNS
+    from hyoka.pipeline.audit.counts import summary
 
     out = []
     for s in summaries:
-        for symbol, column in SYMBOL_COLUMNS.items():
-            count = s.get(column)
-            if count is None or pd.isna(count) or int(count) == 0 or symbol not in scale:
+        # the summary's counts from the long table (summary_counts), any label the rule weighs
+        for symbol, count in summary(dt, s).counts.items():
+            if not count or symbol not in scale:
                 continue
             out.append({"doc_id": dt.doc["doc_id"], "measure_key": None, "scope": s["scope"],
                         "fiscal_year": dt.doc.get("fiscal_year"), "kind": "symbol", "printed": symbol,

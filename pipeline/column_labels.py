@@ -78,7 +78,7 @@ COLUMN_LABELS = {
     "total_cost_raw": "トータルコスト(原文)", "year": "年度",
     # notes, references, legends, dates, flags
     "text": "本文", "type": "種類", "relation": "関係", "legend_no": "凡例番号", "legend_kind": "凡例の種類",
-    "item_label": "記号・区分", "item_text": "説明", "era": "元号", "era_year": "和暦年", "month": "月", "day": "日",
+    "item_label": "記号・区分", "item_text": "説明", "item_role": "項目の役割", "prior_plan": "前期計画の評価", "era": "元号", "era_year": "和暦年", "month": "月", "day": "日",
     "is_fiscal": "年度表記", "stated_year": "記載の年", "context": "前後の文", "field": "項目", "raw": "原文",
     "reason": "理由", "stage": "段階", "detail": "詳細", "problem": "問題", "reader": "読み取り方",
     "basis": "根拠", "nlp": "NLP",

@@ -56,12 +56,13 @@ class IngestResult:
 
     def tables(self, rules=None, audit: bool = True) -> dict[str, pd.DataFrame]:
         """The canonical tables; with `audit`, also audit_findings under printed legends, `rules`, presets."""
-        from hyoka.pipeline.audit import audit_tables, findings_frame
-        from hyoka.pipeline.tables import build_tables
+        from hyoka.pipeline.audit import audit_rows, findings_frame
+        from hyoka.pipeline.tables import build_tables, table_rows
 
-        frames = build_tables(self.documents, self.failures)
-        if audit:
-            frames["audit_findings"] = findings_frame(audit_tables(frames, rules))
+        rows = table_rows(self.documents, self.failures)
+        frames = build_tables(self.documents, self.failures, rows=rows)
+        if audit:  # on the rows the frames were built from: no DataFrame turned back into dicts
+            frames["audit_findings"] = findings_frame(audit_rows(rows, rules))
         return frames
 
 
@@ -175,18 +176,19 @@ def process_file(path: Path, limits: Limits = DEFAULT_LIMITS, *, rules: RuleSet 
     """The per-file step: read, build this document's rows and audit them. Never raises for the file.
     `read_anyway`: read it even if the report gate judges it not a report (see read_document);
     `pdf`: the PDF backend's settings (None: its defaults)."""
-    from hyoka.pipeline.audit import audit_tables, findings_frame
-    from hyoka.pipeline.tables import build_tables
+    from hyoka.pipeline.audit import audit_rows, findings_frame
+    from hyoka.pipeline.tables import build_tables, table_rows
 
     start = time.perf_counter()
     doc, failure = read_file(Path(path), limits, read_anyway=read_anyway, pdf=pdf)
     tables: dict[str, pd.DataFrame] = {}
     if doc is not None:
         try:
-            tables = build_tables([doc], [])
+            rows = table_rows([doc], [])
+            tables = build_tables([doc], [], rows=rows)
             del tables["failures"]
-            if audit:
-                tables["audit_findings"] = findings_frame(audit_tables(tables, rules))
+            if audit:  # on the rows the frames were built from: no DataFrame turned back into dicts
+                tables["audit_findings"] = findings_frame(audit_rows(rows, rules))
             else:
                 del tables["audit_findings"]
         except MemoryError:

@@ -204,6 +204,9 @@ class Measure:
     reposted: bool = False  # 再掲
     new: bool = False  # 新規
     kind: MeasureKind = MeasureKind.MEASURE
+    # the row reviews a measure of the plan before this one (前期計画の評価): its direction says whether
+    # that measure ends (終了/廃止), and the audit asks whether an ended one reappears in this plan
+    prior_plan: bool = False
 
 
 @dataclass
@@ -367,6 +370,11 @@ class Legend:
     ref: SourceRef
     items: list[tuple[str, str]] = field(default_factory=list)  # (symbol/grade, its text)
     item_refs: list[SourceRef] = field(default_factory=list)  # where each item is printed (same order)
+    # what each item is to the rule, where the layout knows (same order; None or missing: a plain item):
+    # "symbol_weight" (symbols and their points), "unit_formula" (the per-item unit 「100点 ÷ 41施策 ≒ 2.44点」),
+    # "worked_formula" (a score computed term by term), "example_line" (the count line that formula
+    # computes), "text" (a line of the legend that is none of these)
+    item_roles: list[str | None] = field(default_factory=list)
 
 
 @dataclass

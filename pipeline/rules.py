@@ -1,7 +1,7 @@
 """Scoring rules as data: where they come from (a printed legend, a rules file, a preset)
 and what they say (symbol weights, grade bands with their inclusivity, rounding).
 
-A document that prints its own legend (武蔵野市's 凡例, あきる野市's 評価指標 table) is
+A document that prints its own legend (a 凡例 of symbols and points, a 評価指標 table of bands) is
 audited by the rule parsed from that legend, never by ours; otherwise by a rule from
 the user's `--rules FILE.toml`, else by a bundled preset (pipeline/presets/*.toml).
 Every rule remembers its source so every finding can say which rule it applied.
@@ -18,7 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from hyoka.normalizers.grades import parse_grade
-from hyoka.normalizers.symbols import parse_symbol
+from hyoka.normalizers.symbols import parse_symbol, symbol_marks
 
 PRESETS = Path(__file__).with_name("presets")
 
@@ -172,15 +172,20 @@ def _symbol_key(text: str) -> str:
 
 _FRACTION = re.compile(r"[×x]\s*(\d+)\s*/\s*(\d+)")
 _POINTS = re.compile(r"([−-]?\d+(?:\.\d+)?)\s*点")
-_SYM = r"(?:[○◎△□×〇◯▲✕]|-(?!\s*\d))"  # a '-' before a digit is a minus sign, not the dash symbol
+# the symbols of normalizers/symbols.py; of the dashes only '-', and not before a digit (a minus sign)
+_SYM = rf"(?:[{re.escape(symbol_marks())}]|-(?!\s*\d))"
 _SYMS = rf"{_SYM}(?:\s*(?:または|又は|・|、)?\s*{_SYM})*"
 _LEADER = r"(?:[.．…・]\s*)*"
 # 「○または◎ . . . 2.44点」, 「△ 2.44点 × 2 / 3」, and several on one line: 「◎5点 〇2点 △0点 ▲-1点」
 _PAIR = re.compile(rf"(?P<syms>{_SYMS})\s*{_LEADER}(?P<expr>.*?)(?=\s+{_SYMS}\s*{_LEADER}[−-]?\d[\d.]*\s*点|$)")
 
 
-def points_rule_from_legend(items: list[tuple[str, str]], rule_id: str, source: str) -> PointsRule | None:
+def points_rule_from_legend(items: list[tuple[str | None, str]], rule_id: str, source: str) -> PointsRule | None:
     """Parse a printed points legend (凡例) into a PointsRule, as printed.
+
+    `items`: (role, text) — the item's role as the layout gives it (model.Legend.item_roles): the
+    per-item unit (`unit_formula`, or any line with ÷), lines of symbols and points (`symbol_weight`,
+    `text`); other roles (a worked formula, its count line) and items without one are not read here.
 
     With a unit line 「100点 ÷ 41施策 ≒ 2.44点」 the weights are shares of the unit:
     「○または◎ . . . 2.44点」 → 1, 「△ 2.44点 × 2 / 3」 → 2/3, 「△ . . . 1.63点」 → 1.63 / 2.44 ≈ 2/3,
@@ -191,15 +196,15 @@ def points_rule_from_legend(items: list[tuple[str, str]], rule_id: str, source: 
     max_points = unit = None
     unit_decimals = None
     printed: dict[str, tuple[Fraction | None, float | None]] = {}  # symbol → (fraction, points)
-    for kind, text in items:
+    for role, text in items:
         flat = _latex_plain(text)
-        if kind == "unit_formula" or "÷" in flat:
+        if role == "unit_formula" or "÷" in flat:
             nums = re.findall(r"\d+(?:\.\d+)?", flat)
             if nums:
                 max_points, unit = float(nums[0]), float(nums[-1])
                 unit_decimals = len(nums[-1].split(".")[1]) if "." in nums[-1] else 0
             continue
-        if kind not in ("symbol_weight", "text"):
+        if role not in ("symbol_weight", "text"):
             continue
         for m in _PAIR.finditer(flat.strip()):
             symbols = [sym.value for ch in m.group("syms") if (sym := parse_symbol(ch)) is not None]

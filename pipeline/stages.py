@@ -15,11 +15,12 @@ from typing import Callable
 from hyoka.normalizers.directions import parse_direction
 from hyoka.normalizers.eras import check_era_date, find_era_dates, fiscal_year, fiscal_year_of, parse_era_range
 from hyoka.normalizers.grades import parse_grade
+from hyoka.normalizers.counts import parse_count, parse_share
 from hyoka.normalizers.numbers import UNIT_CANON, digit_typos, number_note, parse_number, parse_quantity
 from hyoka.normalizers.symbols import parse_count_line, parse_symbol
 from hyoka.normalizers.text import parse_circled_list, split_list, squeeze_cjk_spaces, strip_html
 from hyoka.pipeline.model import DateMention, DocError, Document, Flag, SourceRef, SummaryCount
-from hyoka.pipeline.printed import flag_printed_figures
+from hyoka.pipeline.audit.printed import flag_printed_figures
 from hyoka.pipeline.stray_years import flag_stray_years
 
 Processor = Callable[[Document], None]
@@ -187,33 +188,6 @@ def normalize_scores(doc: Document) -> None:
 
 # labels that name the whole, not a category (after spaces are squeezed: 「合 計」 → 合計)
 _TOTAL_LABELS = {"合計", "計", "総計", "総数", "全体"}
-_SHARE = re.compile(r"(?:約|およそ)?\s*(\d+(?:\.\d+)?)\s*(%|割)?")
-_COUNT = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)\s*([^\d\s.,%~〜～\-−()（）約]{0,8})")
-
-
-def parse_count(raw: str | None) -> int | None:
-    """「45事務事業」 → 45, 「109件」 → 109, 「３０」 → 30; 「約40件」, 「-」, 「30～40」, 「4.5」 → None."""
-    if raw is None:
-        return None
-    m = _COUNT.fullmatch(unicodedata.normalize("NFKC", raw).strip())
-    return int(m.group(1).replace(",", "")) if m else None
-
-
-def share_parts(raw: str | None) -> tuple[str, int] | None:
-    """The number of a printed share as printed and what it is in (100 for %, 10 for 割):
-    「約78%」 → ("78", 100), 「96.0%」 → ("96.0", 100), 「49.3」 → ("49.3", 100), 「9割」 → ("9", 10)."""
-    text = unicodedata.normalize("NFKC", raw or "").strip().strip("()（）[]").strip()
-    m = _SHARE.fullmatch(text)
-    if m is None:
-        return None
-    return m.group(1), 10 if m.group(2) == "割" else 100
-
-
-def parse_share(raw: str | None) -> float | None:
-    """A share as printed, in percent: 「96%」 → 96.0, 「 4%」 → 4.0, 「49.3」 → 49.3 (a 割合(%) row),
-    「約78%」 → 78.0, 「(60.5%)」 → 60.5, 「9割」 → 90.0; anything else → None."""
-    parts = share_parts(raw)
-    return None if parts is None else float(parts[0]) * (100 // parts[1])
 
 
 def canonical_label(raw: str) -> str:
@@ -291,6 +265,7 @@ def collect_dates(doc: Document) -> None:
     report's own year (its issue date, else the year after its fiscal year starts).
     """
     reference = int(doc.issued[:4]) if doc.issued else (doc.fiscal_year + 1 if doc.fiscal_year else None)
+    by_fy = None if doc.issued else doc.fiscal_year  # messages then name the report by its fiscal year
     scopes: dict[tuple, str | None] = {}  # a row's cells share their measure: look it up once per row
     scope_of = _ScopeIndex(doc)
     for row in doc.source_rows:
@@ -304,7 +279,7 @@ def collect_dates(doc: Document) -> None:
                 where = (ref.line_start, ref.table, ref.row)
                 if where not in scopes:
                     scopes[where] = scope_of(ref)
-                problem = d.problem or check_era_date(d, reference)
+                problem = d.problem or check_era_date(d, reference, fiscal_year=by_fy, text=text)
                 after = text[d.end:d.end + 6]
                 mention = DateMention(
                     raw=d.raw, context=context, ref=ref, scope=scopes[where],
@@ -450,7 +425,7 @@ NORMALIZE: tuple[Processor, ...] = (
     normalize_text,
     collect_dates,
     flag_stray_years,  # pipeline/stray_years.py: a year header typed 令和１8年度 for 令和8年度
-    flag_printed_figures,  # pipeline/printed.py: eras glued to Western years, dates in formulas, shares
+    flag_printed_figures,  # pipeline/audit/printed.py: eras glued to Western years, dates in formulas, shares
     municipality_basis,
     finalize_status,
 )

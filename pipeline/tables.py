@@ -38,15 +38,19 @@ INT_COLUMNS = {
 # float columns that may be null in every row of a batch (stored as DOUBLE all the same)
 FLOAT_COLUMNS = {"share", "layout_score", "layout_runner_up_score"}
 
-SYMBOL_COLUMNS = {
-    Symbol.CIRCLE.value: "n_circle",
-    Symbol.DOUBLE_CIRCLE.value: "n_double_circle",
-    Symbol.TRIANGLE.value: "n_triangle",
-    Symbol.SQUARE.value: "n_square",
-    Symbol.CROSS.value: "n_cross",
-    Symbol.DASH.value: "n_dash",
-    Symbol.BLACK_TRIANGLE.value: "n_black_triangle",
-}
+# score_summaries' wide n_* columns, one per symbol of the one symbol vocabulary (normalizers/symbols.py):
+# derived from the summary's items (summary_counts, the long table, holds every label set)
+SYMBOL_COLUMNS = {symbol.value: f"n_{symbol.name.lower()}" for symbol in Symbol}
+
+
+def summary_label_counts(row: dict) -> dict[str, int]:
+    """symbol → count from a score_summaries row's n_* columns (a store written before summary_counts)."""
+    out = {}
+    for symbol, column in SYMBOL_COLUMNS.items():
+        value = row.get(column)
+        if value is not None and not (isinstance(value, float) and value != value):  # None/NaN: not printed
+            out[symbol] = int(value)
+    return out
 
 
 def _rows(doc: Document, records: Iterable, drop: tuple[str, ...] = ()) -> list[dict]:
@@ -138,13 +142,17 @@ def _legends(doc: Document) -> list[dict]:
     for i, legend in enumerate(doc.legends):
         for j, (label, text) in enumerate(legend.items):
             ref = legend.item_refs[j] if j < len(legend.item_refs) else legend.ref
+            role = legend.item_roles[j] if j < len(legend.item_roles) else None
             rows.append({"doc_id": doc.doc_id, "legend_no": i, "legend_kind": legend.kind, "item_no": j,
-                         "item_label": label, "item_text": text, **ref.columns()})
+                         "item_label": label, "item_text": text, "item_role": role, **ref.columns()})
     return rows
 
 
-def build_tables(docs: list[Document], failures: list) -> dict[str, pd.DataFrame]:
-    rows = _table_rows(docs, failures)
+def build_tables(docs: list[Document], failures: list, rows: dict[str, list[dict]] | None = None
+                 ) -> dict[str, pd.DataFrame]:
+    """The tables of `docs` as DataFrames; `rows`: their `table_rows`, when the caller made them already
+    (the audit reads those rows, so they are made once)."""
+    rows = table_rows(docs, failures) if rows is None else rows
     frames = {}
     for name in TABLES:
         frame = pd.DataFrame(rows[name]) if rows[name] else pd.DataFrame(columns=_empty_columns(name))
@@ -169,7 +177,9 @@ def _with_themes(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return assign_themes(frames, vocab)
 
 
-def _table_rows(docs: list[Document], failures: list) -> dict[str, list[dict]]:
+def table_rows(docs: list[Document], failures: list) -> dict[str, list[dict]]:
+    """Every table's rows (column → value dicts) from the documents' records: what the DataFrames are
+    built from, and what the audit reads."""
     rows: dict[str, list[dict]] = {name: [] for name in TABLES}
     rows["documents"] = _documents(docs)
     for d in docs:
@@ -187,7 +197,7 @@ def _table_rows(docs: list[Document], failures: list) -> dict[str, list[dict]]:
         rows["unmapped"] += _rows(d, d.unmapped)
         rows["reading_evidence"] += _rows(d, d.reading_evidence)
     rows["failures"] = [dataclasses.asdict(f) for f in failures]
-    # audit_findings is filled by the audit stage (pipeline/audit.py), on these tables
+    # audit_findings is filled by the audit stage (pipeline/audit/), on these rows
     _printable_paths(rows)
     return rows
 
@@ -233,7 +243,7 @@ def _schema() -> dict[str, list[str]]:
     doc.unmapped.append(Unmapped(kind="", reason="", raw="", ref=ref))
     doc.reading_evidence.append(ReadingEvidence(record_table="", record_key="", kind=EvidenceKind.VALUE_SHAPE,
                                                 detail="", ref=ref))
-    columns = {name: list(rows[0]) for name, rows in _table_rows([doc], []).items() if rows}
+    columns = {name: list(rows[0]) for name, rows in table_rows([doc], []).items() if rows}
     columns["failures"] = ["source_path", "stage", "reason", "doc_id", "detail"]
     from hyoka.pipeline.nlp import ACTOR_COLUMNS, EVIDENCE_COLUMNS  # column names only; spaCy is not imported
 

@@ -307,10 +307,10 @@ def test_unreadable_legend_is_reported(tmp_path):
 
 
 def test_stated_interval_is_half_open():
-    from hyoka.pipeline.audit import _within
+    from hyoka.pipeline.audit.findings import within
 
-    assert _within(85.49, stated_interval("85")) and not _within(85.5, stated_interval("85"))
-    assert _within(85.5, stated_interval("86"))
+    assert within(85.49, stated_interval("85")) and not within(85.5, stated_interval("85"))
+    assert within(85.5, stated_interval("86"))
 
 
 def test_cli_usage_and_input_errors_exit_2(tmp_path):

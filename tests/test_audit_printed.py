@@ -12,7 +12,7 @@ import pytest
 
 from hyoka.pipeline.audit import audit_tables
 from hyoka.pipeline.ingest import ingest
-from hyoka.pipeline.printed import date_in_formula, era_glued, group_shares, met_below_target, share_totals
+from hyoka.pipeline.audit.printed import date_in_formula, era_glued, group_shares, met_below_target, share_totals
 
 CORPUS = Path(__file__).parent / "corpus"
 FUJI = "fuji_sogokeikaku_tassei_2015.txt"

@@ -147,7 +147,7 @@ def test_akiruno_achievement_is_recomputable_from_its_grades_and_legend(tables, 
 def test_musashino_achievement_is_recomputable_from_its_symbols_and_legend(tables, data):
     doc = _doc_id(tables, SEED_FILES["000"])
     legend = tables["legends"][tables["legends"]["doc_id"] == doc]
-    rule = points_rule_from_legend(list(zip(legend["item_label"], legend["item_text"])), "x", "x")
+    rule = points_rule_from_legend(list(zip(legend["item_role"], legend["item_text"])), "x", "x")
     scale = symbol_scale(rule)
     assert scale["○"] == scale["◎"] == 1 and scale["△"] == pytest.approx(2 / 3) and scale["×"] == scale["-"] == 0
     summaries = tables["score_summaries"][tables["score_summaries"]["doc_id"] == doc].set_index("scope")

@@ -70,8 +70,8 @@ def documented_note_kinds() -> set[str]:
 
 
 def documented_item_roles() -> set[str]:
-    meaning = next(_cells(line)[2] for line in _section("legends") if line.startswith("| item_label |"))
-    return _words(meaning.split("`points`: one of", 1)[1], "legends")
+    meaning = next(_cells(line)[2] for line in _section("legends") if line.startswith("| item_role |"))
+    return _words(meaning.split("; null", 1)[0], "legends")
 
 
 STORED = [  # vocabulary, its table, what docs/schema.md lists for it

@@ -278,3 +278,12 @@ def _zip(path: Path, members: dict[str, str]) -> None:
     with zipfile.ZipFile(path, "w") as z:
         for name, data in members.items():
             z.writestr(name, data)
+
+
+def test_no_false_date_warnings(tables):
+    """「計画目標年度を令和17年度から令和32年度まで延伸」 is a plan's horizon, 「令和3年3月末現在、…」 the past told,
+    「令和7年３月31日現在」 a stamp in FY2024, the year of the sheet's latest actuals (tests/test_audit_dates.py)."""
+    findings = tables["audit_findings"]
+    assert not len(findings[findings["check"] == "as_of_date"])
+    impossible = findings[findings["check"] == "era_impossible"]
+    assert sorted(impossible["stated"]) == ["平成31年5月", "平成34年度"]

@@ -3,7 +3,7 @@
 A normalize stage (`flag_printed_figures`, run after `collect_dates`) that reads every source row
 — paragraph or table cell, whatever the reader made of it — and adds a `flags` row for three
 patterns that hold in any report, whatever its layout. Nothing is changed or dropped; the audit
-(`check_printed_flags` in pipeline/audit.py) reports each flag as a `warning`, with the printed
+(`check_printed_flags` below) reports each flag as a `warning`, with the printed
 text quoted and its place:
 
 - `era_glued`: an era name or its first character written before a Western year
@@ -34,8 +34,12 @@ import math
 import re
 import unicodedata
 from fractions import Fraction
+from typing import Iterable
 
+from hyoka.pipeline.audit.context import DocContext
+from hyoka.pipeline.audit.findings import WARNING, Finding
 from hyoka.pipeline.model import Document, Flag
+from hyoka.pipeline.rules import RuleSet
 
 # --- an era glued to a Western year ------------------------------------------------------------
 
@@ -268,3 +272,33 @@ def flag_printed_figures(doc: Document) -> None:
         cells = [(row.cell_ref(col), cell) for row, col, cell in rows if "点" in cell or "ポイント" in cell or "合算" in cell]
         for ref, raw, reason in unreachable_point_bands(doc, cells):
             doc.flags.append(Flag(field="points_band_unreachable", raw=raw, reason=reason, ref=ref))
+
+
+# --- the audit of these flags ------------------------------------------------------------------
+
+_FLAG_CHECKS = {
+    "era_glued": "era_glued",
+    "date_in_formula": "date_in_formula",
+    "share_denominator": "share_denominator",
+    "points_band_unreachable": "points_band_unreachable",
+    "legend_met_below_target": "legend_met_below_target",  # a legend row the reader did not store as a legend
+}
+
+
+def check_printed_flags(dt: DocContext, rules: RuleSet) -> Iterable[Finding]:
+    """What the ingest stages flagged as printed wrong, as warnings with the printed text quoted:
+    an era glued to a Western year, a date inside a formula, a group share whose denominator is not
+    printed (above), and a legend item printed without its label (the reader)."""
+    for f in dt.rows("flags"):
+        field_ = f.get("field")
+        check = _FLAG_CHECKS.get(field_)
+        if check is None and field_ == "legend" and "without its label" in str(f.get("reason")):
+            check = "legend_unlabelled"
+            message = f"a legend item is printed without its label: 「{str(f.get('raw')).strip()[:60]}」 (凡例の記号・区分名が欠落)"
+        elif check is None:
+            continue
+        else:
+            message = f"「{f.get('raw')}」: {f.get('reason')}"
+        yield dt.finding(check=check, status=WARNING, scope=f.get("scope"), location=f["src"], stated=str(f.get("raw")),
+                         inputs=[f["src"]], message=message)
+
