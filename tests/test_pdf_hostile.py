@@ -140,10 +140,9 @@ def test_reasons_are_sentences_and_the_library_words_are_the_detail():
     assert str(reasons.unreadable(KeyError("W"))) == reasons.UNUSUAL
     from pdfplumber.utils import obj_to_bbox
 
-    try:
+    with pytest.raises(KeyError) as err:
         obj_to_bbox({})  # a KeyError inside pdfplumber's obj_to_bbox: a bbox, not a page's MediaBox
-    except KeyError as exc:
-        assert str(reasons.unreadable(exc)) == reasons.UNUSUAL
+    assert str(reasons.unreadable(err.value)) == reasons.UNUSUAL
 
 
 def test_fuzzed_pdfs_are_read_or_refused_in_words(tmp_path):
