@@ -31,7 +31,8 @@ class Limits:
 
     max_file_mb: float = 200.0            # bytes on disk
     max_decompressed_mb: float = 64.0     # sum of a DOCX/XLSX zip's uncompressed parts (大船渡市's whole-city
-                                          # workbook: 11 MB; lxml holds ~17 bytes per byte of dense XML)
+                                          # workbook: 11 MB; lxml holds ~17 bytes per byte of dense XML),
+                                          # and one PDF stream inflated (extractors/pdf/streams.py)
     max_cells: int = 2_000_000            # table cells a backend may materialise (incl. spans)
     max_grid_span: int = 1_000            # one merged cell's width or height
     max_pages: int = 2_000                # PDF pages

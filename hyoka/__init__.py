@@ -207,8 +207,11 @@ def read(paths: PathLike | _Iterable[PathLike], *, rules: Rules = None, audit: b
 
     if isinstance(paths, (str, _os.PathLike)):
         paths = [paths]
-    if pdf is not None and type(pdf).__name__ != "PdfSettings":
-        raise TypeError(f"pdf must be a hyoka.PdfSettings, not {type(pdf).__name__}")
+    if pdf is not None:
+        from hyoka.extractors.pdf import PdfSettings
+
+        if not isinstance(pdf, PdfSettings):
+            raise TypeError(f"pdf must be a hyoka.PdfSettings, not {type(pdf).__name__}")
     result = ingest(list(paths), read_anyway=read_anyway, pdf=pdf)
     return Dataset.from_tables(result.tables(rules=_ruleset(rules), audit=audit))
 

@@ -138,6 +138,11 @@ def test_reasons_are_sentences_and_the_library_words_are_the_detail():
     assert str(reasons.unreadable(PdfminerException(PSEOF("Unexpected EOF")))) == reasons.TRUNCATED
     assert str(reasons.unreadable(RecursionError("maximum recursion depth exceeded"))) == reasons.NESTING
     assert str(reasons.unreadable(KeyError("W"))) == reasons.UNUSUAL
+    from pdfplumber.utils import obj_to_bbox
+
+    with pytest.raises(KeyError) as err:
+        obj_to_bbox({})  # a KeyError inside pdfplumber's obj_to_bbox: a bbox, not a page's MediaBox
+    assert str(reasons.unreadable(err.value)) == reasons.UNUSUAL
 
 
 def test_fuzzed_pdfs_are_read_or_refused_in_words(tmp_path):
@@ -158,3 +163,34 @@ def test_fuzzed_pdfs_are_read_or_refused_in_words(tmp_path):
         assert (failure.reason in known or failure.reason.startswith(("needs OCR", "no text layer"))), \
             (how, failure.reason)
     assert refused >= 5  # the mutants do break files: the assertions above ran
+
+
+# --- what -v shows ------------------------------------------------------------------------------
+
+def test_skipped_pages_and_engine_fallbacks_are_logged(tmp_path, caplog):
+    """`hyoka -v` (INFO) names the page that could not be loaded, and the pages pdfminer read
+    with the reason PDFium's text was not used; a skipped page is not counted as read."""
+    import logging
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    caplog.set_level(logging.INFO, logger="hyoka")
+    loop = _write(tmp_path, "loop.pdf", one_page_pdf(["Hello world"], kids=b"[3 0 R 2 0 R]", count=2))
+    PdfBackend(PdfSettings(engine="pdfium")).read(loop)
+    assert [r.getMessage() for r in caplog.records] == [
+        "loop.pdf: page 2 could not be loaded: the PDF's page tree is damaged"]
+    caplog.clear()
+    pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
+    glyph = tmp_path / "glyph.pdf"
+    c = canvas.Canvas(str(glyph), invariant=1)
+    c.setFont("HeiseiKakuGo-W5", 12)
+    c.drawString(50, 700, "実施主")
+    c.drawString(50, 680, "\ue000")  # a glyph no font has: a text object PDFium gives no text
+    c.showPage()
+    c.save()
+    PdfBackend(PdfSettings(engine="pdfium")).read(glyph)
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.INFO] == [
+        "glyph.pdf: 1 of 1 pages read with pdfminer, PDFium can't vouch for their text: "
+        "p.1 a text object in a non-embedded font without text"]

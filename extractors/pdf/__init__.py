@@ -55,15 +55,20 @@ How the PDF is turned into rows, page by page:
 * Source references: paragraphs carry page and bbox; table rows page, table (the logical,
   stitched table), row and bbox; every cell its own, a merged cell's covered slots the
   reference of the merged cell.
-* Corrupt, encrypted and empty files raise ExtractionError with a one-line reason taken
-  from pdfminer's exception chain.
+* Corrupt, encrypted and empty files raise ExtractionError with a reason written for a person
+  (``reasons``: 「corrupt PDF (the file ends too early: truncated or damaged)」), the engine's
+  own words kept as its ``detail``; a page neither engine can load (a page tree with a loop) is
+  a warning and the other pages are read. Before either engine opens the file, every stream
+  that is not an image is inflated a chunk at a time and counted (``streams``): one inflating
+  past ``Limits.max_decompressed_mb`` is refused as a decompression bomb.
 
 The package, one job per module: ``settings`` (PdfSettings, the engine choice), ``engines`` (pages
 from PDFium — ``pdfium`` — with pdfminer's characters where needed — ``pdfminer_chars`` —, or
 from pdfplumber), ``lines`` (characters → lines → paragraphs), ``finder`` (pdfplumber's table
 finder on PDFium's edges), ``tables`` (cells and their text), ``stitching`` (tables continued on
-the next page), ``reasons`` (why a file can't be read) and ``backend`` (PdfBackend: pages →
-blocks → rows).
+the next page), ``reasons`` (why a file can't be read), ``streams`` (the inflate limit) and
+``backend`` (PdfBackend: pages → blocks → rows). Engine fallbacks (which pages pdfminer read, and
+why), pages skipped and limits hit are logged at INFO/DEBUG (``hyoka -v``).
 """
 
 from hyoka.extractors.pdf.backend import PdfBackend

@@ -102,12 +102,14 @@ class PdfBackend(FormatBackend):
         widths: dict[int, float] = {}
         if pages.count == 0:
             raise ExtractionError(reasons.NO_PAGES)
+        skipped: set[int] = set()
         for index in range(pages.count):
             try:
                 page, close = pages.page(index)
             except PageUnreadable as exc:
                 log.info("%s: %s", file, exc)
                 warnings.append(str(exc))
+                skipped.add(index + 1)
                 continue
             try:
                 blocks.extend(self._read_page(page, widths))
@@ -115,7 +117,7 @@ class PdfBackend(FormatBackend):
                 close()  # pdfplumber keeps a page's parsed objects (≈2 MB) until closed
         if len(warnings) == pages.count:
             raise ExtractionError(reasons.NO_PAGES)
-        fallbacks = getattr(pages, "fallbacks", [])
+        fallbacks = [(n, why) for n, why in getattr(pages, "fallbacks", []) if n not in skipped]
         if fallbacks:
             log.info("%s: %d of %d pages read with pdfminer, PDFium can't vouch for their text: %s", file,
                      len(fallbacks), pages.count, "; ".join(f"p.{n} {why}" for n, why in fallbacks))

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 _FILTER_WORDS = re.compile(r"ascii85|asciihex|hex digit|unsupported filter|lzw|runlength|ccittfax|jbig2", re.I)
 _PARSER_FILES = ("psparser.py", "pdfparser.py", "pdfdocument.py", "pdftypes.py", "pdfpage.py")
 _DETAIL_CHARS = 300
+_PAGE_BOX = re.compile(r"mediabox|cropbox|(?<!b)_box", re.I)  # the functions reading a page's box
 
 PASSWORD = "encrypted PDF (password required)"
 ENCRYPTION = "encrypted PDF (an encryption hyoka can't open)"
@@ -92,10 +93,11 @@ def _classify(chain: list[BaseException]) -> str:
 
 
 def _in_mediabox(exc: BaseException) -> bool:
-    """The exception was raised while pdfplumber/pdfminer read a page's box (MediaBox, CropBox)."""
+    """The exception was raised while pdfplumber/pdfminer read a page's box (pdfminer's
+    ``_parse_mediabox``, pdfplumber's ``_normalize_box``; not a character's or table's bbox)."""
     frames = traceback.extract_tb(exc.__traceback__) if exc.__traceback__ else []
-    return any(("box" in (f.line or "").lower() or "box" in f.name.lower())
-               and ("pdfplumber" in f.filename or "pdfminer" in f.filename) for f in frames)
+    return any(_PAGE_BOX.search(f.name) and ("pdfplumber" in f.filename or "pdfminer" in f.filename)
+               for f in frames)
 
 
 def _raised_in(exc: BaseException, files: tuple[str, ...]) -> bool:
