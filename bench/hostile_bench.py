@@ -11,6 +11,8 @@ Builds, in a temporary folder (or --keep DIR):
 * ``bomb.xlsx``: an XLSX with a 600 MB part of spaces;
 * ``big.txt``: the 昭島市 report repeated to --text-mb MB (a real layout, ~1,000 measures per MB);
 * ``huge.txt``: 60 MB of text, over the default max_text_mb (50).
+* ``line2mb.txt`` / ``line9mb.txt``: あきる野市's report with one line of 2 MB / 9.5 MB of numbers and
+  tabs after its title (#21 item 8: was 302 s and stopped; the table after it lost 5 of 14 rows).
 
 Each file goes through ``hyoka.pipeline.ingest.read_document`` with the default Limits in a child
 process, which prints the outcome and its own peak RSS (``getrusage(RUSAGE_SELF).ru_maxrss``); the
@@ -119,7 +121,20 @@ def build(folder: Path, text_mb: int) -> list[Path]:
     with (folder / "huge.txt").open("wb") as fh:
         for _ in range(60):
             fh.write(("令和5年度 施策1 目標 10件\n" * 30_000).encode("utf-8")[: 2**20])
+    akiruno = (ROOT / "sample_docs" / "akiruno_progress_summary_r7.txt").read_text(encoding="utf-8").split("\n")
+    for name, nbytes in (("line2mb.txt", 2_000_000), ("line9mb.txt", 9_500_000)):
+        (folder / name).write_text("\n".join(akiruno[:5] + [_digits_and_tabs(nbytes)] + akiruno[5:]), encoding="utf-8")
     return sorted(folder.iterdir())
+
+
+def _digits_and_tabs(nbytes: int) -> str:
+    import random
+
+    rng, parts, n = random.Random(7), [], 0
+    while n < nbytes:
+        parts.append(str(rng.randint(0, 99999)))
+        n += len(parts[-1]) + 1
+    return "\t".join(parts)
 
 
 def main() -> None:

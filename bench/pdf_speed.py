@@ -42,7 +42,10 @@ ENGINES = ("pdfplumber", "pdfium")
 CHILD = """
 import json, resource, sys, time
 import pdfplumber, pypdfium2  # imported before the clock starts (the backends import them lazily)
-from hyoka.extractors.pdf_format import PdfBackend, PdfSettings
+try:
+    from hyoka.extractors.pdf import PdfBackend, PdfSettings
+except ImportError:  # a checkout from before extractors/pdf/ (--main)
+    from hyoka.extractors.pdf_format import PdfBackend, PdfSettings
 engine, paths = sys.argv[1], sys.argv[2:]
 backend = PdfBackend(PdfSettings(engine=engine)) if engine != "-" else PdfBackend()
 t0 = time.process_time()
@@ -72,7 +75,7 @@ def default_pdfs() -> list[Path]:
 
 
 def read(path: Path, engine: str):
-    from hyoka.extractors.pdf_format import PdfBackend, PdfSettings
+    from hyoka.extractors.pdf import PdfBackend, PdfSettings
 
     return PdfBackend(PdfSettings(engine=engine)).read(path)
 
@@ -87,7 +90,8 @@ def timed(path: Path, engine: str) -> tuple[float, float]:
 
 def info(path: Path) -> tuple[int, int, bool]:
     """(pages, pages read by pdfplumber under the pdfium engine, has a table)."""
-    from hyoka.extractors.pdf_format import PdfSettings, _PdfiumPages
+    from hyoka.extractors.pdf import PdfSettings
+    from hyoka.extractors.pdf.engines import _PdfiumPages
 
     pages = _PdfiumPages(path, PdfSettings())
     try:

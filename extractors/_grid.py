@@ -105,7 +105,7 @@ def blocks(text: SourceText) -> tuple[list[Block], list[tuple[int, Row]]]:
     rows = _spaced_tables(text.rows)
     # a spreadsheet is one grid per sheet, not one table: its tables are regions between blank rows,
     # and a row with a single filled cell is a title or a note line, as in a text file
-    sheet = text.format == "xlsx"
+    sheet = text.format in ("xlsx", "xls", "ods")
     for i, row in enumerate(rows):
         if sheet and row.is_table and len(row.filled) <= 1:
             if row.is_blank():

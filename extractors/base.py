@@ -55,6 +55,10 @@ class FormatBackend(abc.ABC):
         """One line for `hyoka info`: what reads the format on this machine ("" when nothing to say)."""
         return ""
 
+    def missing(self) -> str | None:
+        """What to install for this format to be read on this machine; None when it can be read."""
+        return None
+
 
 CLAIM = 0.5  # a layout whose detect() scores above this claims the document
 

@@ -89,6 +89,7 @@ def read_generic(text: SourceText, doc: Document) -> None:
     _fiscal_year(text, doc)
     ctx = ReadingContext(text=text, doc=doc, era=_document_era(text), read_block=_read_block)
     found, prose = blocks(text)
+    prose = _sentence_sized(doc, prose)
     found = split_text_blocks(found, ctx.era)
     rebuilt, prose = rebuild_tables(prose, ctx.era)  # text that lost its table (one cell per line, a row per line)
     found += rebuilt
@@ -169,6 +170,23 @@ def _fiscal_year(text: SourceText, doc: Document) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # tables
+
+
+# the longest line a sentence, bullet or legend can be: a report's longest paragraph is ~3,000
+# characters; a line of 2 MB is data dumped into the file, and the prose patterns would only crawl it
+MAX_PROSE_CHARS = 20_000
+
+
+def _sentence_sized(doc: Document, prose: list[tuple[int, Row]]) -> list[tuple[int, Row]]:
+    kept = []
+    for i, row in prose:
+        if len(row.text) <= MAX_PROSE_CHARS:
+            kept.append((i, row))
+        else:
+            doc.unmapped.append(Unmapped(kind="line", raw=row.text[:300], ref=row.ref,
+                                         reason=f"a line of {len(row.text):,} characters, longer than any sentence "
+                                                f"({MAX_PROSE_CHARS:,}): not read as prose"))
+    return kept
 
 
 def _read_block(ctx: ReadingContext, block: Block) -> int:

@@ -37,6 +37,9 @@ class Limits:
     max_pages: int = 2_000                # PDF pages
     max_text_mb: float = 10.0             # decoded text of a .txt/.md/.tsv file (real ones: < 0.1 MB; 10 MB
                                           # reads in ~10 s, 50 MB in ~70 s)
+    max_line_fields: int = 500            # tab-separated fields on one line of a text file read as a table
+                                          # row (real tables: < 100 columns; a line of 300,000 numbers is
+                                          # data dumped into the file, kept as text, not a table)
     max_bundle_members: int = 10_000      # documents in one zip bundle, nested zips' included (a year's
                                           # reports: tens to a few hundred)
     max_seconds: float = 300.0            # wall time to read one document (enforced by the ingest loop)

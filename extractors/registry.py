@@ -31,9 +31,13 @@ ENTRY_POINT_GROUP = "hyoka.layouts"
 
 BACKENDS: tuple[str, ...] = (  # "module:Class"; a suffix is looked up in this order
     "hyoka.extractors.text_format:TextBackend",
-    "hyoka.extractors.pdf_format:PdfBackend",
+    "hyoka.extractors.pdf.backend:PdfBackend",
     "hyoka.extractors.docx_format:DocxBackend",
     "hyoka.extractors.xlsx_format:XlsxBackend",
+    "hyoka.extractors.legacy_office:XlsBackend",
+    "hyoka.extractors.legacy_office:OdsBackend",
+    "hyoka.extractors.legacy_office:DocBackend",
+    "hyoka.extractors.legacy_office:OdtBackend",
     "hyoka.extractors.html_format:HtmlBackend",
     "hyoka.extractors.bundles:ZipBundleBackend",
 )

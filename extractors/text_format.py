@@ -161,6 +161,11 @@ class TextBackend(FormatBackend):
         rows = []
         for n, line in enumerate(split_lines(text), start=1):
             cells = tuple(line.split("\t"))
+            if len(cells) > limits.max_line_fields:
+                # no report prints a table this wide: the line is kept as printed text, and said
+                warnings.append(f"line {n}: {len(cells):,} tab-separated fields, more than any table has "
+                                f"(max_line_fields {limits.max_line_fields:,}); kept as text, not read as a table row")
+                cells = (line,)
             rows.append(
                 Row(cells=cells, ref=SourceRef(file=path.name, line_start=n, line_end=n), is_table=len(cells) > 1)
             )

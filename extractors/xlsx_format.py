@@ -1,7 +1,11 @@
 """Excel workbooks (.xlsx, .xlsm): every worksheet's rows, as the cells' values.
 
-Read with openpyxl in read-only, values-only mode (`data_only=True`: a formula cell reads
-as the value Excel last calculated and saved, never as its formula). Each worksheet is a
+Read with python-calamine (extractors/_calamine.py: Rust, ~3× faster on the 大船渡市 workbook,
+bench/xlsx_engines.py) and, where calamine can't give the same cells (a sheet too large for its
+dense grid, shared-string indexes out of range, a workbook it can't open) or with
+$HYOKA_XLSX_ENGINE=openpyxl, with openpyxl in read-only, values-only mode (`data_only=True`). Both
+give the same rows (tests/test_sheet_engines.py): a formula cell reads as the value Excel last
+calculated and saved, never as its formula; hidden sheets are read, chart sheets are not. Each worksheet is a
 logical table; each sheet row that holds at least one value becomes one `Row` with
 `is_table=True`, its cells on the sheet's grid from column A up to the rightmost column
 that holds a value anywhere in the sheet, so every row of a sheet has the same width.
@@ -35,6 +39,7 @@ carries the reference of the sheet row its boxes are anchored in.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import posixpath
 import zipfile
 from pathlib import Path
@@ -61,7 +66,6 @@ def _open(path: Path, limits: Limits = DEFAULT_LIMITS):
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    check_office_zip(path, "xl/workbook.xml", "an Excel workbook", ".xls", limits)
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except InvalidFileException as exc:
@@ -75,6 +79,11 @@ def _open(path: Path, limits: Limits = DEFAULT_LIMITS):
 
 def cell_text(value: Any) -> str:
     """A cell value as text, the way the sheet shows it in a General-format cell."""
+    cls = value.__class__
+    if cls is str:  # most cells: the checks below cost a tenth of a big workbook's read
+        return value
+    if cls is int:
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -92,29 +101,82 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+ENGINE_VARIABLE = "HYOKA_XLSX_ENGINE"
+ENGINES = ("calamine", "openpyxl")
+
+
+def resolve_engine() -> str:
+    """$HYOKA_XLSX_ENGINE if set, else calamine when python-calamine is installed, else openpyxl."""
+    from hyoka.extractors import _calamine
+
+    wanted = os.environ.get(ENGINE_VARIABLE, "").strip().lower()
+    if wanted and wanted not in ENGINES:
+        raise ExtractionError(f"${ENGINE_VARIABLE}={wanted!r} is not an engine (one of: {', '.join(ENGINES)})")
+    if wanted == "openpyxl" or not _calamine.available():
+        return "openpyxl"
+    return "calamine"
+
+
 class XlsxBackend(FormatBackend):
     name = "xlsx"
     extensions = (".xlsx", ".xlsm")
 
+    def describe(self) -> str:
+        try:
+            engine = resolve_engine()
+        except ExtractionError as exc:
+            return str(exc)
+        if engine == "calamine":
+            from hyoka.extractors import _calamine
+
+            return (f"python-calamine {_calamine.version() or ''} (openpyxl for sheets too large for a dense grid, "
+                    f"or a workbook calamine can't open; ${ENGINE_VARIABLE}=openpyxl)").replace("  ", " ")
+        return f"openpyxl (pip install python-calamine: ~5× faster; ${ENGINE_VARIABLE})"
+
     def read(self, path: Path, limits: Limits = DEFAULT_LIMITS) -> SourceText:
         check_file_size(path, limits)
         with reasons_for_people("the Excel workbook"):
-            wb = _open(path, limits)
-            rows: list[Row] = []
+            check_office_zip(path, "xl/workbook.xml", "an Excel workbook", ".xls", limits)
             warnings: list[str] = []
             flags: list[Flag] = []
-            budget = [limits.max_cells]  # value cells left to read, over all sheets
-            try:
-                boxes = _text_boxes(path, warnings)
-                for index, ws in enumerate(wb.worksheets):
-                    try:
-                        values = list(_value_rows(wb, ws, _Refused(path.name, index, flags), budget))
-                    except (ET.ParseError, KeyError, ValueError, TypeError) as exc:
-                        raise translated(exc, "the Excel workbook", f"sheet {ws.title!r}") from None
-                    rows.extend(_sheet_rows(path.name, index, values, boxes.get(ws.title, []), limits))
-            finally:
-                wb.close()
+            sheets = None
+            if resolve_engine() == "calamine":
+                sheets = _calamine_sheets(path, limits)
+            if sheets is None:
+                sheets = _openpyxl_sheets(path, limits, flags)
+            boxes = _text_boxes(path, warnings)
+            rows: list[Row] = []
+            for index, (title, values) in enumerate(sheets):
+                rows.extend(_sheet_rows(path.name, index, values, boxes.get(title, []), limits))
         return SourceText(path=path, format="xlsx", rows=rows, warnings=warnings, flags=flags)
+
+
+def _calamine_sheets(path: Path, limits: Limits):
+    """The sheets' value rows by calamine; None to let openpyxl read the workbook (too large a dense
+    grid, or a workbook calamine can't open: openpyxl's reader names the damage, or reads round it)."""
+    from hyoka.extractors import _calamine
+
+    try:
+        return _calamine.read_values(path, "xlsx", limits, [limits.max_cells])
+    except LimitExceeded:
+        raise
+    except ExtractionError:
+        return None
+
+
+def _openpyxl_sheets(path: Path, limits: Limits, flags: list[Flag]) -> list[tuple[str, list]]:
+    wb = _open(path, limits)
+    budget = [limits.max_cells]  # value cells left to read, over all sheets
+    out = []
+    try:
+        for index, ws in enumerate(wb.worksheets):
+            try:
+                out.append((ws.title, list(_value_rows(wb, ws, _Refused(path.name, index, flags), budget))))
+            except (ET.ParseError, KeyError, ValueError, TypeError) as exc:
+                raise translated(exc, "the Excel workbook", f"sheet {ws.title!r}") from None
+    finally:
+        wb.close()
+    return out
 
 
 def _sheet_rows(file: str, table: int, values: list[tuple[int, dict[int, Any]]],

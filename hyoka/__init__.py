@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging as _logging
 import os as _os
 from dataclasses import dataclass as _dataclass, field as _field, fields as _fields
-from importlib.metadata import PackageNotFoundError as _PackageNotFoundError, version as _version
 from importlib.util import find_spec as _find_spec
 from pathlib import Path as _Path
 from typing import TYPE_CHECKING, Iterable as _Iterable, Mapping as _Mapping, Union as _Union
@@ -27,12 +26,10 @@ from typing import TYPE_CHECKING, Iterable as _Iterable, Mapping as _Mapping, Un
 if TYPE_CHECKING:
     import pandas as pd
 
+    from hyoka.extractors.pdf import PdfSettings
     from hyoka.pipeline.rules import RuleSet
 
-try:
-    __version__: str = _version("hyoka")
-except _PackageNotFoundError:  # run from a source checkout that was never installed
-    __version__ = "0+unknown"
+from hyoka._version import __version__  # noqa: E402 (one place; no importlib.metadata on the start-up path)
 
 # Run from a source checkout without the package installed, or with a non-editable install
 # shadowed by the checkout's root on sys.path (`python -m pytest` in the root after `pip install .`):
@@ -47,7 +44,7 @@ if _find_spec(f"{__name__}.pipeline") is None:
 _logging.getLogger(__name__).addHandler(_logging.NullHandler())
 
 # `open` is left out so that `from hyoka import *` does not hide the builtin open().
-__all__ = ["Dataset", "PathLike", "Rules", "__version__", "audit", "read"]
+__all__ = ["Comparison", "Dataset", "PathLike", "PdfSettings", "Rules", "__version__", "audit", "compare", "read"]
 
 PathLike = _Union[str, "_os.PathLike[str]"]
 """A file or folder name (str or pathlib.Path)."""
@@ -136,13 +133,61 @@ class Dataset:
 
         return write(self.tables, out_dir, replace=replace)
 
+    def to_excel(self, path: PathLike) -> _Path:
+        """Write every table to one .xlsx workbook, one sheet per table: Japanese headers over the
+        English column names, the header frozen, filters on, numbers as numbers, and a 列 sheet
+        describing the columns (a table over Excel's 1,048,576 rows is split over sheets). Returns the path."""
+        from hyoka.pipeline.export import dataset_sheets, write_workbook
+
+        write_workbook(dataset_sheets(self.tables), path)
+        return _Path(path)
+
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={n}" for name, n in self.counts().items())
         return f"<hyoka.Dataset rows: {shown}>"
 
 
+@_dataclass(eq=False, repr=False)
+class Comparison:
+    """Cities' plans side by side — the numbers of `hyoka compare --format json`, as DataFrames
+    (docs/compare.md). `data` is that JSON object itself."""
+
+    cells: pd.DataFrame
+    """One row per municipality × theme: measures, indicators, mean achievement (0–1), directions."""
+    cities: pd.DataFrame
+    """One row per municipality: its totals."""
+    years: pd.DataFrame
+    """A city's achievement per fiscal year, one line per plan and grading scale."""
+    measures: pd.DataFrame
+    """One row per measure row, with its theme, plan, achievement and `series_id`."""
+    series: pd.DataFrame
+    """Measures followed across years and reports: one row per series × fiscal year × indicator
+    (target, actual, grade, achievement), with the plan and scale; a new plan or scale is a new series."""
+    documents: pd.DataFrame
+    """The documents compared."""
+    scales: pd.DataFrame
+    """Every grade/symbol → 0–1 mapping used, and the rule it came from."""
+    data: dict = _field(default_factory=dict)
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by name, in sheet order."""
+        return {f.name: getattr(self, f.name) for f in _fields(self) if f.name != "data"}
+
+    def to_excel(self, path: PathLike) -> _Path:
+        """Write every table to one .xlsx workbook (as `Dataset.to_excel`). Returns the path."""
+        from hyoka.pipeline.export import write_workbook
+
+        write_workbook(self.tables, path)
+        return _Path(path)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={len(frame)}" for name, frame in self.tables.items())
+        return f"<hyoka.Comparison rows: {shown}>"
+
+
 def read(paths: PathLike | _Iterable[PathLike], *, rules: Rules = None, audit: bool = True,
-         read_anyway: bool = False) -> Dataset:
+         read_anyway: bool = False, pdf: PdfSettings | None = None) -> Dataset:
     """Read report files (.txt .md .pdf .docx .xlsx …), or every such file under folders, into a Dataset.
 
     A file that can't be read does not raise: it becomes a row of ``ds.failures`` (with the
@@ -154,12 +199,17 @@ def read(paths: PathLike | _Iterable[PathLike], *, rules: Rules = None, audit: b
     A file the report gate judges not to be an evaluation/progress report is a row of
     ``ds.documents`` with status ``not_a_report`` and the reason (column ``gate``), and nothing
     is read from it; `read_anyway` reads it as any other file (``hyoka ingest --read-anyway``).
+
+    `pdf`: how PDFs are read, a ``hyoka.PdfSettings`` (the engine — "pdfium" or "pdfplumber" —,
+    line and table tolerances); None: the defaults (``hyoka ingest --pdf-setting KEY=VALUE``).
     """
     from hyoka.pipeline.ingest import ingest
 
     if isinstance(paths, (str, _os.PathLike)):
         paths = [paths]
-    result = ingest(list(paths), read_anyway=read_anyway)
+    if pdf is not None and type(pdf).__name__ != "PdfSettings":
+        raise TypeError(f"pdf must be a hyoka.PdfSettings, not {type(pdf).__name__}")
+    result = ingest(list(paths), read_anyway=read_anyway, pdf=pdf)
     return Dataset.from_tables(result.tables(rules=_ruleset(rules), audit=audit))
 
 
@@ -197,6 +247,28 @@ def audit(data: Dataset | _Mapping[str, pd.DataFrame] | PathLike | _Iterable[Pat
     return findings_frame(audit_tables(tables, _ruleset(rules)))
 
 
+def compare(data: Dataset | _Mapping[str, pd.DataFrame] | PathLike | _Iterable[PathLike], *,
+            all_measures: bool = False, themes: PathLike | None = None, nlp: bool | None = None) -> Comparison:
+    """Compare the cities of a Dataset (or of report files/folders, read first) as `hyoka compare`
+    does: every measure themed, achievement on one 0–1 scale through each report's own legend, a
+    municipality × theme matrix, and measures followed across years. `themes`: a vocabulary TOML
+    added to the bundled one (`--themes`); `nlp`: pair 達成指標 targets with 実施 results (default:
+    when a Japanese pipeline is installed, as the CLI); `all_measures`: count measures outside the
+    industrial plan too."""
+    from hyoka.pipeline.compare_frames import compare_tables, comparison_frames
+    from hyoka.pipeline.themes import load_vocabulary
+
+    if isinstance(data, Dataset):
+        tables = data.tables
+    elif isinstance(data, _Mapping):
+        tables = dict(data)
+    else:
+        tables = read(data, audit=False).tables
+    vocabulary = load_vocabulary(themes) if themes is not None else None
+    result = compare_tables(tables, all_measures=all_measures, vocabulary=vocabulary, use_nlp=nlp)
+    return Comparison(**comparison_frames(result), data=result)
+
+
 def _ruleset(rules: Rules) -> RuleSet | None:
     if rules is None:
         return None
@@ -211,3 +283,12 @@ def _empty_tables() -> dict[str, pd.DataFrame]:
     from hyoka.pipeline.tables import build_tables
 
     return {**build_tables([], []), "audit_findings": findings_frame([])}
+
+
+def __getattr__(name: str):
+    """``hyoka.PdfSettings``, imported when first asked for (``import hyoka`` stays light)."""
+    if name == "PdfSettings":
+        from hyoka.extractors.pdf import PdfSettings
+
+        return PdfSettings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

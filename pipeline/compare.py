@@ -32,6 +32,7 @@ from typing import Any
 import pandas as pd
 
 from hyoka.pipeline.achievement import achievement_items, measure_achievement
+from hyoka.pipeline.series import achievement_by_plan, plan_of, scale_of, split_at_scale_changes
 from hyoka.pipeline.themes import OTHER, THEMES, assign_themes, load_vocabulary
 
 DIRECTION_ORDER = ("拡充", "継続", "改善", "改革改善", "現状維持", "変更し実施", "縮小", "統合", "休止", "廃止", "終了",
@@ -140,7 +141,10 @@ def compare_data(tables: dict[str, pd.DataFrame], *, all_measures: bool = False,
     items = achievement_items(tables)
     ach = measure_achievement(measures, items)
     indicators = _indicator_counts(tables)
-    sids = series_ids(measures, city)
+    plans, scales = plan_of(docs), scale_of(items)
+    # a measure is one series within one plan of one city (武蔵野市 第二期 and 第三期 are two plans)
+    plan = [plans.get(d) for d in measures["doc_id"]]
+    sids = series_ids(measures, pd.Series([c if p is None else f"{c}/{p}" for c, p in zip(city, plan)]))
     fy = measures["doc_id"].map(doc_info["fiscal_year"])
 
     municipalities = list(dict.fromkeys(city_of.tolist()))
@@ -148,7 +152,7 @@ def compare_data(tables: dict[str, pd.DataFrame], *, all_measures: bool = False,
     for i, m in enumerate(measures.itertuples(index=False)):
         rows.append({
             "municipality": city.iat[i], "doc_id": m.doc_id, "key": m.key, "id": _clean(getattr(m, "id", None)),
-            "name": m.name, "theme": m.theme, "theme_basis": m.theme_basis, "in_plan": bool(m.in_plan),
+            "name": m.name, "plan": plan[i], "theme": m.theme, "theme_basis": m.theme_basis, "in_plan": bool(m.in_plan),
             "kind": _clean(getattr(m, "kind", None)),
             "heading": _clean(getattr(m, "hierarchy_path", None)),
             "fiscal_year": _clean(fy.iat[i]), "direction": _clean(getattr(m, "direction", None)),
@@ -179,10 +183,8 @@ def compare_data(tables: dict[str, pd.DataFrame], *, all_measures: bool = False,
         plan = [r for r in rows if r["municipality"] == c and r["in_plan"]]
         city_docs = [d for d in docs.itertuples(index=False) if city_of.get(d.doc_id) == c]
         city_items = items[items["doc_id"].isin([d.doc_id for d in city_docs])]
-        by_year = {}
-        for year, g in city_items[city_items["fiscal_year"].notna()].groupby("fiscal_year"):
-            best = next((g[g["kind"] == k] for k in ("grade", "symbol", "ratio", "evidence") if (g["kind"] == k).any()))
-            by_year[int(year)] = round(float((best["value"] * best["weight"]).sum() / best["weight"].sum()), 6)
+        by_year = {int(year): _year_mean(g)
+                   for year, g in city_items[city_items["fiscal_year"].notna()].groupby("fiscal_year")}
         ids = _identities(group)
         cities.append({
             "municipality": c, "n_documents": len(city_docs),
@@ -193,6 +195,7 @@ def compare_data(tables: dict[str, pd.DataFrame], *, all_measures: bool = False,
             "achievement": _mean(i["achievement"] for i in ids),
             "n_graded": sum(i["achievement"] is not None for i in ids),
             "achievement_by_year": by_year,
+            "achievement_by_plan": achievement_by_plan(c, docs, plans, scales, items, _year_mean),
             "directions": _directions(i["direction"] for i in ids),
             "themes": {t: n for t in THEMES if (n := len({r["series_id"] for r in group if r["theme"] == t}))},
         })
@@ -210,9 +213,15 @@ def compare_data(tables: dict[str, pd.DataFrame], *, all_measures: bool = False,
                        "fiscal_year": _clean(getattr(d, "fiscal_year", None)),
                        "source_path": _clean(getattr(d, "source_path", None))} for d in docs.itertuples(index=False)],
         "measures": rows,
-        "series": _series(rows, items, tables),
+        "series": _series(rows, items, tables, scales),
         "scales": _scales(items),
     }
+
+
+def _year_mean(g: pd.DataFrame) -> float:
+    """One year's achievement from its items: the weighted mean of the best kind present."""
+    best = next((g[g["kind"] == k] for k in ("grade", "symbol", "ratio", "evidence") if (g["kind"] == k).any()))
+    return round(float((best["value"] * best["weight"]).sum() / best["weight"].sum()), 6)
 
 
 def _identities(group: list[dict]) -> list[dict]:
@@ -230,8 +239,9 @@ def _identities(group: list[dict]) -> list[dict]:
     return list(out.values())
 
 
-def _series(rows: list[dict], items: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> list[dict]:
-    """Measures seen in two fiscal years or more: per year its achievement, grades and numbers."""
+def _series(rows: list[dict], items: pd.DataFrame, tables: dict[str, pd.DataFrame], scales: dict) -> list[dict]:
+    """Measures seen in two fiscal years or more: per year its achievement, grades and numbers, and
+    the plan and scale; a series whose scale changes is cut there (pipeline/series.py)."""
     per_year: dict[str, dict[int, dict]] = {}
     names: dict[str, tuple[str, str]] = {}
     by_key = {(r["doc_id"], r["key"]): r for r in rows if r["in_plan"]}
@@ -268,17 +278,18 @@ def _series(rows: list[dict], items: pd.DataFrame, tables: dict[str, pd.DataFram
                     "achievement": ach[0] if ach else (r["achievement"] if r["achievement_year"] == y else None),
                     "achievement_kind": ach[1] if ach else (r["achievement_kind"] if r["achievement_year"] == y else None),
                     "direction": r["direction"] if r["fiscal_year"] == y else None,
-                    "values": values.get((d, k, y), []),
+                    "scale": scales.get(d), "values": values.get((d, k, y), []),
                 }
         names.setdefault(r["series_id"], (r["municipality"], r["name"]))
     out = []
     for sid, points in per_year.items():
-        if len(points) < 2:
-            continue
-        city, name = names[sid]
-        theme = next((r["theme"] for r in rows if r["series_id"] == sid and r["in_plan"]), None)
-        out.append({"series_id": sid, "municipality": city, "name": name, "theme": theme,
-                    "points": [points[y] for y in sorted(points)]})
+        first = next(r for r in rows if r["series_id"] == sid and r["in_plan"])
+        for n, segment in enumerate(split_at_scale_changes([points[y] for y in sorted(points)])):
+            if len(segment) < 2:
+                continue
+            out.append({"series_id": sid if not n else f"{sid}#{n + 1}", "municipality": first["municipality"],
+                        "plan": first["plan"], "name": names[sid][1], "theme": first["theme"],
+                        "scale": next((p["scale"] for p in segment if p["scale"]), None), "points": segment})
     return out
 
 

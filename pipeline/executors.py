@@ -35,10 +35,13 @@ import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, wait
 from pathlib import Path
-from typing import Callable, Iterator, Sequence, TextIO
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TextIO
 
 from hyoka.extractors.limits import DEFAULT_LIMITS, Limits
 from hyoka.pipeline.ingest import Failure, FileOutcome, process_file
+
+if TYPE_CHECKING:
+    from hyoka.extractors.pdf import PdfSettings
 
 __all__ = ["EXECUTORS", "FileOutcome", "RunnerError", "check_runner", "ProgressLine", "process_file", "progress_text", "run_files"]
 
@@ -191,17 +194,18 @@ class _Watchdog:
 
 
 def _process_watched(path: Path, limits: Limits, memory: bool, imports: Sequence[str] = (),
-                     read_anyway: bool = False, log_level: int | None = None) -> FileOutcome:
+                     read_anyway: bool = False, pdf: PdfSettings | None = None,
+                     log_level: int | None = None) -> FileOutcome:
     """process_file under a _Watchdog: the jobs=1 runner and the task each Dask worker runs (with
     `log_level`: its log records kept on the outcome, see _logged)."""
     for name in imports:
         importlib.import_module(name)
     if log_level is not None:
-        return _logged(_process_watched, log_level, path, limits, memory, imports, read_anyway)
+        return _logged(_process_watched, log_level, path, limits, memory, imports, read_anyway, pdf)
     start = time.perf_counter()
     try:
         with _Watchdog(limits, memory=memory):
-            return process_file(path, limits, read_anyway=read_anyway)
+            return process_file(path, limits, read_anyway=read_anyway, pdf=pdf)
     except _LimitInterrupt as hit:
         reason = _time_reason(limits) if isinstance(hit, _TimeInterrupt) else _memory_reason(limits)
         log.info("%s: stopped by the watchdog: %s", Path(path).name, reason)
@@ -235,9 +239,10 @@ def _logged(step: Callable[..., FileOutcome], log_level: int, *args, **kwargs) -
     return outcome
 
 
-def _process_logged(path: Path, limits: Limits, log_level: int, read_anyway: bool = False) -> FileOutcome:
+def _process_logged(path: Path, limits: Limits, log_level: int, read_anyway: bool = False,
+                    pdf: PdfSettings | None = None) -> FileOutcome:
     """The pool's task: process_file with its log records kept (_logged)."""
-    return _logged(process_file, log_level, path, limits, read_anyway=read_anyway)
+    return _logged(process_file, log_level, path, limits, read_anyway=read_anyway, pdf=pdf)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -276,6 +281,7 @@ def run_files(
     on_outcome: OnOutcome | None = None,
     imports: Sequence[str] = (),
     read_anyway: bool = False,
+    pdf: PdfSettings | None = None,
 ) -> Iterator[FileOutcome]:
     """Yield one FileOutcome per path, in the order they finish (each names its path).
 
@@ -284,17 +290,18 @@ def run_files(
     of `jobs` workers. on_outcome(outcome, done, total) is called as each file finishes.
     imports: modules each worker imports first (e.g. one that defines an extra FormatBackend).
     read_anyway: read files the report gate judges not to be reports (pipeline/gate.py).
+    pdf: the PDF backend's settings (extractors/pdf/settings.py), sent to every worker.
     """
     jobs = check_runner(jobs, executor, scheduler)
     for name in imports:  # here first: a worker that cannot import it would be restarted forever
         importlib.import_module(name)
     paths = [Path(p) for p in paths]
     if executor == "dask":
-        outcomes = _run_dask(paths, limits, jobs, scheduler, imports, read_anyway, _log_level())
+        outcomes = _run_dask(paths, limits, jobs, scheduler, imports, read_anyway, pdf, _log_level())
     elif jobs == 1 or not paths:
-        outcomes = (_process_watched(p, limits, True, imports, read_anyway) for p in paths)
+        outcomes = (_process_watched(p, limits, True, imports, read_anyway, pdf) for p in paths)
     else:
-        outcomes = _run_pool(paths, limits, jobs, imports, read_anyway, _log_level())
+        outcomes = _run_pool(paths, limits, jobs, imports, read_anyway, pdf, _log_level())
     total = len(paths)
     for done, outcome in enumerate(outcomes, 1):
         for name, level, message in outcome.log:  # what a worker process logged reading it
@@ -318,7 +325,9 @@ def _preload() -> list[str]:
     from hyoka import extractors
 
     layouts = [f"hyoka.extractors.{m.name}" for m in pkgutil.iter_modules(extractors.__path__)]
-    return ["__main__", "hyoka.pipeline.executors", *layouts, "pdfplumber", "docx", "openpyxl",
+    pdf_engines = ["hyoka.extractors.pdf.pdfium", "hyoka.extractors.pdf.pdfminer_chars"]  # imported on first use
+    return ["__main__", "hyoka.pipeline.executors", *layouts, *pdf_engines, "pdfplumber", "docx", "openpyxl",
+            "python_calamine",
             "hyoka.pipeline.tables", "hyoka.pipeline.audit", "hyoka.pipeline.nlp", "hyoka.pipeline.themes"]
 
 
@@ -332,7 +341,8 @@ def _mp_context():
 
 
 def _run_pool(paths: list[Path], limits: Limits, jobs: int, imports: Sequence[str],
-              read_anyway: bool = False, log_level: int = logging.WARNING) -> Iterator[FileOutcome]:
+              read_anyway: bool = False, pdf: PdfSettings | None = None,
+              log_level: int = logging.WARNING) -> Iterator[FileOutcome]:
     from concurrent.futures import TimeoutError as FutureTimeout
 
     from pebble import ProcessExpired, ProcessPool
@@ -347,7 +357,8 @@ def _run_pool(paths: list[Path], limits: Limits, jobs: int, imports: Sequence[st
 
         def refill() -> None:
             for path in todo:
-                future = pool.schedule(_process_logged, args=(path, limits, log_level), kwargs={"read_anyway": read_anyway},
+                future = pool.schedule(_process_logged, args=(path, limits, log_level),
+                                       kwargs={"read_anyway": read_anyway, "pdf": pdf},
                                        timeout=limits.max_seconds)
                 pending[future] = (path, time.perf_counter())
                 if len(pending) >= window:
@@ -412,7 +423,8 @@ def _exit_text(code: int | None) -> str:
 
 
 def _run_dask(paths: list[Path], limits: Limits, jobs: int, scheduler: str | None,
-              imports: Sequence[str], read_anyway: bool = False, log_level: int = logging.WARNING) -> Iterator[FileOutcome]:
+              imports: Sequence[str], read_anyway: bool = False, pdf: PdfSettings | None = None,
+              log_level: int = logging.WARNING) -> Iterator[FileOutcome]:
     try:
         import dask
         from distributed import Client, LocalCluster, as_completed
@@ -436,7 +448,7 @@ def _run_dask(paths: list[Path], limits: Limits, jobs: int, scheduler: str | Non
             # on shared workers several tasks share one process: the RSS check is the cluster's
             # memory_limit there, and each task checks its own wall time
             futures = client.map(_process_watched, paths, limits=limits, memory=False, imports=tuple(imports),
-                                 read_anyway=read_anyway, log_level=log_level, pure=False)
+                                 read_anyway=read_anyway, pdf=pdf, log_level=log_level, pure=False)
             path_of = {future.key: path for future, path in zip(futures, paths)}
             completed = as_completed(futures)
             del futures  # as_completed lets go of each future once yielded: results don't pile up

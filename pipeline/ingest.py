@@ -6,7 +6,8 @@
     >>> run = ingest_to_store(["sample_docs/"], "out/")   # streamed into the store, a chunk at a time
 
 A file that can't be read becomes a `Failure` (one line naming the file and why) and
-the batch goes on; nothing else about the batch changes.
+the batch goes on; nothing else about the batch changes. The inputs (files named, found under
+folders or in zip bundles, checked and hashed) are `pipeline/inputs.py`'s.
 
 `ingest_to_store` is incremental: every input is hashed first (streamed), a file whose content
 is stored for its path is not parsed again, and only new and changed files are read — by
@@ -18,10 +19,8 @@ chunk's worth at a time.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
-import stat
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -36,27 +35,18 @@ from hyoka.extractors.base import ExtractionError
 from hyoka.extractors.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from hyoka.extractors._common import plain
 from hyoka.pipeline.gate import judge_report
-from hyoka.pipeline.model import DocError, Document, FailureStage, FileStatus, Status
+from hyoka.pipeline.inputs import (  # noqa: F401 (the inputs' names, importable from here as before)
+    HASH_BLOCK, Failure, InputFile, _not_a_file, _strerror, check_file, collect_inputs, doc_id_for, hash_file,
+    iter_input_files, normalize_path,
+)
+from hyoka.pipeline.model import DocError, Document, FileStatus, Status
 from hyoka.pipeline.stages import NORMALIZE, Processor
 
 if TYPE_CHECKING:
+    from hyoka.extractors.pdf import PdfSettings
     from hyoka.pipeline.rules import RuleSet
 
 log = logging.getLogger(__name__)
-
-HASH_BLOCK = 1 << 20  # bytes read at a time when hashing
-
-
-@dataclass(frozen=True)
-class Failure:
-    source_path: str
-    stage: FailureStage  # the literals written here are its members' values
-    reason: str  # one line, for a person
-    doc_id: str | None = None
-    detail: str | None = None  # the library's own words (「PdfminerException: …」), for whoever debugs it
-
-    def line(self) -> str:
-        return f"{self.source_path}: {self.reason}"
 
 
 @dataclass
@@ -75,163 +65,24 @@ class IngestResult:
         return frames
 
 
-# --- inputs ---------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class InputFile:
-    path: Path  # absolute and resolved: the file's identity (documents.source_path)
-    shown: str  # as the user named it, or as found under a folder they named (for messages)
-
-
-def normalize_path(path: str | os.PathLike[str]) -> Path:
-    """The one spelling of a file's identity: absolute, symlinks and `..` resolved."""
-    return Path(os.path.abspath(path)).resolve()
-
-
-def collect_inputs(paths: Iterable[str | os.PathLike[str]],
-                   limits: Limits = DEFAULT_LIMITS) -> tuple[list[InputFile], list[tuple[str, Failure]]]:
-    """Files named directly, and supported files under named folders (sorted; hidden names
-    skipped); a file reached twice (named and inside a folder, or by two spellings) once.
-    A folder that can't be listed, or a FIFO/device/broken link with a report's extension,
-    is a Failure (never opened), given with the name to show it by. A zip bundle is a folder:
-    each supported member an input `bundle.zip!/name` (extractors/bundles.py); a member refused
-    (path traversal, zip bomb …) or a bundle that can't be opened is a Failure."""
-    supported = extractors.supported_extensions()
-    inputs: list[InputFile] = []
-    failures: list[tuple[str, Failure]] = []
-    seen: set[Path] = set()
-
-    def add(path: Path, shown: str) -> None:
-        key = normalize_path(path)
-        if key not in seen:
-            seen.add(key)
-            problem = _not_a_file(path)
-            if problem:  # a broken link is known by its own name, not its missing target's
-                failures.append((shown, Failure(os.path.abspath(path) if os.path.islink(path) else str(key),
-                                                "read", problem)))
-            elif bundles.is_bundle(key) and os.path.isfile(key):
-                add_bundle(key, shown)
-            else:
-                inputs.append(InputFile(key, shown))
-
-    def add_bundle(key: Path, shown: str) -> None:
-        try:
-            check_file(key, limits)
-            members, refused = bundles.list_members(key, str(key), supported, limits)
-        except ExtractionError as exc:
-            stage = "limit" if isinstance(exc, LimitExceeded) else "read"
-            failures.append((shown, Failure(str(key), stage, f"zip bundle not opened: {exc}")))
-            return
-        for member in members:
-            inputs.append(InputFile(Path(member), shown + member[len(str(key)):]))
-        for member, stage, reason in refused:
-            failures.append((shown + member[len(str(key)):], Failure(member, stage, reason)))
-
-    for raw in paths:
-        path = Path(raw)
-        if not path.is_dir():
-            add(path, str(raw))
-            continue
-        found: list[Path] = []
-
-        def unreadable(exc: OSError, top: Path = path) -> None:
-            where = Path(exc.filename) if exc.filename else top
-            key = normalize_path(where)
-            if key not in seen:
-                seen.add(key)
-                failures.append((str(where), Failure(str(key), "read", f"folder could not be read "
-                                                     f"({_strerror(exc)}); the files in it were skipped")))
-
-        for folder, dirs, names in os.walk(path, onerror=unreadable):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            found.extend(Path(folder) / n for n in names
-                         if not n.startswith(".") and Path(n).suffix.lower() in supported)
-        for file in sorted(found):
-            add(file, str(file))
-    return inputs, failures
-
-
-def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    """The regular files `collect_inputs` finds, as they were named or found."""
-    for item in collect_inputs(paths)[0]:
-        yield Path(item.shown)
-
-
-def _not_a_file(path: Path) -> str | None:
-    """Why `path` is not something to open as a report (None if it is, or does not exist:
-    a missing file is reported by the reader as 'file not found')."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        return "broken link (its target does not exist)" if os.path.islink(path) else None
-    except OSError as exc:
-        return f"cannot read ({_strerror(exc)})"
-    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
-        return None
-    kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a character device" if stat.S_ISCHR(mode)
-            else "a block device" if stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "special")
-    return f"not a regular file ({kind}); not read"
-
-
-def _strerror(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower()
-
-
-def check_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> int:
-    """The size of `path` if it is a regular, non-empty file within `limits.max_file_bytes`;
-    ExtractionError (LimitExceeded for the size) with a one-line reason otherwise. Reads nothing."""
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise ExtractionError("file not found") from None
-    except OSError as exc:
-        raise ExtractionError(f"cannot read ({_strerror(exc)})") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise ExtractionError("is a folder with no report files")
-    if not stat.S_ISREG(st.st_mode):
-        raise ExtractionError(_not_a_file(path) or "not a regular file; not read")
-    if st.st_size == 0:
-        raise ExtractionError("empty file (0 bytes)")
-    if st.st_size > limits.max_file_bytes:
-        raise LimitExceeded("max_file_mb", f"file is {st.st_size / 2**20:,.1f} MB, over the limit of "
-                                           f"{limits.max_file_mb:g} MB (max_file_mb); not read")
-    return st.st_size
-
-
-def hash_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
-    """The file's doc_id (content hash), read in blocks after `check_file`. ExtractionError if it can't be read.
-    A zip bundle's member (bundle.zip!/a.pdf) is hashed as it unpacks: the same doc_id as the file."""
-    if bundles.split(path):
-        return bundles.member_hash(path, limits)
-    check_file(path, limits)
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as f:
-            while block := f.read(HASH_BLOCK):
-                digest.update(block)
-    except OSError as exc:
-        raise ExtractionError(f"cannot read ({_strerror(exc)})") from None
-    return digest.hexdigest()[:16]
-
-
-def doc_id_for(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:16]
-
-
 # --- one file -------------------------------------------------------------------------------------
 
 def read_document(path: Path, stages: tuple[Processor, ...] = NORMALIZE, *, limits: Limits = DEFAULT_LIMITS,
-                  doc_id: str | None = None, read_anyway: bool = False, source: str | None = None) -> Document:
+                  doc_id: str | None = None, read_anyway: bool = False, source: str | None = None,
+                  pdf: PdfSettings | None = None) -> Document:
     """One file → a normalized Document. Raises ExtractionError with a one-line reason.
 
     The report gate (pipeline/gate.py) judges the text first: a document that is not an
     evaluation/progress report comes back with status NOT_A_REPORT, its title and the gate's
     reason, and nothing read from it — unless `read_anyway`, which reads it as any other file
     (the gate's verdict kept in `doc.gate` and named in `errors`). `source`: the document's
-    source_path when it is not `path` (a zip member read from its unpacked copy)."""
+    source_path when it is not `path` (a zip member read from its unpacked copy). `pdf`: how PDFs
+    are read (engine, tolerances; None: the defaults and $HYOKA_PDF_ENGINE)."""
     path = Path(path)
     doc_id = doc_id or hash_file(path, limits)  # also: exists, regular, not empty, not too large
     backend = extractors.backend_for(path)
+    if pdf is not None and backend.name == "pdf":
+        backend = type(backend)(pdf)
     text = backend.read(path, limits)
     verdict = judge_report(text.full_text())
     if not verdict.is_report and not read_anyway:
@@ -265,14 +116,14 @@ def _not_a_report(text, doc_id: str, path: str, reason: str) -> Document:
 
 
 def read_file(path: Path, limits: Limits = DEFAULT_LIMITS, *, read_anyway: bool = False,
-              source: str | None = None) -> tuple[Document | None, Failure | None]:
+              source: str | None = None, pdf: PdfSettings | None = None) -> tuple[Document | None, Failure | None]:
     """read_document, with every way it can fail turned into a Failure (never raises for the file).
     A failure after the file was hashed carries its doc_id: the same content fails the same way.
     A zip bundle's member (bundle.zip!/a.pdf) is unpacked into a temporary folder and read there."""
     if source is None and bundles.split(path):
         try:
             with bundles.extracted(path, limits) as unpacked:
-                return read_file(unpacked, limits, read_anyway=read_anyway, source=str(path))
+                return read_file(unpacked, limits, read_anyway=read_anyway, source=str(path), pdf=pdf)
         except LimitExceeded as exc:
             return None, Failure(str(path), "limit", str(exc) or exc.limit, None, exc.detail)
         except ExtractionError as exc:
@@ -283,7 +134,7 @@ def read_file(path: Path, limits: Limits = DEFAULT_LIMITS, *, read_anyway: bool 
     doc_id = None
     try:
         doc_id = hash_file(path, limits)
-        doc = read_document(path, limits=limits, doc_id=doc_id, read_anyway=read_anyway, source=source)
+        doc = read_document(path, limits=limits, doc_id=doc_id, read_anyway=read_anyway, source=source, pdf=pdf)
     except LimitExceeded as exc:
         log.info("%s: limit %s hit: %s", Path(shown).name, exc.limit, exc)
         return None, Failure(shown, "limit", str(exc) or exc.limit, doc_id, exc.detail)
@@ -320,14 +171,15 @@ class FileOutcome:
 
 
 def process_file(path: Path, limits: Limits = DEFAULT_LIMITS, *, rules: RuleSet | None = None,
-                 audit: bool = True, read_anyway: bool = False) -> FileOutcome:
+                 audit: bool = True, read_anyway: bool = False, pdf: PdfSettings | None = None) -> FileOutcome:
     """The per-file step: read, build this document's rows and audit them. Never raises for the file.
-    `read_anyway`: read it even if the report gate judges it not a report (see read_document)."""
+    `read_anyway`: read it even if the report gate judges it not a report (see read_document);
+    `pdf`: the PDF backend's settings (None: its defaults)."""
     from hyoka.pipeline.audit import audit_tables, findings_frame
     from hyoka.pipeline.tables import build_tables
 
     start = time.perf_counter()
-    doc, failure = read_file(Path(path), limits, read_anyway=read_anyway)
+    doc, failure = read_file(Path(path), limits, read_anyway=read_anyway, pdf=pdf)
     tables: dict[str, pd.DataFrame] = {}
     if doc is not None:
         try:
@@ -350,10 +202,11 @@ def process_file(path: Path, limits: Limits = DEFAULT_LIMITS, *, rules: RuleSet 
 Executor = Callable[[list[Path], Limits], Iterable[FileOutcome]]
 
 
-def serial_executor(paths: list[Path], limits: Limits, *, read_anyway: bool = False) -> Iterator[FileOutcome]:
+def serial_executor(paths: list[Path], limits: Limits, *, read_anyway: bool = False,
+                    pdf: PdfSettings | None = None) -> Iterator[FileOutcome]:
     """process_file on each path in turn, in this process. An executor is called as
-    `executor(paths, limits)`, and with `read_anyway=True` only when the run asks for it."""
-    return (process_file(p, limits, read_anyway=read_anyway) for p in paths)
+    `executor(paths, limits)`, with `read_anyway=True` and `pdf=PdfSettings(…)` only when the run asks."""
+    return (process_file(p, limits, read_anyway=read_anyway, pdf=pdf) for p in paths)
 
 
 # --- in memory: hyoka.read ------------------------------------------------------------------------
@@ -364,10 +217,11 @@ def ingest(
     limits: Limits = DEFAULT_LIMITS,
     *,
     read_anyway: bool = False,
+    pdf: PdfSettings | None = None,
 ) -> IngestResult:
     """Read every file under `paths` into memory; a file that fails is recorded and skipped.
     A file the report gate judges not a report is a document with status not_a_report and
-    nothing read from it, unless `read_anyway`."""
+    nothing read from it, unless `read_anyway`. `pdf`: the PDF backend's settings."""
     result = IngestResult()
     inputs, problems = collect_inputs(paths, limits)
     for shown, failure in problems:
@@ -376,7 +230,7 @@ def ingest(
             on_file(Path(shown), None, failure)
     read_ids: dict[str, str] = {}  # doc_id → the path it was read from in this batch
     for item in inputs:
-        doc, failure = read_file(item.path, limits, read_anyway=read_anyway)
+        doc, failure = read_file(item.path, limits, read_anyway=read_anyway, pdf=pdf)
         if doc is not None and doc.doc_id in read_ids:
             # byte-identical copies are one document (doc_id is the content hash): keep the first
             failure = Failure(str(item.path), "duplicate", f"same content as {read_ids[doc.doc_id]}; not loaded twice",
@@ -426,6 +280,7 @@ class StoreRun:
     generation: Path | None = None  # the generation published (None: nothing had to be written)
     chunks: int = 0
     stale_files: list[str] = field(default_factory=list)  # OUT/<table>.parquet parts another program held open
+    skipped: list[str] = field(default_factory=list)  # files of other types under the folders named, not read
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -449,6 +304,7 @@ class IngestSettings:
     read_anyway: bool = False     # read files the report gate judges not to be reports (and re-read
                                   # those stored as not_a_report)
     limits: Limits = DEFAULT_LIMITS
+    pdf: PdfSettings | None = None  # how PDFs are read (None: PdfSettings() and $HYOKA_PDF_ENGINE)
 
     def __post_init__(self) -> None:
         if not isinstance(self.chunk_size, int) or isinstance(self.chunk_size, bool) or self.chunk_size < 1:
@@ -468,18 +324,28 @@ def ingest_to_store(
     transform: Callable[[dict[str, pd.DataFrame]], dict[str, pd.DataFrame]] | None = None,
     on_plan: Callable[[int, int], None] | None = None,
     on_file: Callable[[FileReport], None] | None = None,
+    on_read: Callable[[FileReport], None] | None = None,
 ) -> StoreRun:
     """Read new and changed files under `paths` into the store in `out`, a chunk at a time,
     and publish the result in one commit. Raises StoreError (one line) for --out problems;
     never for an input file. `on_plan(to_read, found)` is called once before reading,
     `on_file` once per input, as it is settled. `transform(tables)` runs on each chunk's tables
-    before they are written (the NLP layer: `--nlp`)."""
+    before they are written (the NLP layer: `--nlp`). `on_read` is called once per file read
+    (or failing to be read), as soon as it is, before its chunk is written: a progress bar's step.
+    When nothing can be read (every named path missing or refused) and `out` does not exist,
+    the failures are reported and nothing is created."""
     from hyoka.pipeline.store import StoreWriter
 
     settings = settings or IngestSettings()
     run = StoreRun(Path(out))
-    inputs, early = collect_inputs(paths, settings.limits)
+    inputs, early = collect_inputs(paths, settings.limits, run.skipped)
     if not inputs and not early:
+        return run
+    if not inputs and not os.path.lexists(out):  # a mistyped path: no store is made for it
+        for name, failure in early:
+            run.files.append(FileReport(name, failure.source_path, FAILED, failure=failure))
+            if on_file:
+                on_file(run.files[-1])
         return run
 
     with StoreWriter(out, replace=settings.replace, lock_timeout=settings.lock_timeout) as store:
@@ -564,9 +430,13 @@ def ingest_to_store(
         by_path = {str(i.path): i for i in todo}
         docs = rows = 0
         asked = {"read_anyway": True} if settings.read_anyway else {}  # executors that never read anyway need not know
+        if settings.pdf is not None:
+            asked["pdf"] = settings.pdf
         for outcome in executor([i.path for i in todo], settings.limits, **asked):
             item = by_path[outcome.path]
             report = _report(item, outcome, written_ids)
+            if on_read:
+                on_read(report)
             chunk.append((report, outcome if report.status == READ else None))
             if report.status == READ:
                 docs += 1

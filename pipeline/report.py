@@ -86,8 +86,11 @@ def _table(findings: list[Finding], show_all: bool, console) -> str:
         checked = Counter(_CHECK_NAMES.get(f.check, f.check) for f in items if f.status == CONSISTENT)
         if checked and not show_all:
             console.print(Text("  ✓ consistent: " + ", ".join(f"{n} {name}" for name, n in checked.items()),
-                               style="green"), highlight=False)
+                               style="green"), highlight=False, soft_wrap=False)
         if not shown:
+            continue
+        if console.width < _WIDE:
+            _blocks(shown, console)
             continue
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=False)
         for col in ("", "check", "where", "stated", "recomputed", "finding"):
@@ -103,9 +106,31 @@ def _table(findings: list[Finding], show_all: bool, console) -> str:
     console.print(
         f"\n{len(findings)} findings: {total[INCONSISTENT]} inconsistent, {total[WARNING]} warnings, "
         f"{total[ROUNDING]} consistent only with rounding or one boundary reading, {total[CONSISTENT]} consistent.",
-        highlight=False, markup=False,
+        highlight=False, markup=False, soft_wrap=False,  # wrapped at the terminal's width
     )
     return console.file.getvalue() if capture else ""
+
+
+_WIDE = 100  # columns from which the findings are a table; narrower, a block each
+
+
+def _blocks(shown: list[Finding], console) -> None:
+    """Findings on a narrow terminal: a head line (mark, check, where, stated → recomputed), then
+    the message wrapped at the terminal's width under it, indented."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    for f in shown:
+        head = Text.assemble("  ", (_MARK[f.status], _STYLE[f.status]), " ", (_CHECK_NAMES.get(f.check, f.check), "bold"),
+                             "  ", f.location.split(":", 1)[-1])
+        if f.stated or f.recomputed is not None:
+            head.append(f"  {f.stated or ''}" + (f" → {_num(f.recomputed)}" if f.recomputed is not None else ""),
+                        style="dim")
+        finding = Text(f.message)
+        if f.reading:
+            finding.append(f"  (reading: {f.reading})", style="dim")
+        console.print(head, highlight=False, soft_wrap=False, overflow="fold")
+        console.print(Padding(finding, (0, 0, 0, 4)), highlight=False, soft_wrap=False)
 
 
 def _num(x) -> str:

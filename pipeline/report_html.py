@@ -25,6 +25,8 @@ from typing import Any, Iterable, Mapping
 
 import jinja2
 
+from hyoka.pipeline.series_charts import target_actual_svg
+
 # The fixed taxonomy of issue #9 (the order the matrix shows).
 THEMES = (
     "創業・起業", "事業承継", "商業・商店街", "観光", "農林水産業", "工業・ものづくり", "デジタル・DX", "雇用・人材",
@@ -45,6 +47,7 @@ def _env() -> jinja2.Environment:
     )
     env.filters["pct"] = pct
     env.filters["num"] = num
+    env.filters["target_actual_svg"] = target_actual_svg  # pipeline/series_charts.py (wt-data)
     return env
 
 

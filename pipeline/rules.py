@@ -118,6 +118,9 @@ def load_rules(path: str | Path, source: str | None = None) -> RuleSet:
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:  # a binary file, or one saved as Shift_JIS
+        raise ValueError(f"{path}: not a UTF-8 text file (byte 0x{exc.object[exc.start]:02X} at offset "
+                         f"{exc.start:,}); a rules file is TOML saved as UTF-8") from exc
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ValueError(f"{path}: {exc}") from exc
     source = source or f"rules file {path.name}"

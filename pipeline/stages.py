@@ -20,6 +20,7 @@ from hyoka.normalizers.symbols import parse_count_line, parse_symbol
 from hyoka.normalizers.text import parse_circled_list, split_list, squeeze_cjk_spaces, strip_html
 from hyoka.pipeline.model import DateMention, DocError, Document, Flag, SourceRef, SummaryCount
 from hyoka.pipeline.printed import flag_printed_figures
+from hyoka.pipeline.stray_years import flag_stray_years
 
 Processor = Callable[[Document], None]
 
@@ -448,6 +449,7 @@ NORMALIZE: tuple[Processor, ...] = (
     normalize_costs,
     normalize_text,
     collect_dates,
+    flag_stray_years,  # pipeline/stray_years.py: a year header typed 令和１8年度 for 令和8年度
     flag_printed_figures,  # pipeline/printed.py: eras glued to Western years, dates in formulas, shares
     municipality_basis,
     finalize_status,

@@ -32,11 +32,12 @@ import pyarrow as pa
 
 from hyoka.pipeline.store_layout import (  # noqa: F401 (the store's public names, importable from here)
     DB_NAME, FORMAT, GEN, MANIFEST, STATE, STORE_DIR, EmptyReplace, Published, StoreBusy, StoreError, clean,
-    fsync_dir, fsync_file, gen_name, is_duckdb, legacy_names, now, one_line, os_errors, published, read_manifest,
+    fsync_dir, fsync_file, gen_name, is_duckdb, legacy_names, now, one_line, os_errors, published, write_failed, read_manifest,
     refresh_top, switch, top_names, version, write_manifest,
 )
 from hyoka.pipeline.store_lock import WriterLock
 from hyoka.pipeline.store_parts import export_parts, plan_parts
+from hyoka.pipeline.store_meta import comment_columns
 from hyoka.pipeline.store_views import create_views, drop_views
 from hyoka.pipeline.store_read import (  # noqa: F401
     DUCKDB_MEMORY_LIMIT, _columns, _duckdb, _held_open, _read_parts, _table_names, database_path, db_generation,
@@ -300,10 +301,13 @@ class StoreWriter:
             self._delete_replaced(tables)
             self._insert(tables)
         except duckdb.Error as exc:  # the run's transaction is lost: nothing of it is stored
-            self._con.execute("rollback")
+            try:
+                self._con.execute("rollback")
+            except duckdb.Error:  # DuckDB already ended it (a full disk): nothing to undo
+                pass
             self._con.close()
             self._con = None
-            raise StoreError(f"{self.out}: could not write ({_one_line(exc)}); the stored dataset is unchanged") from None
+            raise StoreError(write_failed(self.out, exc)) from None
         _checkpoint_hook("chunk")
 
     def _delete_replaced(self, tables: dict[str, pd.DataFrame]) -> None:
@@ -403,9 +407,9 @@ class StoreWriter:
             con.execute(f"insert into {STATE} values ({number}, '{now()}')")
             with os_errors(out):  # the parts are read inside the transaction: the rows about to be committed
                 parts, files = self._export_parts(names, counts, number)
-            create_views(con, names)
+            comment_columns(con, names + create_views(con, names))
         except duckdb.Error as exc:
-            raise StoreError(f"{out}: could not write ({one_line(exc)}); the stored dataset is unchanged") from None
+            raise StoreError(write_failed(out, exc)) from None
         with os_errors(out):
             before = {rel for entries in (pub.manifest.get("files", {}) if pub is not None and pub.format >= FORMAT
                                           else {}).values() for _p, rel, _n in entries}
@@ -421,7 +425,7 @@ class StoreWriter:
         try:
             con.execute("commit")  # the switch: from here the new dataset is the stored one
         except duckdb.Error as exc:
-            raise StoreError(f"{out}: could not write ({one_line(exc)}); the stored dataset is unchanged") from None
+            raise StoreError(write_failed(out, exc)) from None
         self._committed, self._exported = True, None
         _checkpoint_hook("committed")
         try:

@@ -289,6 +289,16 @@ def one_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
+def write_failed(out: Path, exc: BaseException) -> str:
+    """The one line for a write the database could not make: a full disk said as such."""
+    text = str(exc)
+    if "No space left on device" in text or "errno\":\"28\"" in text or "disk is full" in text.lower():
+        return f"{out}: the disk is full (no space left on device); the stored dataset is unchanged"
+    if "File too large" in text or "errno\":\"27\"" in text:
+        return f"{out}: a file grew over the size this system allows (file too large); the stored dataset is unchanged"
+    return f"{out}: could not write ({one_line(exc)}); the stored dataset is unchanged"
+
+
 class os_errors:
     """OSError → StoreError naming --out and the reason (not writable, read-only, disk full …)."""
 
@@ -301,7 +311,7 @@ class os_errors:
     def __exit__(self, kind, exc, tb) -> bool:
         if isinstance(exc, OSError) and not isinstance(exc, StoreError):
             reason = {errno.ENOTDIR: "a path under a file, not a folder", errno.EROFS: "read-only file system",
-                      errno.ENOSPC: "disk full", errno.EACCES: "permission denied",
+                      errno.ENOSPC: "the disk is full (no space left on device)", errno.EFBIG: "file too large", errno.EACCES: "permission denied",
                       errno.EPERM: "permission denied"}.get(exc.errno, exc.strerror or str(exc))
             raise StoreError(f"{self.out}: {reason}") from None
         return False

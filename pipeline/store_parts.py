@@ -19,8 +19,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from hyoka.pipeline.store_layout import StoreError
+from hyoka.pipeline.store_meta import describe_fields
 
 PART_DOCS = 32  # documents per part: a changed document rewrites at most this many documents' rows
 SMALL = PART_DOCS // 4  # parts this small are merged once there are more than MAX_SMALL of them
@@ -157,8 +159,12 @@ def _export(con, base: Path, folder: Path, query: str, part_id: str, number: int
     # generation written again (its table's columns changed) gets this generation's name too
     stem = part_id if part_id.startswith(f"p{number:06d}-") else f"{part_id}.g{number:06d}"
     target = folder / f"{stem}.parquet"
-    rows = con.execute(f"copy ({query}) to '{_literal(target)}' (format parquet)").fetchone()[0]
-    return target.relative_to(base).as_posix(), int(rows)
+    # through pyarrow rather than COPY … TO: the file carries each column's description and the
+    # schema version (pipeline/store_meta.py), which DuckDB's writer has no place for
+    relation = con.sql(query)
+    arrow = relation.to_arrow_table() if hasattr(relation, "to_arrow_table") else relation.arrow()
+    pq.write_table(describe_fields(folder.name, arrow), target)
+    return target.relative_to(base).as_posix(), arrow.num_rows
 
 
 def _literal(path: Path) -> str:

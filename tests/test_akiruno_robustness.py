@@ -18,7 +18,7 @@ import pytest
 
 from conftest import SAMPLES
 
-from hyoka.extractors.pdf_format import PdfBackend
+from hyoka.extractors.pdf import PdfBackend
 from hyoka.pipeline.ingest import read_document
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -209,7 +209,8 @@ def test_cli_audit_formats_and_exit_status(tmp_path):
     ok = runner.invoke(app, ["audit", *seeds, "--format", "json"])
     assert ok.exit_code == 0, ok.output
     data = json.loads(ok.stdout)
-    assert {"rule", "status", "severity", "source", "location", "stated", "recomputed", "message"} <= set(data[0])
+    assert (data["command"], data["exit_code"], data["documents"]) == ("audit", 0, 5)
+    assert {"rule", "status", "severity", "source", "location", "stated", "recomputed", "message"} <= set(data["findings"][0])
     page = tmp_path / "audit.html"
     res = runner.invoke(app, ["audit", *seeds, "--format", "html", "--out", str(page)])
     assert res.exit_code == 0 and "商-7 is missing" in page.read_text(encoding="utf-8")

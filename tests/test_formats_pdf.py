@@ -20,7 +20,7 @@ from hyoka.extractors import backend_for
 from hyoka.extractors._common import plain
 from hyoka.extractors.base import ExtractionError
 from hyoka.extractors.limits import LimitExceeded, Limits
-from hyoka.extractors.pdf_format import ENGINE_VARIABLE, ENGINES, PdfBackend, PdfSettings
+from hyoka.extractors.pdf import ENGINE_VARIABLE, ENGINES, PdfBackend, PdfSettings
 from hyoka.normalizers.text import strip_html
 from hyoka.pipeline.ingest import ingest
 from hyoka.pipeline.tables import TABLES
@@ -129,19 +129,22 @@ def test_000_pdf_fake_bold_title_is_read_once(pdf_docs, pdf_rows):
     assert pdf_docs["000"].title == "第二期産業振興計画進捗管理まとめ"
 
 
-def test_000_pdf_dedupes_only_the_fake_bold_page(monkeypatch):
-    import hyoka.extractors.pdf_format as pdf_format
+def test_000_pdf_dedupes_only_the_fake_bold_page(monkeypatch, engine):
+    """pdfminer gives page 1's 16 title characters twice ("fake bold"): only that page is
+    de-duplicated. PDFium gives the copy no text (pdfium.py: _fake_bold_copies), so with it
+    no page needs de-duplicating."""
+    import hyoka.extractors.pdf.backend as pdf_backend
 
     calls = []
-    original = pdf_format.dedupe_chars
+    original = pdf_backend.dedupe_chars
 
     def counting(chars, tolerance):
         calls.append(len(chars))
         return original(chars, tolerance)
 
-    monkeypatch.setattr(pdf_format, "dedupe_chars", counting)
+    monkeypatch.setattr(pdf_backend, "dedupe_chars", counting)
     PdfBackend().read(pdf_path("000"))
-    assert calls == [269]  # page 1 only: its 16 title characters are drawn twice (253 after)
+    assert calls == ([269] if engine == "pdfplumber" else [])  # page 1 only (253 characters after)
     calls.clear()
     PdfBackend().read(pdf_path("003"))
     assert calls == []
@@ -375,7 +378,7 @@ def test_every_pdfplumber_page_is_closed(monkeypatch, engine, tmp_path):
     the next page is read, not when the document ends."""
     import pdfplumber.page
 
-    import hyoka.extractors._pdf_pdfminer as pdfminer_chars
+    import hyoka.extractors.pdf.pdfminer_chars as pdfminer_chars
 
     events: list[tuple[str, int]] = []
     original_chars = pdfplumber.page.Page.chars
@@ -416,7 +419,7 @@ def test_pdfminer_characters_are_pdfplumbers():
     pdfplumber's object conversion: the same characters, attribute for attribute."""
     import pdfplumber
 
-    from hyoka.extractors._pdf_pdfminer import page_chars
+    from hyoka.extractors.pdf.pdfminer_chars import page_chars
 
     keys = ("text", "x0", "x1", "top", "bottom", "doctop", "size", "fontname", "upright")
     for path in (FIXTURES / "akiruno_progress_summary_r7_reportlab.pdf", pdf_path("000")):
@@ -467,7 +470,7 @@ def test_both_engines_give_the_same_rows(path):
 
 def _pdfium_fallbacks(path: Path) -> tuple[int, list[tuple[int, str]]]:
     """Every page of `path` read by the PDFium engine: (page count, [(page, why pdfminer read it)])."""
-    from hyoka.extractors.pdf_format import _PdfiumPages
+    from hyoka.extractors.pdf.engines import _PdfiumPages
 
     pages = _PdfiumPages(path, PdfSettings())
     try:
@@ -481,11 +484,12 @@ def _pdfium_fallbacks(path: Path) -> tuple[int, list[tuple[int, str]]]:
 def test_pdfium_reads_the_table_pages_itself(pdf_rows):
     """The fast engine is really used: every page of the 001 PDF (embedded IPAex fonts, a table
     on every page) is read by PDFium, including pages 5 and 14 where PDFium leaves printed spaces
-    out of its text (they are put back: 「今年度は 33件」); so are pages 2–6 of the reportlab PDF
-    of 000 (a non-embedded CJK font). Its page 1 goes to pdfminer: PDFium gives the "fake bold"
-    copy of the title no text, and in a font drawn with the machine's fonts that can't be told
-    from a glyph the machine lacks."""
-    for seed, expected in (("001", []), ("000", [(1, "a text object in a non-embedded font without text")])):
+    out of its text (they are put back: 「今年度は 33件」); so is every page of the reportlab PDF
+    of 000 (a non-embedded CJK font), page 1 included: PDFium gives the "fake bold" copy of the
+    title no text, and that copy starts where a text object with text in the same font and size
+    starts, so it is no glyph the machine's fonts lack (that is an object of its own:
+    test_glyph_missing_from_a_non_embedded_font_sends_the_page_to_pdfminer)."""
+    for seed, expected in (("001", []), ("000", [])):
         assert _pdfium_fallbacks(pdf_path(seed))[1] == expected
     assert any("今年度は 33件の認定を行った" in cell for r in pdf_rows["001"] for cell in r.cells)
 
@@ -535,6 +539,35 @@ def test_glyph_missing_from_a_non_embedded_font_sends_the_page_to_pdfminer(tmp_p
     assert _pdfium_fallbacks(path) == (1, [(1, "a text object in a non-embedded font without text")])
     rows = PdfBackend(PdfSettings(engine="pdfium")).read(path).rows
     assert [r.cells for r in rows] == [("実施主",), ("目標値 120件",)]
+
+
+def test_fake_bold_copy_in_a_non_embedded_font_stays_with_pdfium(tmp_path):
+    """A title drawn twice half a point apart ("fake bold", as in the 000 PDF) in reportlab's
+    non-embedded HeiseiKakuGo-W5: PDFium gives the copy no text, and the copy starts where the
+    original does, so it is no missing glyph: the page stays with PDFium and reads once. A glyph
+    at an origin of its own (U+E000) still sends its page to pdfminer."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
+    path = tmp_path / "fake_bold.pdf"
+    c = canvas.Canvas(str(path), invariant=1)
+    c.setFont("HeiseiKakuGo-W5", 16)
+    c.drawString(50, 700, "進捗管理まとめ")
+    c.drawString(50.5, 700, "進捗管理まとめ")
+    c.setFont("HeiseiKakuGo-W5", 12)
+    c.drawString(50, 660, "目標値 120件")
+    c.showPage()
+    c.setFont("HeiseiKakuGo-W5", 16)
+    c.drawString(50, 700, "進捗管理まとめ")
+    c.drawString(120, 700, "\ue000")
+    c.showPage()
+    c.save()
+    count, fallbacks = _pdfium_fallbacks(path)
+    assert (count, fallbacks) == (2, [(2, "a text object in a non-embedded font without text")])
+    rows = PdfBackend(PdfSettings(engine="pdfium")).read(path).rows
+    assert [r.cells for r in rows if r.ref.page == 1] == [("進捗管理まとめ",), ("目標値 120件",)]
 
 
 def test_space_dropped_by_pdfium_is_put_back_from_the_fonts_width():
@@ -637,13 +670,13 @@ def test_pdfium_engine_is_safe_in_threads():
 
 @pytest.mark.parametrize("path", ALL_PDFS, ids=lambda p: p.name)
 def test_cell_finder_gives_pdfplumbers_cells(path):
-    """The PDFium path's cell step (pdf_format.intersections_to_cells) gives pdfplumber's
+    """The PDFium path's cell step (pdf/finder.py: intersections_to_cells) gives pdfplumber's
     cells, in pdfplumber's order, on every page of every PDF fixture (merged cells included)."""
     import pdfplumber
     from pdfplumber.table import TableFinder
     from pdfplumber.table import intersections_to_cells as pdfplumbers
 
-    from hyoka.extractors.pdf_format import intersections_to_cells
+    from hyoka.extractors.pdf.finder import intersections_to_cells
 
     compared = 0
     with pdfplumber.open(path) as pdf:

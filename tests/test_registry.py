@@ -94,7 +94,7 @@ def test_every_builtin_is_listed_and_resolves():
         "akiruno_progress_summary", "akishima_plan_report", "musashino_evaluation_sheets",
         "musashino_progress_summary", "nishitokyo_masterplan_overview", "ofunato_jimujigyo_hyoka"]
     ours = [b.name for b in extractors.backends() if type(b).__module__.startswith("hyoka.")]  # not tests' fakes
-    assert ours == ["text", "pdf", "docx", "xlsx", "html", "zip"]
+    assert ours == ["text", "pdf", "docx", "xlsx", "xls", "ods", "doc", "odt", "html", "zip"]
     assert extractors.layouts()[-1].name == "generic"
 
 

@@ -156,7 +156,7 @@ def test_the_same_file_twice_is_loaded_once(tmp_path):
     out = tmp_path / "out"
     # named twice, and once more as a byte-identical copy under another name
     res = runner.invoke(app, ["ingest", str(SAMPLES / SEED_FILES["003"]), str(SAMPLES / SEED_FILES["003"]),
-                              str(copy), "--out", str(out), "-q"])
+                              str(copy), "--out", str(out)])
     assert res.exit_code == 0, res.output
     assert "1 read, 0 failed, 1 duplicates skipped" in res.output
     stored = load(out)

@@ -217,7 +217,7 @@ def test_out_problems_are_one_line(tmp_path, monkeypatch):
     assert ingest(seed("003"), "--out", str(out)).exit_code == 0
     before = hyoka.open(out).counts()
     # a read-only file system and a full disk, as the OS reports them
-    for code, reason in ((errno.EROFS, "read-only file system"), (errno.ENOSPC, "disk full")):
+    for code, reason in ((errno.EROFS, "read-only file system"), (errno.ENOSPC, "the disk is full (no space left on device)")):
         def fail(*a, code=code, **k):
             raise OSError(code, os.strerror(code))
 

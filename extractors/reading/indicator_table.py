@@ -158,10 +158,19 @@ def propose_indicator_table(ctx: ReadingContext, block: Block) -> int:
     # it would sit under the next year's column, so the row is flagged and its values not read
     head_width = max((r.printed for r in block.rows[:n_header] if not r.inner), default=0)
     shifted = [r for r in data if block.table_id is None and not r.inner and r.printed > head_width > 1]
-    for r in shifted:
+    # and one with a cell too few (a missing tab) puts a number under a grade column: 「118件S」 then 「90件」
+    # where the grade was; a row merely cut short after its last value keeps its grades where they were
+    grade_cols = [c for c, h in enumerate(headers) if h.kind == "grade"]
+    short = [r for r in data if block.table_id is None and not r.inner and r.printed < head_width
+             and any(c < r.printed and cell_is_number(r.cells[c]) and not is_grade_cell(r.cells[c]) for c in grade_cols)]
+    for r in shifted + short:
+        few = "too many (an extra tab?)" if r.printed > head_width else "too few (a missing tab?)"
         ctx.doc.flags.append(Flag(field="row", raw=r.row.text[:300], ref=r.ref,
-                                  reason=f"{r.printed} cells where the header has {head_width}: a cell too many "
-                                         "(an extra tab?) shifts the values under the wrong columns; not read"))
+                                  reason=f"{r.printed} cells where the header has {head_width}: a cell {few} "
+                                         "shifts the values under the wrong columns; not read"))
+        ctx.doc.unmapped.append(Unmapped(kind="row", raw=r.row.text[:300], ref=r.ref,
+                                         reason=f"{r.printed} cells where the header has {head_width}: not read"))
+    shifted += short
     data = [r for r in data if r not in shifted]
     width = block.width
     cols: list[Column] = []

@@ -1,5 +1,5 @@
 """A page's characters from pdfminer alone, in pdfplumber's shape, for the pages whose text
-PDFium can't give (see _pdf_pdfium: non-embedded fonts, unmapped glyphs …) while their ruling
+PDFium can't give (see pdfium.py: non-embedded fonts, unmapped glyphs …) while their ruling
 lines still come from PDFium.
 
 pdfplumber's ``page.chars`` interprets the page with pdfminer, keeps every layout object

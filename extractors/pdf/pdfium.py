@@ -1,7 +1,7 @@
 """A page's characters and ruling-line edges read with PDFium (pypdfium2), in pdfplumber's shape.
 
 pdfminer (under pdfplumber) parses page content in Python at 15–18 pages/s; PDFium does it in
-C++ at several hundred. This module gives the PDF backend (extractors/pdf_format.py) what it
+C++ at several hundred. This module gives the PDF backend (extractors/pdf/) what it
 used from pdfplumber — per page the characters (text, x0, x1, top, bottom, size, fontname,
 upright) and the edges of painted paths — so the backend's own table and line logic runs
 unchanged on either engine. pdfplumber's table finder (pure geometry) is reused on these edges.
@@ -50,6 +50,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as R
 
 _ROUND = 4
+_COPY_TOLERANCE = 1.0  # points: a "fake bold" copy is drawn this close to its original (pdfplumber's dedupe default)
 
 
 @dataclass
@@ -281,17 +282,15 @@ def _read_objects(page, tp, page_height: float, chars: list[dict], space_widths:
     fs = R.FS_MATRIX()
     text_buf = (ctypes.c_ushort * 2)()
     unmapped: list[bool] = []
-    substituted_blank: list[bool] = []
+    substituted_blank: list[tuple] = []  # (object, parent matrix, font) of each, in a machine-drawn font
+    texted: list[tuple] = []  # (object, parent matrix) of the text objects with text
     name_buf = ctypes.create_string_buffer(256)
     blank: list[tuple[float, float, float, int]] = []  # text objects without text or extent: x, y, size, font
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    x, y = ctypes.c_float(), ctypes.c_float()
-    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+    bounds = [ctypes.c_float() for _ in range(4)]  # left, bottom, right, top
+    font_size = ctypes.c_float()
+    point = (ctypes.c_float(), ctypes.c_float())  # a segment's x, y, filled in by PDFium
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    # once per path segment: functions bound locally, handles as plain pointers
-    cast, void_p = ctypes.cast, ctypes.c_void_p
-    count_segments, get_segment = _count_segments, _get_segment
-    segment_point, segment_type, segment_close = _segment_point, _segment_type, _segment_close
+    cast, void_p = ctypes.cast, ctypes.c_void_p  # handles as plain pointers
 
     def matrix_of(obj) -> _Matrix:
         if not R.FPDFPageObj_GetMatrix(obj, fs):
@@ -305,42 +304,24 @@ def _read_objects(page, tp, page_height: float, chars: list[dict], space_widths:
             if kind == _PATH:
                 if not R.FPDFPath_GetDrawMode(obj, fill, stroke) or not (fill.value or stroke.value):
                     continue  # a clipping path: painted by nothing
-                a, b, c, d, e, f = _mult(matrix_of(obj), parent)
-                ops: list[tuple[str, tuple[float, float] | None]] = []
-                beziers = 0
-                path = cast(obj, void_p).value
-                for s in range(count_segments(path)):
-                    seg = get_segment(path, s)
-                    segment_point(seg, x_ref, y_ref)
-                    px, py = x.value, y.value
-                    pt = (a * px + c * py + e, b * px + d * py + f)
-                    t = segment_type(seg)
-                    if t == _MOVETO:
-                        ops.append(("m", pt))
-                        beziers = 0
-                    elif t == _LINETO:
-                        ops.append(("l", pt))
-                    elif t == _BEZIERTO:
-                        beziers += 1
-                        if beziers % 3 == 0:  # two control points, then the end point
-                            ops.append(("c", pt))
-                    if segment_close(seg):
-                        ops.append(("h", None))
+                ops = _path_ops(cast(obj, void_p).value, _mult(matrix_of(obj), parent), point)
                 _paint_path(ops, page_height, out)
             elif kind == _TEXT:
-                if R.FPDFTextObj_GetText(obj, tp, text_buf, 4) <= 2:  # only the terminator: no text
-                    font = R.FPDFTextObj_GetFont(obj)
-                    if not _drawn_from_the_file(font, _base_font_name(font, name_buf)):
-                        # the machine's substitute font lacks the glyph: PDFium gives it no extent
-                        # and no text, just as for a space, so the two can't be told apart
-                        substituted_blank.append(True)
-                    elif not R.FPDFPageObj_GetBounds(obj, left, bottom, right, top) or right.value - left.value > 0.01:
-                        unmapped.append(True)  # glyphs with an extent went missing
-                    else:  # nothing visible: a space PDFium dropped; where, what size, which font?
-                        m = _mult(matrix_of(obj), parent)
-                        font_size = ctypes.c_float()
-                        R.FPDFTextObj_GetFontSize(obj, font_size)
-                        blank.append((m[4], page_height - m[5], font_size.value * m[3], font))
+                if R.FPDFTextObj_GetText(obj, tp, text_buf, 4) > 2:  # more than the terminator: text
+                    texted.append((obj, parent))
+                    continue
+                font = R.FPDFTextObj_GetFont(obj)
+                if not _drawn_from_the_file(font, _base_font_name(font, name_buf)):
+                    # the machine's substitute font lacks the glyph: PDFium gives it no extent and no
+                    # text, just as for a space, so the two can't be told apart — unless it is a
+                    # "fake bold" copy of a text object that has text (_fake_bold_copies)
+                    substituted_blank.append((obj, parent, font))
+                elif not R.FPDFPageObj_GetBounds(obj, *bounds) or bounds[2].value - bounds[0].value > 0.01:
+                    unmapped.append(True)  # glyphs with an extent went missing
+                else:  # nothing visible: a space PDFium dropped; where, what size, which font?
+                    m = _mult(matrix_of(obj), parent)
+                    R.FPDFTextObj_GetFontSize(obj, font_size)
+                    blank.append((m[4], page_height - m[5], font_size.value * m[3], font))
             elif kind == _FORM:
                 form = obj
                 walk(R.FPDFFormObj_CountObjects(form), lambda j, f=form: R.FPDFFormObj_GetObject(f, j),
@@ -349,13 +330,72 @@ def _read_objects(page, tp, page_height: float, chars: list[dict], space_widths:
     walk(R.FPDFPage_CountObjects(page), lambda j: R.FPDFPage_GetObject(page, j), _IDENTITY)
     if unmapped:
         return "text objects without Unicode text"
-    if substituted_blank:
+    if substituted_blank and not _fake_bold_copies(substituted_blank, texted, matrix_of):
         return "a text object in a non-embedded font without text"
-    # PDFium drops printed spaces that overlap the text (Word prints them around underlined
-    # runs; the backend ignores them too), but also some standing in a gap between words
-    # (「今年度は 33件」), which the backend keeps: such a space is put back, as wide as the
-    # spaces printed in that font on the page, or else as the font's widths in the PDF give
-    # U+0020; when neither is known, the page goes to pdfminer
+    return _restore_spaces(blank, chars, space_widths, name_buf)
+
+
+def _path_ops(path: int, matrix: _Matrix, point: tuple) -> list[tuple[str, tuple[float, float] | None]]:
+    """A path's segments in page space as pdfminer's path operators: ("m"|"l"|"c", point), ("h", None)."""
+    # once per path segment: functions bound locally
+    count_segments, get_segment = _count_segments, _get_segment
+    segment_point, segment_type, segment_close = _segment_point, _segment_type, _segment_close
+    x, y = point
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+    a, b, c, d, e, f = matrix
+    ops: list[tuple[str, tuple[float, float] | None]] = []
+    beziers = 0
+    for s in range(count_segments(path)):
+        seg = get_segment(path, s)
+        segment_point(seg, x_ref, y_ref)
+        px, py = x.value, y.value
+        pt = (a * px + c * py + e, b * px + d * py + f)
+        t = segment_type(seg)
+        if t == _MOVETO:
+            ops.append(("m", pt))
+            beziers = 0
+        elif t == _LINETO:
+            ops.append(("l", pt))
+        elif t == _BEZIERTO:
+            beziers += 1
+            if beziers % 3 == 0:  # two control points, then the end point
+                ops.append(("c", pt))
+        if segment_close(seg):
+            ops.append(("h", None))
+    return ops
+
+
+def _fake_bold_copies(blanks: list[tuple], texted: list[tuple], matrix_of) -> bool:
+    """Every text object without text (`blanks`: object, parent matrix, font) is a "fake bold" copy:
+    drawn within _COPY_TOLERANCE points of the origin of a text object with text, in the same font
+    and size. PDFium keeps one copy's text (as pdfplumber's dedupe_chars would), so nothing is lost;
+    a glyph the machine's fonts lack is an object of its own, at an origin no other object has."""
+    size = ctypes.c_float()
+
+    def placed(obj, parent, font) -> tuple[float, float, float, int]:
+        m = _mult(matrix_of(obj), parent)
+        R.FPDFTextObj_GetFontSize(obj, size)
+        return m[4], m[5], size.value * m[3], ctypes.cast(font, ctypes.c_void_p).value or 0
+
+    originals = [placed(obj, parent, R.FPDFTextObj_GetFont(obj)) for obj, parent in texted]
+    for obj, parent, font in blanks:
+        x, y, s, f = placed(obj, parent, font)
+        if not any(f == f2 and abs(s - s2) < 0.01 and abs(x - x2) <= _COPY_TOLERANCE and abs(y - y2) <= _COPY_TOLERANCE
+                   for x2, y2, s2, f2 in originals):
+            return False
+    return True
+
+
+def _restore_spaces(blank: list[tuple[float, float, float, int]], chars: list[dict], space_widths: dict[int, float],
+                    name_buf) -> str | None:
+    """Printed spaces PDFium left out of the text page (`blank`: x, baseline, size and font of
+    each text object without text or extent), put back into `chars`; a reason when one can't be.
+
+    PDFium drops printed spaces that overlap the text (Word prints them around underlined
+    runs; the backend ignores them too), but also some standing in a gap between words
+    (「今年度は 33件」), which the backend keeps: such a space is put back, as wide as the
+    spaces printed in that font on the page, or else as the font's widths in the PDF give
+    U+0020; when neither is known, the page goes to pdfminer."""
     descent, width = ctypes.c_float(), ctypes.c_float()
     for px, baseline, size, font in blank:
         # covered: starts inside a character — not in the last quarter em of its box, which may
