@@ -182,7 +182,7 @@ def _allowed(package: str, path: Path, imported: str) -> bool:
     if package == "pipeline":
         if path.name == "model.py":  # the neutral model, which extractors use: normalizers only
             return layer == "normalizers"
-        return layer in SUBPACKAGES or imported == "hyoka"  # `from hyoka import __version__`: metadata
+        return layer in SUBPACKAGES or imported in ("hyoka", "hyoka._version")  # the version: metadata, no API
     return True
 
 
