@@ -5,7 +5,9 @@ hyoka's. `BACKENDS` lists the format backends in the order a file's suffix is lo
 the report layouts in the order they win a tie, `GENERIC` the reader of every document no layout
 claims. A layout outside hyoka is registered through the `hyoka.layouts` entry-point group (a
 package's `pyproject.toml`: `[project.entry-points."hyoka.layouts"] mycity = "mycity.layout:MyCity"`),
-so adding a city needs no edit here.
+so adding a city needs no edit here; a program registers one of its own with `register_layout`.
+A layout is never found by subclassing alone. A format backend a program defines (a module given to
+`run_files(imports=…)`) is still found by subclassing FormatBackend, after the listed ones.
 
 `choose_layout` scores every layout on a text: each detect() answers a `Score` with its reasons,
 the best score above `CLAIM` wins (a tie goes to the layout listed first, and is logged), the next
@@ -73,31 +75,46 @@ def _listed(refs: tuple[str, ...], base: type) -> list[type]:
     return found
 
 
+def _concrete(base: type) -> list[type]:
+    todo, found = list(base.__subclasses__()), []
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if not getattr(cls, "__abstractmethods__", None):
+            found.append(cls)
+    return sorted(set(found), key=lambda c: (c.__module__, c.__qualname__))
+
+
 def unlisted(base: type) -> list[type]:
     """Concrete subclasses of `base` defined in hyoka.extractors but missing from the registry
     (a backend or layout added without its line here): still used, after the listed ones, and logged."""
     from hyoka.extractors import import_all
 
     import_all()
-    listed = {f"{c.__module__}:{c.__qualname__}" for c in _builtin(base)}
-    todo, found = list(base.__subclasses__()), []
-    while todo:
-        cls = todo.pop()
-        todo.extend(cls.__subclasses__())
-        ref = f"{cls.__module__}:{cls.__qualname__}"
-        if (cls.__module__.startswith("hyoka.extractors.") and not getattr(cls, "__abstractmethods__", None)
-                and ref not in listed and ref != GENERIC):
-            found.append(cls)
-    return sorted(set(found), key=lambda c: (c.__module__, c.__qualname__))
+    listed = {f"{c.__module__}:{c.__qualname__}" for c in _builtin(base)} | {GENERIC}
+    return [cls for cls in _concrete(base)
+            if cls.__module__.startswith("hyoka.extractors.") and f"{cls.__module__}:{cls.__qualname__}" not in listed]
 
 
+@functools.lru_cache(maxsize=2)
 def _builtin(base: type) -> list[type]:
     return _listed(BACKENDS if base is FormatBackend else LAYOUTS, base)
 
 
-def entry_point_layouts() -> list[type[LayoutExtractor]]:
+_warned: set[type] = set()
+
+
+def _warn_unlisted(classes: list[type], kind: str, table: str) -> None:
+    for cls in classes:
+        if cls not in _warned:
+            _warned.add(cls)
+            log.warning("%s %s.%s is not listed in extractors/registry.py %s", kind, cls.__module__, cls.__name__, table)
+
+
+@functools.lru_cache(maxsize=1)
+def entry_point_layouts() -> tuple[type[LayoutExtractor], ...]:
     """Layouts other packages register in the `hyoka.layouts` entry-point group. One that can't be
-    loaded, is not a layout, or takes a name already used is left out with a warning."""
+    loaded or is not a layout is left out with a warning."""
     found = []
     for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
         try:
@@ -109,27 +126,41 @@ def entry_point_layouts() -> list[type[LayoutExtractor]]:
             log.warning("layout entry point %s = %s is not a concrete LayoutExtractor; left out", ep.name, ep.value)
             continue
         found.append(cls)
-    return found
+    return tuple(found)
 
 
-@functools.lru_cache(maxsize=1)
+_registered: list[type[LayoutExtractor]] = []
+
+
+def register_layout(cls: type[LayoutExtractor]) -> type[LayoutExtractor]:
+    """Register a layout from code (a program's own, or a module given to run_files(imports=…)); usable as
+    a class decorator. A package is better registered through its `hyoka.layouts` entry point."""
+    if cls not in _registered:
+        _registered.append(cls)
+        layouts.cache_clear()
+    return cls
+
+
 def backends() -> tuple[type[FormatBackend], ...]:
+    """The format backends, in lookup order: the listed ones, any defined in hyoka but not listed
+    (logged once), then those a program defines itself (a module given to run_files(imports=…)
+    subclasses FormatBackend: it reads its suffix in every worker that imports it)."""
     extra = unlisted(FormatBackend)
-    for cls in extra:
-        log.warning("format backend %s.%s is not listed in extractors/registry.py BACKENDS", cls.__module__, cls.__name__)
-    return tuple(_builtin(FormatBackend) + extra)
+    _warn_unlisted(extra, "format backend", "BACKENDS")
+    own = [cls for cls in _concrete(FormatBackend) if not cls.__module__.startswith("hyoka.")]
+    return tuple(_builtin(FormatBackend) + extra + own)
 
 
 @functools.lru_cache(maxsize=1)
 def layouts() -> tuple[type[LayoutExtractor], ...]:
     """Every layout that may claim a document, in tie-breaking order: the listed ones, any defined
-    in hyoka but not listed (logged), then the entry points'. Names are unique: a later one that
-    repeats a name is left out with a warning."""
+    in hyoka but not listed (logged), those registered by register_layout, then the entry points'.
+    Layouts are never found by subclassing alone: a class in a test or a script claims nothing
+    unless registered. Names are unique: a later one that repeats a name is left out with a warning."""
     extra = unlisted(LayoutExtractor)
-    for cls in extra:
-        log.warning("layout %s.%s is not listed in extractors/registry.py LAYOUTS", cls.__module__, cls.__name__)
+    _warn_unlisted(extra, "layout", "LAYOUTS")
     out: dict[str, type[LayoutExtractor]] = {}
-    for cls in _builtin(LayoutExtractor) + extra + entry_point_layouts():
+    for cls in [*_builtin(LayoutExtractor), *extra, *_registered, *entry_point_layouts()]:
         if cls.name in out or cls.name == generic().name:
             if out.get(cls.name) is not cls:
                 log.warning("layout %s (%s) repeats a registered name; left out", cls.name, cls.__module__)
@@ -143,8 +174,8 @@ def generic() -> type[LayoutExtractor]:
 
 
 def refresh() -> None:
-    """Forget the registered classes (after installing a package with a `hyoka.layouts` entry point)."""
-    backends.cache_clear()
+    """Look again for entry points (after installing a package with a `hyoka.layouts` entry point)."""
+    entry_point_layouts.cache_clear()
     layouts.cache_clear()
 
 
