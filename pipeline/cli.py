@@ -467,7 +467,7 @@ def audit(
         ruleset = load_rules(rules) if rules else RuleSet()
     except ValueError as exc:
         raise _err(f"hyoka audit: {exc}", EXIT_USAGE)
-    failures = []
+    failures, documents = [], None
     if db and fmt in ("json", "csv"):  # written a batch of documents at a time: memory stays flat
         n_docs, n_findings, inconsistent = _audit_db_streamed(db, ruleset, fmt, out)
         if out is not None:
@@ -475,6 +475,10 @@ def audit(
         raise typer.Exit(EXIT_INCONSISTENT if inconsistent else EXIT_OK)
     if db:
         findings, n_docs = _audit_db(db, ruleset)
+        if fmt == "html":  # the page quotes the printed rows from the documents' files
+            from hyoka.pipeline.source_view import store_document_paths
+
+            documents = store_document_paths(db)
     else:
         from hyoka.pipeline.ingest import ingest as run_ingest
 
@@ -485,10 +489,11 @@ def audit(
         failures = result.failures
         tables = result.tables(audit=False)
         findings = audit_tables(tables, ruleset)
-        n_docs = tables["documents"].shape[0]
+        n_docs, documents = tables["documents"].shape[0], tables["documents"]
     if not n_docs:
         raise _err("hyoka audit: no report could be read, nothing to audit", EXIT_USAGE)
-    text = render(findings, fmt, show_all=show_all, console=console if out is None else None)
+    text = render(findings, fmt, show_all=show_all, console=console if out is None else None,
+                  documents=documents if fmt == "html" else None)
     if out is not None:
         try:
             out.write_text(text, encoding="utf-8")

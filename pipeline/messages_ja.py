@@ -230,7 +230,7 @@ def _glosses(message: str) -> list[str]:
             if re.search(r"[ぁ-んァ-ヶ一-龠]", g) and not _ENGLISH.search(g)]
 
 
-_YEAR_CHECKS = {"era_pair", "era_impossible", "era_range", "as_of_date"}  # recomputed is a year
+YEAR_CHECKS = {"era_pair", "era_impossible", "era_range", "as_of_date"}  # recomputed is a year
 
 
 def _from_fields(finding) -> str:
@@ -242,7 +242,7 @@ def _from_fields(finding) -> str:
     if finding.stated:
         parts.append(f"記載「{finding.stated}」")
     if finding.recomputed is not None:
-        value = year(finding.recomputed) if finding.check in _YEAR_CHECKS else num(finding.recomputed)
+        value = year(finding.recomputed) if finding.check in YEAR_CHECKS else num(finding.recomputed)
         parts.append(f"再計算 {value}")
     quotes = [q for q in _QUOTED.findall(finding.message or "") if q != f"「{finding.stated}」"]
     parts += quotes[:3]
