@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from hyoka.pipeline.html_charts import StackedBar, stacked_bar
-from hyoka.pipeline.html_format import anchor_id, natural_key, num, year
+from hyoka.pipeline.html_format import anchor_id, natural_key
 from hyoka.pipeline.messages_ja import (
-    STATUS_LABELS, STATUS_ORDER, YEAR_CHECKS, check_explanation, check_label, message_ja, reading_ja,
+    STATUS_LABELS, STATUS_ORDER, check_explanation, check_label, message_ja, reading_ja, recomputed_text,
 )
 
 STATUS_COLOURS = {"inconsistent": "#c62828", "warning": "#f9a825", "consistent_only_with_rounding": "#1e88e5",
@@ -92,10 +92,6 @@ def where_of(location: str | None) -> str:
     return (location or "").split(":", 1)[-1] if location and ":" in location else (location or "")
 
 
-def _recomputed(f) -> str:
-    return year(f.recomputed) if f.check in YEAR_CHECKS else num(f.recomputed)
-
-
 def _location_key(f) -> tuple:
     return natural_key(where_of(f.location)), natural_key(f.scope)
 
@@ -121,7 +117,7 @@ class _Places:
         if line is None:
             line = self.lines[where] = SourceLine(anchor_id(self.doc_anchor, "src", where) or self.doc_anchor,
                                                   where, self.quotes.get((self.source, where), ""))
-        return AuditRow(f.status, where, "#" + line.anchor, f.scope or "", f.stated or "", _recomputed(f),
+        return AuditRow(f.status, where, "#" + line.anchor, f.scope or "", f.stated or "", recomputed_text(f),
                         message_ja(f), reading_ja(f.reading), line.text)
 
     def sorted_lines(self) -> list[SourceLine]:

@@ -8,6 +8,7 @@ everything a person reads in Japanese comes from here, in one place:
     check_label(check)               the label, or 「検査 <check>」 for a check this module does not know
     message_ja(finding)              the finding's message in Japanese
     reading_ja(text)                 a finding's `reading` (how a value had to be read to agree)
+    recomputed_text(finding)         the recomputed value: a year as a year (2024), a share with % (60.49%)
 
 A message is translated by the templates in `_TEMPLATES`, applied in order to the parts of the
 English message outside 「…」 (the report's own words are never touched). If an English word is left
@@ -21,6 +22,8 @@ from __future__ import annotations
 
 import re
 from typing import Any
+
+from hyoka.pipeline.html_format import num, percent_number, year
 
 STATUS_LABELS = {
     "inconsistent": "不一致", "warning": "注意", "consistent_only_with_rounding": "条件付きで一致",
@@ -99,7 +102,7 @@ _TEMPLATES: tuple[tuple[str, Any], ...] = (
     (r"; the categories named may overlap$", "（区分が重なっている可能性があります）"),
     (r": can't recompute the score: the rule gives no points for (.+)$", r": 得点を再計算できません: 規則に \1 の点数がありません"),
     (r": can't recompute the score: ", ": 得点を再計算できません: "),
-    (r"^(.*?): stated (\S+), recomputed (\S+) from (.*?)(?: over N=(\d+))?(?=;|$)",
+    (r"^(.*?): stated (\S+), recomputed (\S+) from (.*?)(?: over N=(\d+))?(?=;|$| — )",
      lambda m: f"{m.group(1)}: 記載 {m.group(2)}、{m.group(4)} から再計算すると {m.group(3)}"
                + (f"（N={m.group(5)}）" if m.group(5) else "")),
     (r"; with '-' left out of N it would be (\S+) \(also consistent\)$", r"（N から「-」を除くと \1 で、これも一致）"),
@@ -231,19 +234,28 @@ def _glosses(message: str) -> list[str]:
 
 
 YEAR_CHECKS = {"era_pair", "era_impossible", "era_range", "as_of_date"}  # recomputed is a year
+PERCENT_CHECKS = {"count_share", "grade_band", "stated_rate", "legend_met_below_target"}  # recomputed is a %
+
+
+def recomputed_text(finding) -> str:
+    """The recomputed value as a person reads it: a year as a year (2024), a share with % (60.49%)."""
+    if finding.recomputed is None:
+        return ""
+    if finding.check in YEAR_CHECKS:
+        return year(finding.recomputed)
+    if finding.check in PERCENT_CHECKS:
+        return percent_number(finding.recomputed)
+    return num(finding.recomputed)
 
 
 def _from_fields(finding) -> str:
     """A Japanese sentence from the finding's fields, for a message the templates do not know."""
-    from hyoka.pipeline.html_format import num, year
-
     head = check_label(finding.check)
     parts = [f"{head}（{finding.scope}）" if finding.scope else head]
     if finding.stated:
         parts.append(f"記載「{finding.stated}」")
     if finding.recomputed is not None:
-        value = year(finding.recomputed) if finding.check in YEAR_CHECKS else num(finding.recomputed)
-        parts.append(f"再計算 {value}")
+        parts.append(f"再計算 {recomputed_text(finding)}")
     quotes = [q for q in _QUOTED.findall(finding.message or "") if q != f"「{finding.stated}」"]
     parts += quotes[:3]
     parts += [f"（{g}）" for g in _glosses(finding.message or "")]
