@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS_CASES = Path(__file__).parent / "data" / "audit_messages_corpus.json"
 JAPANESE = re.compile(r"[ぁ-んァ-ヶ一-龠]")
 ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
-YEAR_WITH_SEPARATOR = re.compile(r"(?<![\d,.])(?:1,9\d\d|2,[01]\d\d)(?![\d,])")
+YEAR_WITH_SEPARATOR = re.compile(r"(?<![\d,.])(?:1,9\d\d|2,0\d\d)(?![\d,])")
 
 
 def _english_outside_quotes(text: str) -> list[str]:
