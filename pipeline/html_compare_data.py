@@ -14,7 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from hyoka.pipeline.html_format import achievement_colour, as_float, as_int, fiscal_label, natural_key, pct
+from hyoka.pipeline.html_format import achievement_colour, as_float, as_int, natural_key, pct, year
+from hyoka.pipeline.messages_ja import COLUMN_LABELS, compare_words_ja
 
 MEASURE_COLUMNS = (("name", "施策名"), ("id", "番号"), ("theme", "テーマ"), ("fiscal_year", "年度"),
                     ("achievement", "達成度"), ("direction", "方向性"), ("theme_basis", "テーマの根拠"),
@@ -152,13 +153,19 @@ def extra_tables(data: Mapping, skip: set[str]) -> list[dict]:
         if key in KNOWN_KEYS or key in skip or not rows:
             continue
         columns = list(dict.fromkeys(k for r in rows for k, v in r.items() if not isinstance(v, (list, dict))))
-        tables.append({"key": str(key), "title": _EXTRA_TITLES.get(str(key), str(key)), "columns": columns,
-                       "rows": [[r.get(c) for c in columns] for r in rows]})
+        tables.append({"key": str(key), "title": _EXTRA_TITLES.get(str(key), str(key)),
+                       "columns": [COLUMN_LABELS.get(c, c) for c in columns],
+                       "rows": [[_cell_text(c, r.get(c)) for c in columns] for r in rows]})
     return tables
 
 
+def _cell_text(column: str, value: Any) -> Any:
+    """A value of an extra table as a person reads it: years as years, the compare object's words in Japanese."""
+    return year(value) if column == "fiscal_year" else compare_words_ja(value)
+
+
 def extra_values(data: Mapping) -> list[tuple[str, str]]:
-    return [(_EXTRA_TITLES.get(str(k), str(k)), str(v)) for k, v in data.items()
+    return [(_EXTRA_TITLES.get(str(k), str(k)), str(compare_words_ja(v))) for k, v in data.items()
             if k not in KNOWN_KEYS and not isinstance(v, (list, dict)) and v is not None]
 
 

@@ -279,3 +279,37 @@ def reading_ja(text: str | None) -> str:
         return ""
     out = "、".join(_apply(part.strip(), _READINGS_COMPILED) for part in text.split(";"))
     return "（別の読み方の詳細は JSON 出力の reading）" if _english_left(out) else out
+
+
+# --- the compare object's words (pipeline/compare.py writes them in English for JSON) -------------
+
+COLUMN_LABELS = {
+    "doc_id": "文書ID", "municipality": "自治体", "title": "表題", "plan_name": "計画名", "kind": "種類",
+    "fiscal_year": "年度", "source_path": "ファイル", "mapping": "換算", "rule": "規則", "name": "名称",
+    "theme": "テーマ", "series_id": "系列ID", "n_measures": "施策数", "n_rows": "行数", "achievement": "達成度",
+}
+KIND_LABELS = {"grade": "評価区分", "symbol": "記号", "ratio": "実績÷目標", "evidence": "取組の記述（目標と実績）"}
+
+_COMPARE_WORDS: tuple[tuple[str, Any], ...] = (
+    (r"\b(grade|symbol|ratio|evidence) ×(\d+) \(FY(\d{4})\)", lambda m: f"{KIND_LABELS[m.group(1)]} ×{m.group(2)}（{m.group(3)}年度）"),
+    (r" \(band middle, capped at 1\)", "（区分の中央値、上限 1）"),
+    (r"\bactual/target capped at 1", "実績÷目標（上限 1）"),
+    (r"\btarget/actual capped at 1", "目標÷実績（上限 1）"),
+    (r"; (\S+) is good", r"、\1が良い"),
+    (r" \(the document grades actual / target \(its (.+?) legend\)\)", r"（報告書が実績÷目標で評価: \1の凡例）"),
+    (r" \(the document grades target / actual \(its (.+?) legend\)\)", r"（報告書が目標÷実績で評価: \1の凡例）"),
+    (r"legend printed in the report \((.+?)\)", r"報告書に印刷された凡例（\1）"),
+    (r"^measures of the industrial-promotion plan only \(in_plan\).*$",
+     "産業振興計画の施策のみ（in_plan）。市の事務事業一覧全体に載る産業以外の見出しの事業は、計画の対象外として一覧に示し、数えていません"),
+    (r"^all measures$", "すべての施策（計画の対象外を含む）"),
+)
+_COMPARE_COMPILED = tuple((re.compile(p), r) for p, r in _COMPARE_WORDS)
+
+
+def compare_words_ja(value: Any) -> Any:
+    """A value of the compare object in Japanese where it is one of its English phrases; else as given."""
+    if not isinstance(value, str):
+        return value
+    if value in KIND_LABELS:
+        return KIND_LABELS[value]
+    return _apply(value, _COMPARE_COMPILED)

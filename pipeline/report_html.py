@@ -26,7 +26,7 @@ import jinja2
 from hyoka.pipeline.html_audit import CONSISTENT_SHOWN, STATUS_COLOURS, audit_context, wanted_places
 from hyoka.pipeline.html_compare import compare_context
 from hyoka.pipeline.html_format import NO_GRADE, achievement_colour, natural_key, num, pct, year
-from hyoka.pipeline.messages_ja import CHECK_LABELS, STATUS_LABELS, STATUS_ORDER
+from hyoka.pipeline.messages_ja import CHECK_LABELS, STATUS_LABELS, STATUS_ORDER, compare_words_ja
 from hyoka.pipeline.themes import THEMES
 
 __all__ = ["CHECK_LABELS", "CONSISTENT_SHOWN", "NO_GRADE", "STATUS_COLOURS", "STATUS_LABELS", "STATUS_ORDER",
@@ -48,6 +48,7 @@ def _env() -> jinja2.Environment:
     env.filters["pct"] = pct
     env.filters["num"] = num
     env.filters["year"] = year
+    env.filters["ja"] = compare_words_ja
     return env
 
 

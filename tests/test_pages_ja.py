@@ -248,3 +248,29 @@ def test_the_audit_page_has_no_english_finding_text():
                   message="the report prints a points legend hyoka could not read; its scores are not recomputed")
     assert "報告書に印刷された得点の凡例を読み取れませんでした" in render_audit([odd])
     assert "読み取れない凡例" in render_audit([odd])
+
+
+def test_the_compare_objects_english_words_are_japanese_on_the_page():
+    # the strings pipeline/compare.py writes (bases, scales, scope), as it writes them
+    data = {
+        "municipalities": ["甲市"], "scope": "measures of the industrial-promotion plan only (in_plan); measures of a "
+        "city's whole 事務事業 list outside industry headings are listed with in_plan false and not counted",
+        "measures": [{"municipality": "甲市", "doc_id": "a", "name": "創業塾", "theme": "創業・起業", "achievement": 0.7,
+                      "achievement_basis": "grade ×3 (FY2025)", "fiscal_year": 2025},
+                     {"municipality": "甲市", "doc_id": "a", "name": "目標1", "theme": "観光", "achievement": 0.85,
+                      "achievement_basis": "目標1: symbol ×41 (FY2022)"}],
+        "scales": [{"doc_id": "a", "kind": "grade", "mapping": "S=1, A=1, B=0.7, C=0.25 (band middle, capped at 1)",
+                    "rule": "legend-grade_bands (legend printed in the report (a.txt:L25 – L28))"},
+                   {"doc_id": "a", "kind": "ratio", "rule": "ratio", "mapping": "actual/target capped at 1; 増加 is good "
+                    "(the document grades actual / target (its 評価指標 legend))"}],
+        "documents": [{"doc_id": "a", "municipality": "甲市", "fiscal_year": 2025, "source_path": "/r/a.txt"}],
+    }
+    doc = parse_html(render_compare(data))
+    text = doc.find("section", id="details").text()
+    assert "評価区分 ×3（2025年度）" in text and "目標1: 記号 ×41（2022年度）" in text
+    scales = next(d for d in doc.find_all("details") if d.find("summary").text().startswith("達成度の換算"))
+    assert [th.text() for th in scales.find_all("th")] == ["文書ID", "種類", "換算", "規則"]
+    assert [[td.text() for td in tr.find_all("td")] for tr in scales.find("tbody").find_all("tr")] == [
+        ["a", "評価区分", "S=1, A=1, B=0.7, C=0.25（区分の中央値、上限 1）", "legend-grade_bands (報告書に印刷された凡例（a.txt:L25 – L28）)"],
+        ["a", "実績÷目標", "実績÷目標（上限 1）、増加が良い（報告書が実績÷目標で評価: 評価指標の凡例）", "実績÷目標"]]
+    assert "産業振興計画の施策のみ（in_plan）" in text and "2,025" not in text
