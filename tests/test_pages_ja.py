@@ -209,6 +209,21 @@ def test_cli_audit_html_quotes_the_printed_rows(tmp_path):
     assert "原文を読み込めませんでした" not in out.read_text(encoding="utf-8")
 
 
+def test_cli_audit_db_html_quotes_the_rows_of_the_stored_documents_files(tmp_path):
+    src = tmp_path / "akishima.txt"
+    src.write_bytes((SAMPLES / "akishima_plan_report_r5.txt").read_bytes())
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(src), "--out", str(tmp_path / "store")]).exit_code == 0
+    out = tmp_path / "audit.html"
+    res = runner.invoke(app, ["audit", "--db", str(tmp_path / "store"), "--format", "html", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    page = out.read_text(encoding="utf-8")
+    assert "空き店舗活用補助" in parse_html(page).find("td", cls="quote").text()
+    src.unlink()  # the file gone: the page says so instead of quoting
+    res = runner.invoke(app, ["audit", "--db", str(tmp_path / "store"), "--format", "html", "--out", str(out)])
+    assert res.exit_code == 0 and "原文を読み込めませんでした" in out.read_text(encoding="utf-8")
+
+
 # --- cities not found: one row per document -------------------------------------------------------
 
 def test_documents_without_a_city_are_listed_one_by_one():
