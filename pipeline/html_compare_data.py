@@ -289,8 +289,10 @@ def split_unknown(data: Mapping) -> tuple[dict, list[dict]]:
     out["cells"] = [c for c in mapping_list(data.get("cells")) if not is_unknown(c.get("municipality"))]
     out["cities"] = [c for c in mapping_list(data.get("cities")) if not is_unknown(c.get("municipality"))]
     out["series"] = [r for r in mapping_list(data.get("series")) if not is_unknown(r.get("municipality"))]
+    # a row per document that has measures; those without (nothing read, or not a report) are only listed
+    rows = [u["label"] for u in unknown_docs if u["n_rows"]]
     names = []
     for c in names_of(data.get("municipalities")) or [""]:
-        names += [u["label"] for u in unknown_docs] if is_unknown(c) else [c]
-    out["municipalities"] = list(dict.fromkeys(names + [u["label"] for u in unknown_docs]))
+        names += rows if is_unknown(c) else [c]
+    out["municipalities"] = list(dict.fromkeys(names + rows))
     return out, unknown_docs

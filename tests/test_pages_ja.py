@@ -234,7 +234,8 @@ def test_documents_without_a_city_are_listed_one_by_one():
         "cities": [{"municipality": "(不明)", "n_documents": 2, "n_measures": 3}],
         "documents": [{"doc_id": "a", "municipality": "甲市", "source_path": "/r/kou.md"},
                       {"doc_id": "b", "municipality": "(不明)", "source_path": "/r/plan_b.md", "title": "評価報告書"},
-                      {"doc_id": "c", "municipality": "(不明)", "source_path": "C:\\r\\plan_c.txt"}],
+                      {"doc_id": "c", "municipality": "(不明)", "source_path": "C:\\r\\plan_c.txt"},
+                      {"doc_id": "d", "municipality": "(不明)", "source_path": "/r/README.md"}],  # nothing read
         "measures": [{"municipality": "甲市", "doc_id": "a", "name": "観光PR", "theme": "観光"},
                      {"municipality": "(不明)", "doc_id": "b", "name": "観光案内", "theme": "観光"},
                      {"municipality": "(不明)", "doc_id": "b", "name": "観光マップ", "theme": "観光"},
@@ -246,9 +247,10 @@ def test_documents_without_a_city_are_listed_one_by_one():
     cards = {c.find("h3").text(): c.find("b", cls="n-measures").text() for c in doc.find_all("article", cls="city")}
     assert cards == {"甲市": "1", "自治体不明: plan_b.md": "2", "自治体不明: plan_c.txt": "1"}
     listed = doc.find("details", id="unknown-docs")
-    assert listed.find("summary").text().startswith("自治体名を読み取れなかった文書（2 件")
+    assert listed.find("summary").text().startswith("自治体名を読み取れなかった文書（3 件")
     assert [[td.text() for td in tr.find_all("td")] for tr in listed.find("tbody").find_all("tr")] == [
-        ["自治体不明: plan_b.md", "plan_b.md", "評価報告書", "2"], ["自治体不明: plan_c.txt", "plan_c.txt", "", "1"]]
+        ["自治体不明: plan_b.md", "plan_b.md", "評価報告書", "2"], ["自治体不明: plan_c.txt", "plan_c.txt", "", "1"],
+        ["自治体不明: README.md", "README.md", "", "0"]]  # listed, but no empty row in the matrix
     assert "(不明)" not in doc.find("table", cls="heat").text()
 
 
