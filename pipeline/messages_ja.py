@@ -9,6 +9,8 @@ everything a person reads in Japanese comes from here, in one place:
     message_ja(finding)              the finding's message in Japanese
     reading_ja(text)                 a finding's `reading` (how a value had to be read to agree)
     recomputed_text(finding)         the recomputed value: a year as a year (2024), a share with % (60.49%)
+    compare_words_ja(value)          the compare object's English phrases (bases, scales, scope) in Japanese
+    COLUMN_LABELS, KIND_LABELS       its keys and achievement kinds as column headers and words
 
 A message is translated by the templates in `_TEMPLATES`, applied in order to the parts of the
 English message outside 「…」 (the report's own words are never touched). If an English word is left
