@@ -67,6 +67,7 @@ class SourceLine:
     anchor: str
     where: str
     text: str  # "" when the source could not be read again
+    whole: bool = False  # the finding is about the whole document (no line or cell)
 
 
 @dataclass
@@ -116,7 +117,8 @@ class _Places:
         line = self.lines.get(where)
         if line is None:
             line = self.lines[where] = SourceLine(anchor_id(self.doc_anchor, "src", where) or self.doc_anchor,
-                                                  where, self.quotes.get((self.source, where), ""))
+                                                  where, self.quotes.get((self.source, where), ""),
+                                                  whole=where == self.source)
         return AuditRow(f.status, where, "#" + line.anchor, f.scope or "", f.stated or "", recomputed_text(f),
                         message_ja(f), reading_ja(f.reading), line.text)
 

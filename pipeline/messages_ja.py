@@ -172,7 +172,7 @@ _TEMPLATES: tuple[tuple[str, Any], ...] = (
     (r": not a number: ", ": 数値でない: "),
     (r"; printed (事業費計 \(A\)|トータルコスト \(A\)\+\(B\)) (\S+)", r"、記載の \1 は \2"),
     (r" \((「§\d+」)/blank counted as 0: (.+)\)$", r"（\1・空欄は 0 として計算: \2）"),
-    (r"^check could not run: .*$", "検査を実行できなかった（詳細は JSON 出力の message）"),
+    (r"^check could not run: .*$", "検査を実行できなかった（理由は JSON 出力に記載）"),
 )
 _COMPILED = tuple((re.compile(p), r) for p, r in _TEMPLATES)
 
@@ -195,7 +195,7 @@ _READINGS_COMPILED = tuple((re.compile(p), r) for p, r in _READINGS)
 _QUOTED = re.compile(r"「[^「」]*」")
 _PLACEHOLDER = re.compile(r"「§(\d+)」")
 # English words left over mean the templates do not know the message; these are not English prose
-_NOT_PROSE = {"KPI", "PDCA", "PDF", "DX", "IT", "ICT", "NPO", "PR", "SNS", "HP", "N"}
+_NOT_PROSE = {"KPI", "PDCA", "PDF", "JSON", "CSV", "DX", "IT", "ICT", "NPO", "PR", "SNS", "HP", "N"}
 _ENGLISH = re.compile(r"[A-Za-z][A-Za-z'’]{2,}")
 
 
@@ -280,7 +280,7 @@ def reading_ja(text: str | None) -> str:
     if not text:
         return ""
     out = "、".join(_apply(part.strip(), _READINGS_COMPILED) for part in text.split(";"))
-    return "（別の読み方の詳細は JSON 出力の reading）" if _english_left(out) else out
+    return "（読み方の詳細は JSON 出力に記載）" if _english_left(out) else out
 
 
 # --- the compare object's words (pipeline/compare.py writes them in English for JSON) -------------

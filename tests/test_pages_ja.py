@@ -195,6 +195,10 @@ def test_places_parse_and_a_missing_file_quotes_nothing(tmp_path):
                 message="商-7 is missing: 商-6 is followed by 商-8")
     page = render_audit_for([f], {"gone.txt": str(tmp_path / "gone.txt")})
     assert "原文を読み込めませんでした" in page and 'href="#doc-0-src-L3"' in page and 'id="doc-0-src-L3"' in page
+    whole = Finding(doc_id="d", source="a.txt", check="scores", status="warning", location="a.txt",
+                    message="check could not run: KeyError: 'total'")
+    page = render_audit([whole])
+    assert "文書全体についての結果" in page and "得点と件数" in page and "検査を実行できなかった（理由は JSON 出力に記載）" in page
 
 
 def test_cli_audit_html_quotes_the_printed_rows(tmp_path):
