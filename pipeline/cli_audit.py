@@ -46,7 +46,7 @@ def audit(
         ruleset = load_rules(rules) if rules else RuleSet()
     except ValueError as exc:
         raise _err(f"hyoka audit: {exc}", EXIT_USAGE)
-    failures = []
+    failures, documents = [], None
     if db and fmt in ("json", "csv"):  # written a batch of documents at a time: memory stays flat
         n_docs, n_findings, inconsistent = _audit_db_streamed(db, ruleset, fmt, out)
         if out is not None:
@@ -54,6 +54,10 @@ def audit(
         raise typer.Exit(EXIT_INCONSISTENT if inconsistent else EXIT_OK)
     if db:
         findings, n_docs = _audit_db(db, ruleset)
+        if fmt == "html":  # the page quotes the printed rows from the documents' files
+            from hyoka.pipeline.source_view import store_document_paths
+
+            documents = store_document_paths(db)
     else:
         from hyoka.pipeline.ingest import ingest as run_ingest
 
@@ -64,7 +68,7 @@ def audit(
         failures = result.failures
         tables = result.tables(audit=False)
         findings = audit_tables(tables, ruleset)
-        n_docs = tables["documents"].shape[0]
+        n_docs, documents = tables["documents"].shape[0], tables["documents"]
     if not n_docs:
         raise _err("hyoka audit: no report could be read, nothing to audit", EXIT_USAGE)
     code = (EXIT_INCONSISTENT if any(f.status == "inconsistent" for f in findings)
@@ -76,7 +80,8 @@ def audit(
         writer.end(n_docs, code)
         text = buffer.getvalue()
     else:
-        text = render(findings, fmt, show_all=show_all, console=console if out is None else None)
+        text = render(findings, fmt, show_all=show_all, console=console if out is None else None,
+                      documents=documents if fmt == "html" else None)
     if out is not None:
         try:
             out.write_text(text, encoding=file_encoding(fmt))  # CSV with a BOM, for Excel

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict
 
 from hyoka.pipeline.audit import CONSISTENT, INCONSISTENT, ROUNDING, WARNING, Finding
-from hyoka.pipeline.report_html import natural_key
+from hyoka.pipeline.html_format import natural_key
 
 _ORDER = {INCONSISTENT: 0, WARNING: 1, ROUNDING: 2, CONSISTENT: 3}
 _MARK = {INCONSISTENT: "✗", WARNING: "!", ROUNDING: "≈", CONSISTENT: "✓"}
@@ -44,8 +44,11 @@ _CHECK_NAMES = {
 }
 
 
-def render(findings: list[Finding], fmt: str, *, show_all: bool = False, console=None) -> str:
-    """The report as text; for "table" with a console, printed directly and "" returned."""
+def render(findings: list[Finding], fmt: str, *, show_all: bool = False, console=None, documents=None) -> str:
+    """The report as text; for "table" with a console, printed directly and "" returned.
+
+    `documents` (the documents table, or {file name: path}): for "html", the files the printed rows
+    are quoted from (pipeline/source_view.py); without it the page quotes nothing."""
     if fmt == "json":
         return json.dumps([asdict(f) for f in findings], ensure_ascii=False, indent=2, default=str) + "\n"
     if fmt == "csv":
@@ -55,7 +58,7 @@ def render(findings: list[Finding], fmt: str, *, show_all: bool = False, console
         findings_frame(findings).to_csv(buf, index=False)
         return buf.getvalue()
     if fmt == "html":
-        return _html(findings, show_all)
+        return _html(findings, show_all, documents)
     return _table(findings, show_all, console)
 
 
@@ -139,7 +142,9 @@ def _num(x) -> str:
     return f"{x:.4f}".rstrip("0").rstrip(".") if isinstance(x, float) else str(x)
 
 
-def _html(findings: list[Finding], show_all: bool) -> str:
-    from hyoka.pipeline.report_html import render_audit
+def _html(findings: list[Finding], show_all: bool, documents=None) -> str:
+    from hyoka.pipeline.report_html import render_audit, render_audit_for
 
-    return render_audit(findings, show_all=show_all)
+    if documents is None:
+        return render_audit(findings, show_all=show_all)
+    return render_audit_for(findings, documents, show_all=show_all)

@@ -213,7 +213,7 @@ def test_cli_audit_formats_and_exit_status(tmp_path):
     assert {"rule", "status", "severity", "source", "location", "stated", "recomputed", "message"} <= set(data["findings"][0])
     page = tmp_path / "audit.html"
     res = runner.invoke(app, ["audit", *seeds, "--format", "html", "--out", str(page)])
-    assert res.exit_code == 0 and "商-7 is missing" in page.read_text(encoding="utf-8")
+    assert res.exit_code == 0 and "商-7 が欠けている: 商-6 の次が 商-8" in page.read_text(encoding="utf-8")  # in Japanese
     text = (SAMPLES / SEED_FILES["000"]).read_text(encoding="utf-8").replace("**87** (79)", "**88** (79)")
     (tmp_path / "m.txt").write_text(text, encoding="utf-8")
     bad = runner.invoke(app, ["audit", str(tmp_path / "m.txt")])

@@ -2,7 +2,8 @@
 
 Uses playwright (the `dev` extra) driving the system's chromium (Debian: `apt-get install chromium`;
 playwright's own browser download is not used). Skipped, with the reason, where either is missing.
-Set HYOKA_CHROMIUM to use another chromium/chrome binary.
+Set HYOKA_CHROMIUM to use another chromium/chrome binary. The pages name Japanese fonts; Debian's
+fonts-noto-cjk gives chromium "Noto Sans CJK JP" (the page heights below are measured with it).
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from report_samples import MUNICIPALITIES, compare_sample, seed_findings
+import re
 
-from hyoka.pipeline.report_html import achievement_colour, render_audit, render_compare
+from report_samples import MUNICIPALITIES, SAMPLE_FILES, SAMPLES, compare_sample, seed_findings
 
+from hyoka.pipeline.report_html import achievement_colour, render_audit, render_audit_for, render_compare
+
+JAPANESE = re.compile(r"[ぁ-んァ-ヶ一-龠]")
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')")
 
 
@@ -95,12 +99,77 @@ def test_compare_page_in_chromium(browser, tmp_path):
         cell = page.locator("table.heat tbody tr", has_text="武蔵野市").locator("td").nth(6)  # デジタル・DX
         assert cell.inner_text().startswith("73%")
         assert cell.evaluate("e => getComputedStyle(e).backgroundColor") == _rgb(achievement_colour(0.73))
-        # details are folded, and open on a click
-        ofunato = page.locator("#details details", has_text="大船渡市 の施策一覧")
-        assert not ofunato.locator("table").is_visible()
-        ofunato.locator("summary").click()
-        assert ofunato.locator("table").is_visible()
-        assert ofunato.locator("tbody tr").count() == sum(1 for m in sample["measures"] if m["municipality"] == "大船渡市")
+        # details are folded, and open on a click: a city's list shows its themes with counts, folded too
+        ofunato = page.locator("details.city-list", has_text="大船渡市 の施策一覧")
+        assert not ofunato.locator("table").first.is_visible()
+        ofunato.locator("summary").first.click()
+        themes = ofunato.locator("details.theme-list")
+        assert themes.count() >= 5 and not ofunato.locator("table").first.is_visible()
+        assert _height(page) < 9_000  # 407 事業 open, still folded by theme
+        themes.first.locator("summary").click()
+        shown = themes.first.locator("tbody tr")
+        n = int(re.search(r"（(\d+) 件）", themes.first.locator("summary").inner_text()).group(1))
+        assert shown.count() == n and shown.first.is_visible()
+        # the number the list says is the number the card says
+        card = page.locator("article.city", has_text="大船渡市").locator("b.n-measures").inner_text()
+        assert f"大船渡市 の施策一覧（{card} 件）" == ofunato.locator("summary").first.inner_text()
+    finally:
+        page.close()
+
+
+def _height(page) -> int:
+    return page.evaluate("document.documentElement.scrollHeight")
+
+
+_YEAR_WITH_SEPARATOR = re.compile(r"(?<![\d,.])(?:1,9\d\d|2,0\d\d)(?![\d,])")  # 2,024 (2,164 may be a count)
+_ENGLISH = re.compile(r"[A-Za-z]{3,}")
+
+
+def test_compare_page_opens_short_with_its_lists_folded(browser, tmp_path):
+    path = tmp_path / "compare.html"
+    path.write_text(render_compare(compare_sample()), encoding="utf-8")
+    page, errors, _requests = _open(browser, path)
+    try:
+        assert errors == []
+        # was 81,000 px with every 事業 of 大船渡市 listed; folded with counts, the page opens short
+        assert _height(page) < 6_000, _height(page)
+        text = page.inner_text("body")
+        assert _YEAR_WITH_SEPARATOR.findall(text) == []
+        assert "大船渡市 の施策一覧（407 件）" in text and "昭島市 の施策一覧（47 件）" in text
+        assert page.locator("#count-definition").is_visible()
+    finally:
+        page.close()
+
+
+def test_audit_page_in_japanese_with_links_to_the_printed_rows(browser, tmp_path):
+    path = tmp_path / "audit.html"
+    path.write_text(render_audit_for(list(seed_findings()), {n: str(SAMPLES / n) for n in SAMPLE_FILES}),
+                    encoding="utf-8")
+    page, errors, requests = _open(browser, path)
+    try:
+        assert errors == [] and requests == [path.as_uri()]
+        assert _height(page) < 12_000, _height(page)
+        text = page.evaluate("document.body.textContent")
+        assert _YEAR_WITH_SEPARATOR.findall(text) == []
+        messages = page.locator("td.msg").evaluate_all("els => els.map(e => e.textContent)")  # folded ones too
+        assert len(messages) > 50
+        for m in messages:  # the report's own words (「…」) may hold Latin letters; the sentences do not
+            outside = re.sub(r"「[^「」]*」", "", m)
+            assert JAPANESE.search(m) and not [w for w in _ENGLISH.findall(outside) if w not in ("KPI",)], m
+        heads = page.locator("#documents h4").evaluate_all("els => els.map(e => e.textContent)")
+        assert heads and all(JAPANESE.search(h) and not _ENGLISH.search(h) for h in heads)
+        # a finding's place is a link to the printed row, which the source view shows (its fold opened)
+        row = page.locator("#documents tr.warning", has_text="ありえない和暦年").first
+        if not row.count():
+            row = page.locator("#documents tr.warning").first
+        link = row.locator("a.place")
+        target = link.get_attribute("href")
+        assert not page.locator(target).is_visible()  # in the folded source view
+        link.click()
+        assert page.evaluate("location.hash") == target
+        assert page.locator(target).is_visible()
+        assert "空き店舗活用補助" in page.locator(target).inner_text()
+        assert "空き店舗活用補助" in row.locator("td.quote").inner_text()  # quoted beside the finding too
     finally:
         page.close()
 

@@ -9,6 +9,7 @@ the documents' text escaped.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 
 import pytest
@@ -136,16 +137,28 @@ def test_compare_heat_cells_carry_achievement_colour_and_counts(compare_page, sa
     assert rows["武蔵野市"][THEMES.index("デジタル・DX")].find("span", cls="a").text() == "73%"
 
 
-def test_compare_details_are_folded_and_list_every_measure(compare_page, sample):
+def _plain(name: str) -> str:
+    return re.sub(r"[\s「」『』【】()（）・、]", "", unicodedata.normalize("NFKC", name))
+
+
+def test_compare_lists_each_measure_once_folded_by_theme(compare_page, sample):
     doc = parse_html(compare_page)
-    details = doc.find("section", id="details").find_all("details")
-    summaries = [d.find("summary").text() for d in details]
+    lists = {d.find("summary").text().split(" の施策一覧")[0]: d for d in doc.find_all("details", cls="city-list")}
+    cards = {c.find("h3").text(): c for c in doc.find_all("article", cls="city")}
     for city in MUNICIPALITIES:
-        n = sum(1 for m in sample["measures"] if m["municipality"] == city)
-        assert f"{city} の施策一覧（{n:,} 件）" in summaries
-    ofunato = details[summaries.index("大船渡市 の施策一覧（407 件）")]
-    assert "大船渡市魚市場維持管理事業" in ofunato.text()
-    assert all("open" not in d.attrs for d in details)
+        names = {_plain(m["name"]) for m in sample["measures"] if m["municipality"] == city}
+        # one count per city: the card, the list and its theme groups say the same number
+        assert lists[city].find("summary").text() == f"{city} の施策一覧（{len(names):,} 件）"
+        assert cards[city].find("b", cls="n-measures").text() == f"{len(names):,}"
+        themes = lists[city].find_all("details", cls="theme-list")
+        counts = [int(re.search(r"（([\d,]+) 件）$", t.find("summary").text()).group(1).replace(",", "")) for t in themes]
+        assert sum(counts) == len(names)
+        assert [len(t.find("tbody").find_all("tr")) for t in themes] == counts
+    # 昭島市 prints 83 rows (前期計画の評価 rows repeat measures) for 47 measures: 47 everywhere, and why
+    assert "記載 83 行を施策 47 件として数えています" in cards["昭島市"].text()
+    assert "大船渡市魚市場維持管理事業" in lists["大船渡市"].text()
+    assert all("open" not in d.attrs for d in doc.find("section", id="details").find_all("details"))
+    assert "1 件と数えた数" in doc.find("p", id="count-definition").text()
 
 
 def test_compare_escapes_the_documents_text():
@@ -299,7 +312,7 @@ def test_audit_page_names_the_inconsistent_score(tmp_path):
 
 def test_audit_page_escapes_and_keeps_odd_findings():
     f = Finding(doc_id="d", source="<img src=x onerror=alert(1)>.txt", check="<b>new_check</b>", status="inconsistent",
-                message="<script>alert(1)</script>", location="<x>.txt:L5", stated="<i>9</i>")
+                message="printed 「<script>alert(1)</script>」", location="<x>.txt:L5", stated="<i>9</i>")
     page = render(
         [f, replace(f, location="a.txt:L40", scope="目標10", status="consistent"),
          replace(f, location="a.txt:L40", scope="目標3", status="consistent")], "html")
@@ -353,12 +366,13 @@ def test_compare_shape_of_pipeline_compare():
     details = doc.find("section", id="details").find_all("details")
     city = details[0]
     assert city.find("summary").text() == "あきる野市 の施策一覧（1 件）"  # the pdf copy of the same list left out
-    assert "重なる 1 行は 1 行にまとめています" in city.text()
+    assert "重なる 1 行は数えていません" in city.text()
     headers = [th.text() for th in city.find("table").find_all("th")]
-    assert headers == ["施策名", "テーマ", "年度", "達成度", "方向性", "テーマの根拠", "達成度の根拠", "出典"]
+    assert headers == ["施策名", "テーマ", "年度", "達成度", "方向性", "テーマの根拠", "達成度の根拠", "出典", "記載行数"]
     assert "参加者数 24/20人" in city.text() and "参加者数 目標 45人" in city.text()
-    outside = city.find("details")
-    assert outside.find("summary").text().startswith("計画の対象外") and "道路補修" in outside.text()
+    assert "2023年度: 100%" in city.text()  # a series' years, without a thousands separator
+    outside = next(d for d in city.find_all("details") if d.find("summary").text().startswith("計画の対象外"))
+    assert "道路補修" in outside.text() and outside.find("summary").text() == "計画の対象外として数えていない施策（1 行、見出し 1 件）"
     summaries = [s.text() for s in doc.find_all("summary")]
     assert "達成度の換算（凡例 → 0〜1）（1 行）" in summaries and "文書（1 行）" in summaries
     assert "cities（1 行）" not in summaries  # used, not dumped
