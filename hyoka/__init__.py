@@ -6,6 +6,8 @@
     >>> ds.save("out/")                             # Parquet + DuckDB, as `hyoka ingest --out out/`
     >>> ds = hyoka.open("out/")                     # …read back (the folder or its hyoka.duckdb)
     >>> findings = hyoka.audit(ds)                  # DataFrame, one row per check, with `status`
+    >>> cmp = hyoka.compare(ds)                     # cities side by side: cmp.cells, cmp.series …
+    >>> ds.to_excel("hyoka.xlsx")                   # one sheet per table, Japanese headers
 
 The tables and their columns are described in docs/schema.md, the audit in docs/rules.md.
 

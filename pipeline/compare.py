@@ -281,9 +281,13 @@ def _series(rows: list[dict], items: pd.DataFrame, tables: dict[str, pd.DataFram
                     "scale": scales.get(d), "values": values.get((d, k, y), []),
                 }
         names.setdefault(r["series_id"], (r["municipality"], r["name"]))
+    first_row: dict[str, dict] = {}
+    for r in rows:
+        if r["in_plan"]:
+            first_row.setdefault(r["series_id"], r)
     out = []
     for sid, points in per_year.items():
-        first = next(r for r in rows if r["series_id"] == sid and r["in_plan"])
+        first = first_row[sid]
         for n, segment in enumerate(split_at_scale_changes([points[y] for y in sorted(points)])):
             if len(segment) < 2:
                 continue
