@@ -397,7 +397,7 @@ class StoreWriter:
             if not allow_empty and before_docs and not counts.get("documents"):
                 raise EmptyReplace(f"{out}: nothing was read, and --replace would empty the stored dataset "
                                    f"({before_docs} documents); give --allow-empty to do that")
-            with os_errors(out):
+            with os_errors(out, before_commit=True):
                 number = 1 + max([int(m.group(1)) for p in base.iterdir() if (m := GEN.match(p.name))]
                                  + [pub.number if pub is not None else 0])
                 folder = base / gen_name(number)
@@ -405,12 +405,12 @@ class StoreWriter:
                 self._exported = folder
             con.execute(f"delete from {STATE}")
             con.execute(f"insert into {STATE} values ({number}, '{now()}')")
-            with os_errors(out):  # the parts are read inside the transaction: the rows about to be committed
+            with os_errors(out, before_commit=True):  # the parts are read inside the transaction: the rows about to be committed
                 parts, files = self._export_parts(names, counts, number)
             comment_columns(con, names + create_views(con, names))
         except duckdb.Error as exc:
             raise StoreError(write_failed(out, exc)) from None
-        with os_errors(out):
+        with os_errors(out, before_commit=True):
             before = {rel for entries in (pub.manifest.get("files", {}) if pub is not None and pub.format >= FORMAT
                                           else {}).values() for _p, rel, _n in entries}
             written = sorted({rel for entries in files.values() for _p, rel, _n in entries} - before)

@@ -302,8 +302,9 @@ def write_failed(out: Path, exc: BaseException) -> str:
 class os_errors:
     """OSError → StoreError naming --out and the reason (not writable, read-only, disk full …)."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, *, before_commit: bool = False) -> None:
         self.out = out
+        self.before_commit = before_commit  # inside the run's transaction: a failure leaves the dataset as it was
 
     def __enter__(self) -> None:
         return None
@@ -313,7 +314,8 @@ class os_errors:
             reason = {errno.ENOTDIR: "a path under a file, not a folder", errno.EROFS: "read-only file system",
                       errno.ENOSPC: "the disk is full (no space left on device)", errno.EFBIG: "file too large", errno.EACCES: "permission denied",
                       errno.EPERM: "permission denied"}.get(exc.errno, exc.strerror or str(exc))
-            raise StoreError(f"{self.out}: {reason}") from None
+            unchanged = "; the stored dataset is unchanged" if self.before_commit else ""
+            raise StoreError(f"{self.out}: {reason}{unchanged}") from None
         return False
 
 
