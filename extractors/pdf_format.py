@@ -105,6 +105,7 @@ class PdfSettings:
     # can't reproduce) or "pdfplumber" (pdfminer throughout, 3–5× slower per page with embedded
     # fonts); None: $HYOKA_PDF_ENGINE, else "pdfium"
     engine: str | None = None
+    ocr: bool = True  # pages without a text layer are read by OCR where Tesseract is installed (extractors/ocr.py)
 
     def __post_init__(self) -> None:
         if self.engine is not None and self.engine not in ENGINES:
@@ -668,10 +669,12 @@ class PdfBackend(FormatBackend):
         if path.stat().st_size == 0:
             raise ExtractionError("empty file (0 bytes)")
         pages = self._open(path)
+        from hyoka.extractors import ocr as _ocr  # OCR hook (1/3): pages without a text layer
+        ocr = _ocr.PageOcr.wanted(self.settings.ocr, path)
         try:
             if pages.count > limits.max_pages:
                 raise LimitExceeded("max_pages", f"{pages.count} pages (limit max_pages={limits.max_pages})")
-            blocks, warnings, page_widths = self._read_pages(pages)
+            blocks, warnings, page_widths = self._read_pages(pages, ocr)
         except ExtractionError:
             raise
         except Exception as exc:
@@ -681,10 +684,15 @@ class PdfBackend(FormatBackend):
             raise ExtractionError(reason) from exc
         finally:
             pages.close()
+            if ocr is not None:
+                ocr.close()
         rows = self._rows(path.name, blocks, page_widths)
         if not rows:
-            raise ExtractionError("no text layer: every page is blank or an image (needs OCR)")
-        return SourceText(path=path, format="pdf", rows=rows, warnings=warnings)
+            raise ExtractionError(_ocr.needs_ocr_reason() if ocr is None else "no text on any page, even by OCR")
+        # OCR hook (2/3): references on OCR pages marked, cells read unsurely kept for the values' flags
+        rows, unsure = ocr.mark(rows) if ocr is not None and ocr.pages else (rows, [])
+        return SourceText(path=path, format="pdf", rows=rows, warnings=warnings,
+                          ocr_pages=len(ocr.pages) if ocr is not None else 0, ocr_cells=unsure)
 
     def _open(self, path: Path):
         if resolve_engine(self.settings.engine) == "pdfium" and _pdfium_reproduces(self.settings):
@@ -698,13 +706,16 @@ class PdfBackend(FormatBackend):
 
     # -- pages
 
-    def _read_pages(self, pages) -> tuple[list[_Block], list[str], dict[int, float]]:
+    def _read_pages(self, pages, ocr=None) -> tuple[list[_Block], list[str], dict[int, float]]:
         settings = self.settings
         blocks: list[_Block] = []
         warnings: list[str] = []
         widths: dict[int, float] = {}
         for index in range(pages.count):
             page, close = pages.page(index)
+            if ocr is not None and not any(c["text"].strip() for c in page.chars):  # OCR hook (3/3)
+                close()
+                page, close = _pdfium_page(ocr.read(index), settings), lambda: None
             try:
                 blocks.extend(self._read_page(page, widths))
             finally:

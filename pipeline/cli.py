@@ -334,7 +334,8 @@ def _summary_line(report) -> Text:
     """One line for a document read: what was read from it (failures are named as they happen)."""
     d = report.document or {}
     counts = [(d.get("n_measures"), "measures"), (d.get("n_actions"), "actions"), (d.get("n_indicator_values"), "values"),
-              (d.get("n_score_summaries"), "scores"), (d.get("n_notes"), "notes"), (d.get("n_flags"), "flags")]
+              (d.get("n_score_summaries"), "scores"), (d.get("n_notes"), "notes"), (d.get("n_flags"), "flags"),
+              (d.get("ocr_pages"), "pages OCR")]
     if d.get("status") == "not_a_report":  # kept, not read: said on its own line, with the gate's evidence
         return _mark("–", "yellow", f"{_short_name(report.shown)}  judged not a report, nothing read "
                                     f"(--read-anyway reads it): {d.get('gate') or ''}")
@@ -706,6 +707,7 @@ def info(
 
     from hyoka import __version__, extractors
     from hyoka.extractors.limits import DEFAULT_LIMITS
+    from hyoka.extractors.ocr import info as ocr_info
     from hyoka.pipeline.nlp import available
     from hyoka.pipeline import gate
     from hyoka.pipeline.rules import load_presets
@@ -724,6 +726,7 @@ def info(
                     "install": None if nlp else NLP_INSTALL},
             "limits": dataclasses.asdict(DEFAULT_LIMITS),
             "report_gate": {"rule": gate.describe(), **gate.thresholds()},
+            "ocr": ocr_info(),
         })
         return
     plain = {"markup": False, "highlight": False, "soft_wrap": True}
@@ -732,6 +735,7 @@ def info(
     for b in backends:
         reader = b.describe()
         console.print(f"  {b.name}: {' '.join(b.extensions)}" + (f" — {reader}" if reader else ""), **plain)
+    console.print(f"  {ocr_info()['line']}", **plain)  # scanned PDFs: extractors/ocr.py
     console.print("[bold]layouts[/bold]")
     for layout in layouts:
         console.print(f"  {layout.name}: {layout.description}", **plain)

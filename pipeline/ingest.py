@@ -34,6 +34,7 @@ from hyoka.extractors import bundles
 from hyoka.extractors.base import ExtractionError
 from hyoka.extractors.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from hyoka.extractors._common import plain
+from hyoka.extractors.ocr import flag_unsure_values
 from hyoka.pipeline.gate import judge_report
 from hyoka.pipeline.model import DocError, Document, Status
 from hyoka.pipeline.stages import NORMALIZE, Processor
@@ -243,6 +244,9 @@ def read_document(path: Path, stages: tuple[Processor, ...] = NORMALIZE, *, limi
         doc.errors.append(DocError(stage="gate", message=f"read anyway (--read-anyway): {verdict.reason}"))
     doc.errors.extend(DocError(stage="read", message=warning) for warning in text.warnings)
     doc.flags.extend(text.flags)  # values the backend refused to read as printed
+    if text.ocr_pages:  # pages read by OCR: values holding characters it was unsure of are flagged
+        doc.ocr_pages = text.ocr_pages
+        flag_unsure_values(doc, text.ocr_cells)
     for stage in stages:
         stage(doc)
     return doc

@@ -1,0 +1,215 @@
+"""OCR for PDF pages without a text layer (scans): the same row/cell/table reading as a text layer.
+
+A page with no characters is rendered with pypdfium2 at ``DPI``, straightened, its ruling lines
+found in the image (extractors/_ocr_image.py) and painted out, and the rest recognised by
+Tesseract (extractors/_ocr_tesseract.py, the ``tesseract`` program). The result is a
+``PageContent`` as PDFium gives for a text layer — characters in PDF points with the rules as
+edges — so the PDF backend finds the tables and builds cells, lines and paragraphs from it
+with exactly the code that reads a text layer (extractors/pdf_format.py calls ``PageOcr.read``
+for a page without characters; nothing else there knows about OCR).
+
+What was read by OCR says so: every source reference on an OCR page gets ``ocr=True`` and
+``ocr_conf``, the lowest confidence (0–100) of the characters in its cell or paragraph; a cell
+holding a character read with less than ``UNSURE`` confidence is kept in ``SourceText.ocr_cells``,
+and a value read from such a cell is flagged (``flag_unsure_values``) — never silently trusted.
+
+Optional: nothing here needs a Python package beyond the default install (pypdfium2, Pillow,
+numpy); the ``[ocr]`` extra only names them. Without the tesseract program or its Japanese
+model, a page without a text layer stays unread and the file fails with "needs OCR" naming what
+to install (``needs_ocr_reason``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hyoka.extractors import _ocr_tesseract as tesseract
+from hyoka.pipeline.model import Document, Flag, Row, SourceRef
+
+DPI = 300
+UNSURE = 60.0  # a character Tesseract is less sure of than this (0–100) makes its cell's values flagged
+MIN_RULE_MM = 6.0  # dark runs this long (≈ two characters at 10 pt) are ruling lines
+
+
+def availability() -> tuple[bool, str]:
+    """(usable, one line for `hyoka info`): the tesseract program, its version and languages."""
+    tess = tesseract.find()
+    if not tess.usable:
+        return False, f"not available: {tess.problem}"
+    return True, (f"tesseract {tess.version} at {tess.path} (languages {'+'.join(tesseract.LANGUAGES)}; "
+                  f"pages without a text layer rendered at {DPI} dpi)")
+
+
+def info() -> dict:
+    """OCR in `hyoka info`: what reads scanned PDFs, whether it is available here, one line for people."""
+    ok, detail = availability()
+    reader = "pypdfium2 renders, Tesseract (jpn+eng) reads"
+    install = None if ok else f"apt install {tesseract.APT_PACKAGES}; pip install 'hyoka[ocr]'"
+    line = f"pdf (scanned, OCR): {reader} — {detail}" + (f" — install: {install}" if install else "")
+    return {"format": "pdf (scanned)", "reader": reader, "available": ok, "detail": detail, "install": install,
+            "line": line}
+
+
+def needs_ocr_reason() -> str:
+    """The one line for a PDF with no text layer that is not read by OCR here."""
+    tess = tesseract.find()
+    why = tess.problem if not tess.usable else "OCR turned off (PdfSettings.ocr=False)"
+    return f"no text layer: every page is blank or an image (needs OCR: {why})"
+
+
+@dataclass
+class OcrCell:
+    """A cell (or paragraph) of an OCR page with at least one character read unsurely."""
+
+    ref: SourceRef
+    text: str
+    unsure: str  # the unsure characters, in reading order
+    conf: float  # the lowest confidence among them
+
+
+@dataclass
+class PageOcr:
+    """OCR of one PDF's image-only pages, opened on the first such page."""
+
+    path: Path
+    dpi: int = DPI
+    pages: dict[int, list[dict]] = field(default_factory=dict)  # page number → its OCR characters
+    skew: dict[int, float] = field(default_factory=dict)  # page number → degrees turned straight
+    _doc: object = None
+
+    @staticmethod
+    def wanted(enabled: bool, path: Path) -> "PageOcr | None":
+        """A reader when OCR is turned on and Tesseract usable here, else None."""
+        return PageOcr(Path(path)) if enabled and tesseract.find().usable else None
+
+    def read(self, index: int):
+        """The page (0-based index) as a PageContent: OCR characters and the image's rules as edges."""
+        import numpy as np
+
+        from hyoka.extractors import _ocr_image as img
+        from hyoka.extractors._pdf_pdfium import PageContent
+
+        image = self._render(index)
+        gray, angle = img.straighten(image)
+        arr = np.asarray(gray)
+        pixels_per_mm = self.dpi / 25.4
+        rules, mask = img.find_rules(arr, int(MIN_RULE_MM * pixels_per_mm))
+        from PIL import Image
+
+        clean = Image.fromarray(img.without_rules(arr, mask))
+        clean.info["dpi"] = (self.dpi, self.dpi)
+        try:
+            found = tesseract.recognise(clean)
+        except RuntimeError as exc:
+            from hyoka.extractors.base import ExtractionError
+
+            raise ExtractionError(f"OCR of page {index + 1} failed: {exc}") from None
+        scale = 72.0 / self.dpi
+        chars = [_char(c, scale) for c in found]
+        number = index + 1
+        self.pages[number], self.skew[number] = chars, angle
+        return PageContent(number=number, width=round(gray.width * scale, 2), height=round(gray.height * scale, 2),
+                           chars=chars, edges=img.rule_edges(rules, scale), edges_read=True)
+
+    def _render(self, index: int):
+        import pypdfium2
+
+        from hyoka.extractors import _pdf_pdfium
+
+        with _pdf_pdfium._LOCK:  # PDFium: one call at a time per process
+            if self._doc is None:
+                self._doc = pypdfium2.PdfDocument(str(self.path))
+            page = self._doc[index]
+            try:
+                return page.render(scale=self.dpi / 72.0, grayscale=True).to_pil()
+            finally:
+                page.close()
+
+    def close(self) -> None:
+        if self._doc is not None:
+            from hyoka.extractors import _pdf_pdfium
+
+            with _pdf_pdfium._LOCK:
+                self._doc.close()
+            self._doc = None
+
+    def mark(self, rows: list[Row]) -> tuple[list[Row], list[OcrCell]]:
+        """The rows with the references of OCR pages marked (ocr, lowest confidence), and the
+        cells holding characters read unsurely."""
+        unsure: list[OcrCell] = []
+        out = []
+        for row in rows:
+            if row.ref.page not in self.pages:
+                out.append(row)
+                continue
+            refs = row.cell_refs or (row.ref,)
+            texts = row.cells if row.cell_refs else (row.text,)
+            seen: dict[int, SourceRef] = {}
+            marked = []
+            for ref, text in zip(refs, texts):
+                if id(ref) not in seen:  # a merged cell's slots share its reference
+                    seen[id(ref)] = self._mark_ref(ref, text, unsure)
+                marked.append(seen[id(ref)])
+            row_ref = self._mark_ref(row.ref, "", []) if row.cell_refs else marked[0]
+            out.append(dataclasses.replace(row, ref=row_ref,
+                                           cell_refs=tuple(marked) if row.cell_refs else None))
+        return out, unsure
+
+    def _mark_ref(self, ref: SourceRef, text: str, unsure: list[OcrCell]) -> SourceRef:
+        inside = self._chars_in(ref)
+        conf = round(min((c["ocr_conf"] for c in inside), default=100.0), 1)
+        low = [c for c in sorted(inside, key=lambda c: (round(c["top"]), c["x0"])) if c["ocr_conf"] < UNSURE]
+        marked = dataclasses.replace(ref, ocr=True, ocr_conf=conf)
+        if low and text.strip():
+            unsure.append(OcrCell(ref=marked, text=text, unsure="".join(c["text"] for c in low),
+                                  conf=min(c["ocr_conf"] for c in low)))
+        return marked
+
+    def _chars_in(self, ref: SourceRef) -> list[dict]:
+        if ref.bbox is None:
+            return []
+        x0, top, x1, bottom = ref.bbox
+        return [c for c in self.pages.get(ref.page, [])
+                if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top - 0.5 <= (c["top"] + c["bottom"]) / 2 <= bottom + 0.5]
+
+
+def _char(c: tesseract.OcrChar, scale: float) -> dict:
+    """A Tesseract character as a PDF text-layer character (pdfplumber's keys), in points. Its top
+    and bottom are its line's, so that the characters of one line share them as a PDF's do."""
+    top, bottom = round(c.line_top * scale, 2), round(c.line_bottom * scale, 2)
+    return {"text": c.text, "x0": round(c.x0 * scale, 2), "x1": round(c.x1 * scale, 2), "top": top, "bottom": bottom,
+            "doctop": top, "size": round(max(bottom - top, 1.0), 2), "fontname": "OCR", "upright": True,
+            "ocr_conf": c.conf}
+
+
+# ---------------------------------------------------------------- flags on the values read
+
+_VALUE_FIELDS = ("target_raw", "actual_raw", "grade_raw", "baseline_raw", "rate_raw", "projection_raw")
+
+
+def flag_unsure_values(doc: Document, cells: list[OcrCell]) -> None:
+    """Flag every indicator value read from a cell whose characters OCR was unsure of: the value
+    holds one of those characters, and was read on the same table row (or page, outside tables)."""
+    by_place: dict[tuple, list[OcrCell]] = {}
+    for cell in cells:
+        by_place.setdefault(_place(cell.ref), []).append(cell)
+    for v in doc.indicator_values:
+        if not v.ref.ocr:
+            continue
+        for name in _VALUE_FIELDS:
+            raw = getattr(v, name)
+            if not raw:
+                continue
+            for cell in by_place.get(_place(v.ref), []):
+                hit = [ch for ch in cell.unsure if ch in raw]
+                if hit and raw.strip() in cell.text:
+                    doc.flags.append(Flag(field=name.removesuffix("_raw"), raw=raw, ref=cell.ref, scope=v.measure_key,
+                                          reason=(f"read by OCR, unsure of 「{''.join(dict.fromkeys(hit))}」 "
+                                                  f"(confidence {cell.conf:.0f} < {UNSURE:.0f}): check it on the page")))
+                    break
+
+
+def _place(ref: SourceRef) -> tuple:
+    return (ref.page, ref.table, ref.row) if ref.table is not None else (ref.page,)
