@@ -134,3 +134,69 @@ def rule_edges(rules: list[Rule], scale: float) -> list[dict]:
                       "width": round(x1 - x0, 2), "height": round(bottom - top, 2),
                       "orientation": rule.orientation})
     return edges
+
+
+def _levels(values: list[float], tol: float = 6.0) -> list[float]:
+    """Positions closer than `tol` pixels taken as one (a rule drawn in pieces)."""
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tol:
+            continue
+        out.append(v)
+    return out
+
+
+def _covered(rules: list[Rule], orientation: str, at: float, start: float, end: float, tol: float) -> bool:
+    return any(r.orientation == orientation and abs(r.at - at) <= tol and r.start <= start + tol and r.end >= end - tol
+               for r in rules)
+
+
+def ruled_cells(rules: list[Rule], tol: float = 6.0) -> list[tuple[int, int, int, int]]:
+    """The table cells the rules enclose (x0, top, x1, bottom, inside the rules): slots of the ruled
+    grid joined where no rule parts them (a merged cell), kept when the result is a rectangle
+    with a rule on all four sides."""
+    ys = _levels([r.at for r in rules if r.orientation == "h"])
+    xs = _levels([r.at for r in rules if r.orientation == "v"])
+    n, m = len(ys) - 1, len(xs) - 1
+    if n < 1 or m < 1:
+        return []
+    parent = list(range(n * m))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for i in range(n):
+        for j in range(m):
+            if j + 1 < m and not _covered(rules, "v", xs[j + 1], ys[i], ys[i + 1], tol):
+                parent[root(i * m + j + 1)] = root(i * m + j)
+            if i + 1 < n and not _covered(rules, "h", ys[i + 1], xs[j], xs[j + 1], tol):
+                parent[root((i + 1) * m + j)] = root(i * m + j)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for i in range(n):
+        for j in range(m):
+            groups.setdefault(root(i * m + j), []).append((i, j))
+    cells = []
+    for slots in groups.values():
+        i0, i1 = min(i for i, _ in slots), max(i for i, _ in slots) + 1
+        j0, j1 = min(j for _, j in slots), max(j for _, j in slots) + 1
+        left, top, right, bottom = xs[j0], ys[i0], xs[j1], ys[i1]
+        if (len(slots) != (i1 - i0) * (j1 - j0) or bottom - top < 10 or right - left < 10
+                or not (_covered(rules, "h", top, left, right, tol) and _covered(rules, "h", bottom, left, right, tol)
+                        and _covered(rules, "v", left, top, bottom, tol)
+                        and _covered(rules, "v", right, top, bottom, tol))):
+            continue
+        cells.append((int(left) + 3, int(top) + 3, int(right) - 2, int(bottom) - 2))
+    return sorted(cells, key=lambda c: (c[1], c[0]))
+
+
+def ink_box(gray: np.ndarray, cell: tuple[int, int, int, int], min_ink: int) -> tuple[int, int, int, int] | None:
+    """The box of the ink inside `cell`, or None when it holds less than min_ink dark pixels."""
+    x0, top, x1, bottom = cell
+    dark = gray[top:bottom, x0:x1] < DARK
+    if int(dark.sum()) < min_ink:
+        return None
+    rows, cols = np.nonzero(dark.any(axis=1))[0], np.nonzero(dark.any(axis=0))[0]
+    return (x0 + int(cols[0]), top + int(rows[0]), x0 + int(cols[-1]) + 1, top + int(rows[-1]) + 1)

@@ -31,6 +31,9 @@ from hyoka.pipeline.model import Document, Flag, Row, SourceRef
 DPI = 300
 UNSURE = 60.0  # a character Tesseract is less sure of than this (0–100) makes its cell's values flagged
 MIN_RULE_MM = 6.0  # dark runs this long (≈ two characters at 10 pt) are ruling lines
+MIN_INK = 20  # dark pixels (at 300 dpi) in a ruled cell for it to be read (fewer: specks of dust)
+ONE_LINE_MM = 3.5  # ink at most this tall in a cell is one line of text (lines of 9–10 pt: ≈ 2.2 mm of ink, 4.5 mm apart)
+BORDER = 12  # white pixels around a crop (Tesseract wants a margin)
 
 
 def availability() -> tuple[bool, str]:
@@ -101,7 +104,7 @@ class PageOcr:
         clean = Image.fromarray(img.without_rules(arr, mask))
         clean.info["dpi"] = (self.dpi, self.dpi)
         try:
-            found = tesseract.recognise(clean)
+            found = self._recognise(np.asarray(clean), rules)
         except RuntimeError as exc:
             from hyoka.extractors.base import ExtractionError
 
@@ -112,6 +115,45 @@ class PageOcr:
         self.pages[number], self.skew[number] = chars, angle
         return PageContent(number=number, width=round(gray.width * scale, 2), height=round(gray.height * scale, 2),
                            chars=chars, edges=img.rule_edges(rules, scale), edges_read=True)
+
+    def _recognise(self, arr, rules) -> list[tesseract.OcrChar]:
+        """Each ruled table cell read on its own (a crop, all crops in one Tesseract run, each as a
+        block of text: psm 6), the rest of the page — running text, merged cells — as a whole
+        with those cells blanked (psm 11). Read as a whole page, Tesseract's layout analysis
+        leaves out lone characters (the grades A/B/C in their narrow column) and runs the text
+        of neighbouring cells together."""
+        from PIL import Image, ImageOps
+
+        from hyoka.extractors import _ocr_image as img
+
+        rest = arr.copy()
+        boxes, crops = [], []
+        for cell in img.ruled_cells(rules):
+            x0, top, x1, bottom = cell
+            rest[top:bottom, x0:x1] = 255
+            ink = img.ink_box(arr, cell, int(MIN_INK * (self.dpi / 300.0) ** 2))
+            if ink is None:
+                continue
+            ix0, itop, ix1, ibottom = ink
+            crop = ImageOps.expand(Image.fromarray(arr[itop:ibottom, ix0:ix1]), border=BORDER, fill=255)
+            crop.info["dpi"] = (self.dpi, self.dpi)
+            boxes.append(ink)
+            crops.append(crop)
+        page = Image.fromarray(rest)
+        page.info["dpi"] = (self.dpi, self.dpi)
+        found = tesseract.recognise(page) if int((rest < img.DARK).sum()) else []
+        # one line of text read as a line (psm 7): read as a block, a lone 「A」 came out as 「人A」
+        one_line = [ink[3] - ink[1] <= ONE_LINE_MM * self.dpi / 25.4 for ink in boxes]
+        read: dict[int, list[tesseract.OcrChar]] = {}
+        for psm, wanted in ((7, True), (6, False)):
+            picked = [k for k, single in enumerate(one_line) if single is wanted]
+            read.update(zip(picked, tesseract.recognise_many([crops[k] for k in picked], psm=psm)))
+        for k, (x0, top, _x1, _bottom) in enumerate(boxes):
+            chars = read.get(k, [])
+            dx, dy = x0 - BORDER, top - BORDER
+            found += [dataclasses.replace(c, x0=c.x0 + dx, x1=c.x1 + dx, top=c.top + dy, bottom=c.bottom + dy,
+                                          line_top=c.line_top + dy, line_bottom=c.line_bottom + dy) for c in chars]
+        return found
 
     def _render(self, index: int):
         import pypdfium2
