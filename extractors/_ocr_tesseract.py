@@ -29,6 +29,7 @@ from typing import Any
 BINARY = "tesseract"
 LANGUAGES = ("jpn",)  # jpn reads digits and Latin letters too; with eng added, 人 came out as A and 年度 as FB
 APT_PACKAGES = "tesseract-ocr tesseract-ocr-jpn"
+DOUBTED = 50.0  # the confidence given to a character Tesseract read two ways at once
 PAGE_TIMEOUT = 300.0  # seconds for one page, the whole recognition
 
 
@@ -169,18 +170,35 @@ def parse_hocr(text: str) -> list[OcrChar]:
         if not ch.strip():
             continue
         x0, top, x1, bottom = (float(m.group(k)) for k in range(1, 5))
-        lt = top if line_top is None else line_top
-        lb = bottom if line_bottom is None else line_bottom
+        # the line's box, grown to the character's (a line of one 「A」 can be given a sliver of a box)
+        lt = top if line_top is None else min(line_top, top)
+        lb = bottom if line_bottom is None else max(line_bottom, bottom)
         word.append(OcrChar(text=ch, x0=x0, top=top, x1=x1, bottom=bottom, conf=float(m.group(5)),
                             line_top=lt, line_bottom=lb))
     chars.extend(_close_gaps(word))
     return chars
 
 
+PUNCTUATION = set(",.、。，．・:：;；'\"")
+
+
 def _close_gaps(word: list[OcrChar]) -> list[OcrChar]:
     """The characters of one word, each box reaching to the next one's: boxes are the ink, and
-    the gap between two digits' ink («3» «1») is not a space — Tesseract said one word."""
+    the gap between two digits' ink («3» «1») is not a space — Tesseract said one word.
+
+    Two punctuation marks on top of each other (「28,.000」: Tesseract read one mark as both 「,」
+    and 「.」) are one: the surer reading is kept, with a confidence below UNSURE-level (``DOUBTED``)
+    so that the value is flagged, not trusted."""
+    kept: list[OcrChar] = []
+    for c in word:
+        prev = kept[-1] if kept else None
+        if (prev is not None and c.text in PUNCTUATION and prev.text in PUNCTUATION
+                and min(c.x1, prev.x1) - max(c.x0, prev.x0) > 0):
+            best = prev if prev.conf >= c.conf else c
+            kept[-1] = dataclasses.replace(best, conf=min(best.conf, DOUBTED))
+            continue
+        kept.append(c)
     out = []
-    for a, b in zip(word, word[1:]):
+    for a, b in zip(kept, kept[1:]):
         out.append(dataclasses.replace(a, x1=b.x0) if b.x0 > a.x1 else a)
-    return out + word[-1:]
+    return out + kept[-1:]

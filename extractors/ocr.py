@@ -33,6 +33,7 @@ UNSURE = 60.0  # a character Tesseract is less sure of than this (0–100) makes
 MIN_RULE_MM = 6.0  # dark runs this long (≈ two characters at 10 pt) are ruling lines
 MIN_INK = 20  # dark pixels (at 300 dpi) in a ruled cell for it to be read (fewer: specks of dust)
 ONE_LINE_MM = 3.5  # ink at most this tall in a cell is one line of text (lines of 9–10 pt: ≈ 2.2 mm of ink, 4.5 mm apart)
+WRAP_SLACK = 3.0  # points: see loosened()
 BORDER = 12  # white pixels around a crop (Tesseract wants a margin)
 
 
@@ -60,6 +61,14 @@ def needs_ocr_reason() -> str:
     tess = tesseract.find()
     why = tess.problem if not tess.usable else "OCR turned off (PdfSettings.ocr=False)"
     return f"no text layer: every page is blank or an image (needs OCR: {why})"
+
+
+def loosened(settings):
+    """The PDF settings for a document with OCR pages: OCR's boxes are the ink, narrower than a text
+    layer's glyph boxes (by ≈ 1 pt a character, and the cells' padding measured ≈ 1 pt wider), so a
+    line is taken as wrapped when the next line's first word would have overshot by up to
+    ``WRAP_SLACK`` points more (「28,000」+「部」 in a narrow cell is one value)."""
+    return dataclasses.replace(settings, wrap_tolerance=settings.wrap_tolerance + WRAP_SLACK)
 
 
 @dataclass
@@ -221,9 +230,21 @@ def _char(c: tesseract.OcrChar, scale: float) -> dict:
     """A Tesseract character as a PDF text-layer character (pdfplumber's keys), in points. Its top
     and bottom are its line's, so that the characters of one line share them as a PDF's do."""
     top, bottom = round(c.line_top * scale, 2), round(c.line_bottom * scale, 2)
-    return {"text": c.text, "x0": round(c.x0 * scale, 2), "x1": round(c.x1 * scale, 2), "top": top, "bottom": bottom,
+    x0, x1 = c.x0 * scale, c.x1 * scale
+    if _is_full_width(c.text):  # its ink → about its em box, as a text layer gives it (for the wrap rule)
+        em = max(c.x1 - c.x0, c.bottom - c.top) * scale / INK_PER_EM
+        x1 = max(x1, x0 + em)  # to the right only: left of the ink would be left of the cell's padding
+    return {"text": c.text, "x0": round(x0, 2), "x1": round(x1, 2), "top": top, "bottom": bottom,
             "doctop": top, "size": round(max(bottom - top, 1.0), 2), "fontname": "OCR", "upright": True,
             "ocr_conf": c.conf}
+
+
+INK_PER_EM = 0.88  # a kanji's or kana's ink fills about this much of its em box (its box in a text layer)
+
+
+def _is_full_width(ch: str) -> bool:
+    o = ord(ch[0])
+    return 0x3040 <= o <= 0x30FF or 0x4E00 <= o <= 0x9FFF or 0xFF01 <= o <= 0xFF5E
 
 
 # ---------------------------------------------------------------- flags on the values read

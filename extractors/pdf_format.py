@@ -686,7 +686,8 @@ class PdfBackend(FormatBackend):
             pages.close()
             if ocr is not None:
                 ocr.close()
-        rows = self._rows(path.name, blocks, page_widths)
+        reader = PdfBackend(_ocr.loosened(self.settings)) if ocr is not None and ocr.pages else self  # OCR: ink boxes
+        rows = reader._rows(path.name, blocks, page_widths)
         if not rows:
             raise ExtractionError(_ocr.needs_ocr_reason() if ocr is None else "no text on any page, even by OCR")
         # OCR hook (2/3): references on OCR pages marked, cells read unsurely kept for the values' flags
