@@ -18,6 +18,7 @@ import numpy as np
 
 DARK = 160  # grey level below which a pixel is ink
 MAX_SKEW = 3.0  # degrees
+MAX_RULE_BAND = 12  # pixels: a rule's rows painted out as one band up to this thick
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class Rule:
     at: float  # y of a horizontal rule, x of a vertical one
     start: int
     end: int
+    lo: int = 0  # the pixel rows (columns, vertical) it covers: a rule left a little askew spans several
+    hi: int = 0
 
 
 def skew_angle(gray: np.ndarray) -> float:
@@ -82,18 +85,24 @@ def _rules(dark: np.ndarray, min_run: int, orientation: str, mask: np.ndarray) -
             if s <= seg_e + 2:
                 seg_e, ys = max(seg_e, e), ys + [r]
                 continue
-            rules.append(Rule(orientation, float(np.mean(ys)), seg_s, seg_e))
+            rules.append(Rule(orientation, float(np.mean(ys)), seg_s, seg_e, min(ys), max(ys)))
             seg_s, seg_e, ys = s, e, [r]
-        rules.append(Rule(orientation, float(np.mean(ys)), seg_s, seg_e))
+        rules.append(Rule(orientation, float(np.mean(ys)), seg_s, seg_e, min(ys), max(ys)))
 
     for r, s, e in zip(rows.tolist(), starts.tolist(), ends.tolist()):
-        mask[r, s:e] = True
         if band and r > band[-1][0] + 1:
             close_band()
             band = []
         band.append((r, s, e))
     if band:
         close_band()
+    for rule in rules:  # the whole band of the rule: the ends of an askew rule's steps are shorter than min_run
+        if rule.hi - rule.lo <= MAX_RULE_BAND:
+            mask[rule.lo:rule.hi + 1, rule.start:rule.end] = True
+        else:
+            band_rows = rows[(rows >= rule.lo) & (rows <= rule.hi)]
+            for r in np.unique(band_rows).tolist():
+                mask[r, rule.start:rule.end] = True
     return rules
 
 
@@ -200,3 +209,18 @@ def ink_box(gray: np.ndarray, cell: tuple[int, int, int, int], min_ink: int) -> 
         return None
     rows, cols = np.nonzero(dark.any(axis=1))[0], np.nonzero(dark.any(axis=0))[0]
     return (x0 + int(cols[0]), top + int(rows[0]), x0 + int(cols[-1]) + 1, top + int(rows[-1]) + 1)
+
+
+SPECKLED = 100  # isolated dark pixels per million: above, the page is despeckled (a clean render has ≈ 30)
+
+
+def speckled(gray: np.ndarray) -> bool:
+    """Whether the page is strewn with specks (scanner noise, a grey fill's dither made bilevel):
+    dark pixels with no dark neighbour, per million pixels, above SPECKLED."""
+    dark = gray < DARK
+    near = np.zeros_like(dark)
+    near[1:, :] |= dark[:-1, :]
+    near[:-1, :] |= dark[1:, :]
+    near[:, 1:] |= dark[:, :-1]
+    near[:, :-1] |= dark[:, 1:]
+    return int((dark & ~near).sum()) * 1e6 / max(dark.size, 1) > SPECKLED

@@ -108,9 +108,11 @@ class PageOcr:
         arr = np.asarray(gray)
         pixels_per_mm = self.dpi / 25.4
         rules, mask = img.find_rules(arr, int(MIN_RULE_MM * pixels_per_mm))
-        from PIL import Image
+        from PIL import Image, ImageFilter
 
         clean = Image.fromarray(img.without_rules(arr, mask))
+        if img.speckled(arr):  # specks (scanner noise, a grey fill's dither): Tesseract reads them as 「ー」「・」
+            clean = clean.filter(ImageFilter.MedianFilter(3))  # (on a clean page it costs characters)
         clean.info["dpi"] = (self.dpi, self.dpi)
         try:
             found = self._recognise(np.asarray(clean), rules)
