@@ -44,8 +44,9 @@ def skew_angle(gray: np.ndarray) -> float:
         rows = np.asarray(dark.rotate(angle, resample=Image.NEAREST, fillcolor=0)).sum(axis=1, dtype=np.float64)
         return float(np.square(np.diff(rows)).sum())
 
-    best = max(np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.25), key=score)
-    fine = max(np.arange(best - 0.25, best + 0.26, 0.05), key=score)
+    # ties (a rotation too small to move a pixel of the quarter-size copy) go to the smaller angle
+    best = max(np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.25), key=lambda a: (score(a), -abs(a)))
+    fine = max(np.arange(best - 0.25, best + 0.26, 0.05), key=lambda a: (score(a), -abs(a)))
     return round(float(fine), 2)
 
 
@@ -224,3 +225,11 @@ def speckled(gray: np.ndarray) -> bool:
     near[:, 1:] |= dark[:, :-1]
     near[:, :-1] |= dark[:, 1:]
     return int((dark & ~near).sum()) * 1e6 / max(dark.size, 1) > SPECKLED
+
+
+def crosses_rule(c, rules: list[Rule], margin: float = 2.0) -> bool:
+    """Whether the box of character `c` (x0, x1, top, bottom in pixels) straddles a vertical rule:
+    no character of a table is printed across one; such a box is Tesseract's reading of ink on
+    both sides at once (a glyph and a rule's remains), not a character."""
+    return any(r.orientation == "v" and c.x0 + margin < r.at < c.x1 - margin
+               and r.start < c.bottom and r.end > c.top for r in rules)

@@ -56,6 +56,9 @@ def info() -> dict:
             "line": line}
 
 
+NOTHING_READ = "no text layer: every page is blank or an image, and OCR read no text on them"
+
+
 def needs_ocr_reason() -> str:
     """The one line for a PDF with no text layer that is not read by OCR here."""
     tess = tesseract.find()
@@ -91,6 +94,11 @@ class PageOcr:
     skew: dict[int, float] = field(default_factory=dict)  # page number → degrees turned straight
     _doc: object = None
 
+    @property
+    def count(self) -> int:
+        """Pages OCR read text from."""
+        return sum(1 for chars in self.pages.values() if chars)
+
     @staticmethod
     def wanted(enabled: bool, path: Path) -> "PageOcr | None":
         """A reader when OCR is turned on and Tesseract usable here, else None."""
@@ -121,7 +129,7 @@ class PageOcr:
 
             raise ExtractionError(f"OCR of page {index + 1} failed: {exc}") from None
         scale = 72.0 / self.dpi
-        chars = [_char(c, scale) for c in found]
+        chars = [_char(c, scale) for c in found if not img.crosses_rule(c, rules)]
         number = index + 1
         self.pages[number], self.skew[number] = chars, angle
         return PageContent(number=number, width=round(gray.width * scale, 2), height=round(gray.height * scale, 2),
@@ -233,7 +241,9 @@ def _char(c: tesseract.OcrChar, scale: float) -> dict:
     and bottom are its line's, so that the characters of one line share them as a PDF's do."""
     top, bottom = round(c.line_top * scale, 2), round(c.line_bottom * scale, 2)
     x0, x1 = c.x0 * scale, c.x1 * scale
-    if _is_full_width(c.text):  # its ink → about its em box, as a text layer gives it (for the wrap rule)
+    # a kanji's or kana's ink → about its em box, as a text layer gives it (for the wrap rule); not
+    # a box far taller than wide (a stroke or a rule's remains read as a character)
+    if _is_full_width(c.text) and c.x1 - c.x0 >= 0.5 * (c.bottom - c.top):
         em = max(c.x1 - c.x0, c.bottom - c.top) * scale / INK_PER_EM
         x1 = max(x1, x0 + em)  # to the right only: left of the ink would be left of the cell's padding
     return {"text": c.text, "x0": round(x0, 2), "x1": round(x1, 2), "top": top, "bottom": bottom,

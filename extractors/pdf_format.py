@@ -689,11 +689,11 @@ class PdfBackend(FormatBackend):
         reader = PdfBackend(_ocr.loosened(self.settings)) if ocr is not None and ocr.pages else self  # OCR: ink boxes
         rows = reader._rows(path.name, blocks, page_widths)
         if not rows:
-            raise ExtractionError(_ocr.needs_ocr_reason() if ocr is None else "no text on any page, even by OCR")
+            raise ExtractionError(_ocr.needs_ocr_reason() if ocr is None else _ocr.NOTHING_READ)
         # OCR hook (2/3): references on OCR pages marked, cells read unsurely kept for the values' flags
         rows, unsure = ocr.mark(rows) if ocr is not None and ocr.pages else (rows, [])
         return SourceText(path=path, format="pdf", rows=rows, warnings=warnings,
-                          ocr_pages=len(ocr.pages) if ocr is not None else 0, ocr_cells=unsure)
+                          ocr_pages=ocr.count if ocr is not None else 0, ocr_cells=unsure)
 
     def _open(self, path: Path):
         if resolve_engine(self.settings.engine) == "pdfium" and _pdfium_reproduces(self.settings):
