@@ -37,8 +37,10 @@ VARIANTS = {  # name → scan options
 
 
 def _key(row) -> tuple:
-    return tuple(None if v is None or v != v else str(v)
-                 for v in (row.fiscal_year_raw, row.target_raw, row.actual_raw, row.grade_raw))
+    """A value as printed: its year, and target, actual and grade with whitespace taken out (a scan has
+    no space glyphs: 「見込み 28年度」 and a wrap 「28,000\\n部」 are the same values)."""
+    return tuple(None if v is None or v != v else "".join(str(v).split())
+                 for v in (row.fiscal_year, row.target_raw, row.actual_raw, row.grade_raw))
 
 
 def compare(src: Path, scanned: Path) -> dict:

@@ -49,7 +49,7 @@ def availability() -> tuple[bool, str]:
 def info() -> dict:
     """OCR in `hyoka info`: what reads scanned PDFs, whether it is available here, one line for people."""
     ok, detail = availability()
-    reader = "pypdfium2 renders, Tesseract (jpn+eng) reads"
+    reader = "pypdfium2 renders, Tesseract (jpn) reads"
     install = None if ok else f"apt install {tesseract.APT_PACKAGES}; pip install 'hyoka[ocr]'"
     line = f"pdf (scanned, OCR): {reader} — {detail}" + (f" — install: {install}" if install else "")
     return {"format": "pdf (scanned)", "reader": reader, "available": ok, "detail": detail, "install": install,
@@ -64,6 +64,12 @@ def needs_ocr_reason() -> str:
     tess = tesseract.find()
     why = tess.problem if not tess.usable else "OCR turned off (PdfSettings.ocr=False)"
     return f"no text layer: every page is blank or an image (needs OCR: {why})"
+
+
+# A cell holding one mark alone: OCR sees its shape, not which of the look-alike code points was
+# printed (「-」「－」「ー」「―」; 「○」「〇」), so it is given the one the reports' tables mean: a dash
+# (no figure) and the evaluation circle (the normalizers read all of them the same way)
+LONE_SHAPES = {"ー": "-", "－": "-", "―": "-", "—": "-", "‐": "-", "〇": "○"}
 
 
 def loosened(settings):
@@ -214,13 +220,13 @@ class PageOcr:
                     seen[id(ref)] = self._mark_ref(ref, text, unsure)
                 marked.append(seen[id(ref)])
             row_ref = self._mark_ref(row.ref, "", []) if row.cell_refs else marked[0]
-            out.append(dataclasses.replace(row, ref=row_ref,
+            out.append(dataclasses.replace(row, ref=row_ref, cells=tuple(LONE_SHAPES.get(c.strip(), c) for c in row.cells),
                                            cell_refs=tuple(marked) if row.cell_refs else None))
         return out, unsure
 
     def _mark_ref(self, ref: SourceRef, text: str, unsure: list[OcrCell]) -> SourceRef:
         inside = self._chars_in(ref)
-        conf = round(min((c["ocr_conf"] for c in inside), default=100.0), 1)
+        conf = round(min(c["ocr_conf"] for c in inside), 1) if inside else None  # None: no character there
         low = [c for c in sorted(inside, key=lambda c: (round(c["top"]), c["x0"])) if c["ocr_conf"] < UNSURE]
         marked = dataclasses.replace(ref, ocr=True, ocr_conf=conf)
         if low and text.strip():

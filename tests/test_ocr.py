@@ -219,8 +219,9 @@ def test_a_scanned_page_rendered_from_a_test_pdf_is_read_as_its_table(tmp_path):
 
 
 def _value_key(row) -> tuple:
-    return tuple(None if v != v or v is None else str(v)
-                 for v in (row.fiscal_year_raw, row.target_raw, row.actual_raw, row.grade_raw))
+    """A value as printed: its year, and target, actual and grade with whitespace taken out."""
+    return tuple(None if v != v or v is None else "".join(str(v).split())
+                 for v in (row.fiscal_year, row.target_raw, row.actual_raw, row.grade_raw))
 
 
 @needs_tesseract
@@ -235,7 +236,7 @@ def test_scanned_akiruno_table_gives_nine_in_ten_of_its_values_each_marked_ocr()
     same = sum((expected & got).values())
     assert same >= 63, f"{same}/70 values as in the text layer; missing {sorted(expected - got, key=str)}"
     values = scanned.indicator_values
-    assert values["src_ocr"].astype(bool).all() and values["src_ocr_conf"].notna().all()
+    assert values["src_ocr"].astype(bool).all()
     assert int(scanned.documents["ocr_pages"].iloc[0]) == 2
     assert (scanned.documents["status"] == "success").all()
     # no value read as printed on the text layer is flagged here only because OCR read it ...
@@ -243,3 +244,52 @@ def test_scanned_akiruno_table_gives_nine_in_ten_of_its_values_each_marked_ocr()
     doubted = scanned.flags[scanned.flags["reason"].str.startswith("read by OCR")]
     assert all(flag.raw in set(values["target_raw"].dropna()) | set(values["actual_raw"].dropna())
                | set(values["grade_raw"].dropna()) for flag in doubted.itertuples())
+
+
+def test_info_says_whether_ocr_is_available_and_what_to_install(monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from hyoka.pipeline.cli import app
+
+    res = CliRunner().invoke(app, ["info", "--json"])
+    got = json.loads(res.output)["ocr"]
+    assert got["available"] is TESS.usable
+    if TESS.usable:
+        assert got["install"] is None and f"tesseract {TESS.version} at {TESS.path}" in got["detail"]
+    missing = tesseract.Tesseract("/usr/bin/tesseract", "5.3.0", ("eng", "osd"),
+                                  "tesseract 5.3.0 has no Japanese model (apt install tesseract-ocr-jpn)")
+    monkeypatch.setattr(tesseract, "find", lambda: missing)
+    res = CliRunner().invoke(app, ["info"])
+    assert res.exit_code == 0
+    assert ("pdf (scanned, OCR): pypdfium2 renders, Tesseract (jpn) reads — not available: tesseract 5.3.0 "
+            "has no Japanese model (apt install tesseract-ocr-jpn) — install: apt install tesseract-ocr "
+            "tesseract-ocr-jpn; pip install 'hyoka[ocr]'") in res.output
+
+
+def test_a_point_before_three_digits_is_taken_as_a_thousands_comma_and_doubted():
+    def word(*chars):
+        spans = "".join(f"<span class='ocrx_cinfo' title='x_bboxes {10 * k} 0 {10 * k + 8} 20; x_conf 97.0'>{ch}</span>"
+                        for k, ch in enumerate(chars))
+        return f"<span class='ocrx_word' id='w' title='bbox 0 0 100 20; x_wconf 97'>{spans}</span>"
+
+    thousands = tesseract.parse_hocr(word("5", ".", "3", "4", "9", "人"))
+    assert "".join(c.text for c in thousands) == "5,349人" and thousands[1].conf == tesseract.DOUBTED
+    decimal = tesseract.parse_hocr(word("1", ".", "5", "%"))
+    assert "".join(c.text for c in decimal) == "1.5%" and decimal[1].conf == 97.0
+
+
+def test_a_lone_dash_or_circle_is_the_tables_mark():
+    assert ocr.LONE_SHAPES["ー"] == "-" and ocr.LONE_SHAPES["〇"] == "○"
+    page = ocr.PageOcr(Path("scan.pdf"))
+    page.pages[1] = [{"text": "ー", "x0": 10.0, "x1": 20.0, "top": 10.0, "bottom": 20.0, "ocr_conf": 95.0}]
+    from hyoka.pipeline.model import Row
+
+    row = Row(cells=("ー", "ーX"), ref=SourceRef(file="scan.pdf", page=1, table=0, row=0, bbox=(0, 0, 100, 30)),
+              cell_refs=(SourceRef(file="scan.pdf", page=1, table=0, row=0, col=0, bbox=(0, 0, 50, 30)),
+                         SourceRef(file="scan.pdf", page=1, table=0, row=0, col=1, bbox=(50, 0, 100, 30))),
+              is_table=True)
+    (marked,), unsure = page.mark([row])
+    assert marked.cells == ("-", "ーX") and unsure == []
+    assert [(r.ocr, r.ocr_conf) for r in marked.cell_refs] == [(True, 95.0), (True, None)]
