@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 
 import hyoka  # noqa: E402
+import pandas as pd  # noqa: E402
 from make_scans import scan  # noqa: E402
 
 AKIRUNO = ROOT / "sample_docs" / "akiruno_progress_summary_r7.pdf"
@@ -39,7 +40,7 @@ VARIANTS = {  # name → scan options
 def _key(row) -> tuple:
     """A value as printed: its year, and target, actual and grade with whitespace taken out (a scan has
     no space glyphs: 「見込み 28年度」 and a wrap 「28,000\\n部」 are the same values)."""
-    return tuple(None if v is None or v != v else "".join(str(v).split())
+    return tuple(None if pd.isna(v) else "".join(str(v).split())
                  for v in (row.fiscal_year, row.target_raw, row.actual_raw, row.grade_raw))
 
 

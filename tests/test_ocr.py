@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from hyoka.extractors import _ocr_image as img
@@ -220,7 +221,7 @@ def test_a_scanned_page_rendered_from_a_test_pdf_is_read_as_its_table(tmp_path):
 
 def _value_key(row) -> tuple:
     """A value as printed: its year, and target, actual and grade with whitespace taken out."""
-    return tuple(None if v != v or v is None else "".join(str(v).split())
+    return tuple(None if pd.isna(v) else "".join(str(v).split())
                  for v in (row.fiscal_year, row.target_raw, row.actual_raw, row.grade_raw))
 
 
