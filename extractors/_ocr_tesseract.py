@@ -176,7 +176,24 @@ def parse_hocr(text: str) -> list[OcrChar]:
         word.append(OcrChar(text=ch, x0=x0, top=top, x1=x1, bottom=bottom, conf=float(m.group(5)),
                             line_top=lt, line_bottom=lb))
     chars.extend(_close_gaps(word))
-    return chars
+    return _without_slivers(chars)
+
+
+def _without_slivers(chars: list[OcrChar]) -> list[OcrChar]:
+    """A character read twice across two words, once on a sliver of its ink (「10人人」 at 200 dpi:
+    a 「人」 a quarter as wide as tall beside the real one): the sliver is dropped, the other doubted."""
+    out: list[OcrChar] = []
+    for c in chars:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.text == c.text and prev.line_top == c.line_top
+                and abs(c.x0 - prev.x1) < 0.5 * (c.bottom - c.top)):
+            thin = [x for x in (prev, c) if x.x1 - x.x0 < 0.4 * (x.bottom - x.top)]
+            if len(thin) == 1 and not c.text.isascii():
+                kept = c if thin[0] is prev else prev
+                out[-1] = dataclasses.replace(kept, conf=min(kept.conf, DOUBTED))
+                continue
+        out.append(c)
+    return out
 
 
 PUNCTUATION = set(",.、。，．・:：;；'\"")
@@ -187,13 +204,16 @@ def _close_gaps(word: list[OcrChar]) -> list[OcrChar]:
     the gap between two digits' ink («3» «1») is not a space — Tesseract said one word.
 
     Two punctuation marks on top of each other (「28,.000」: Tesseract read one mark as both 「,」
-    and 「.」) are one: the surer reading is kept, with a confidence below UNSURE-level (``DOUBTED``)
+    and 「.」), or one character read twice on the same ink (「6人人」), are one: the surer reading is kept, with a confidence below UNSURE-level (``DOUBTED``)
     so that the value is flagged, not trusted."""
     kept: list[OcrChar] = []
     for c in word:
         prev = kept[-1] if kept else None
-        if (prev is not None and c.text in PUNCTUATION and prev.text in PUNCTUATION
-                and min(c.x1, prev.x1) - max(c.x0, prev.x0) > 0):
+        overlap = min(c.x1, prev.x1) - max(c.x0, prev.x0) if prev is not None else 0.0
+        if prev is not None and ((c.text in PUNCTUATION and prev.text in PUNCTUATION and overlap > 0)
+                                 # the same character twice on one glyph (「6人人」 at 200 dpi)
+                                 or (c.text == prev.text
+                                     and overlap > 0.5 * min(c.x1 - c.x0, prev.x1 - prev.x0))):
             best = prev if prev.conf >= c.conf else c
             kept[-1] = dataclasses.replace(best, conf=min(best.conf, DOUBTED))
             continue
