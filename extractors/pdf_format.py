@@ -686,12 +686,12 @@ class PdfBackend(FormatBackend):
             pages.close()
             if ocr is not None:
                 ocr.close()
-        reader = PdfBackend(_ocr.loosened(self.settings)) if ocr is not None and ocr.pages else self  # OCR: ink boxes
+        reader = PdfBackend(_ocr.loosened(self.settings)) if ocr is not None and ocr.count else self  # OCR: ink boxes
         rows = reader._rows(path.name, blocks, page_widths)
         if not rows:
             raise ExtractionError(_ocr.needs_ocr_reason() if ocr is None else _ocr.NOTHING_READ)
         # OCR hook (2/3): references on OCR pages marked, cells read unsurely kept for the values' flags
-        rows, unsure = ocr.mark(rows) if ocr is not None and ocr.pages else (rows, [])
+        rows, unsure = ocr.mark(rows) if ocr is not None and ocr.count else (rows, [])
         return SourceText(path=path, format="pdf", rows=rows, warnings=warnings,
                           ocr_pages=ocr.count if ocr is not None else 0, ocr_cells=unsure)
 
