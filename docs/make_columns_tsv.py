@@ -36,12 +36,27 @@ def rows(schema: str):
             yield table, cells[0].strip("`"), description
 
 
+def shared_rows(schema: str, tables: set[str]):
+    """The conventions' rows naming several src_* columns at once (`src_ocr`, `src_ocr_conf`): one line
+    per column per table that has source columns."""
+    for line in schema.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.startswith("| `src_") else []
+        if len(cells) >= 2:
+            names = re.findall(r"`(src_ocr[a-z_]*)`", cells[0])  # the others are spelled out per table
+            description = re.sub(r"`([^`]*)`", r"\1", cells[1]).replace("\t", " ")
+            for table in sorted(tables):
+                for name in names:
+                    yield table, name, description
+
+
 def main() -> None:
     schema = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
     path = ROOT / "pipeline" / "data" / "columns.tsv"
     text = path.read_text(encoding="utf-8") if path.exists() else HEADER
     have = {tuple(line.split("\t")[:2]) for line in text.splitlines() if not line.startswith("#")}
-    added = [f"{t}\t{c}\t{d}\n" for t, c, d in rows(schema) if c != "column" and (t, c) not in have]
+    with_sources = {t for t, c in have if c == "src_file"}
+    found = [*rows(schema), *shared_rows(schema, with_sources)]
+    added = list(dict.fromkeys(f"{t}\t{c}\t{d}\n" for t, c, d in found if c != "column" and (t, c) not in have))
     path.write_text(text + "".join(added), encoding="utf-8")
     print(f"{len(added)} column descriptions added: " + ", ".join(line.split("\t", 2)[1] for line in added))
 

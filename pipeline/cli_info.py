@@ -17,6 +17,7 @@ def info(
     from hyoka import __version__, extractors
     from hyoka.extractors import support
     from hyoka.extractors.limits import DEFAULT_LIMITS
+    from hyoka.extractors.ocr import info as ocr_info
     from hyoka.pipeline.nlp import available
     from hyoka.pipeline import gate
     from hyoka.pipeline.rules import load_presets
@@ -33,6 +34,7 @@ def info(
                     "install": None if nlp else NLP_INSTALL},
             "limits": dataclasses.asdict(DEFAULT_LIMITS),
             "report_gate": {"rule": gate.describe(), **gate.thresholds()},
+            "ocr": ocr_info(),
         }))
         return
     plain = {"markup": False, "highlight": False, "soft_wrap": True}
@@ -40,6 +42,7 @@ def info(
     for line in support.lines():  # formats, optional programs (LibreOffice, antiword, Tesseract)
         console.print(line if line.startswith(" ") else f"[bold]{line}[/bold]",
                       **(plain if line.startswith(" ") else {}))
+    console.print(f"  {ocr_info()['line']}", **plain)  # scanned PDFs: extractors/ocr.py
     console.print("[bold]layouts[/bold]")
     for layout in layouts:
         console.print(f"  {layout.name}: {layout.description}", **plain)

@@ -278,7 +278,8 @@ def _summary_line(report) -> Text:
     """One line for a document read: what was read from it (failures are named as they happen)."""
     d = report.document or {}
     counts = [(d.get("n_measures"), "measures"), (d.get("n_actions"), "actions"), (d.get("n_indicator_values"), "values"),
-              (d.get("n_score_summaries"), "scores"), (d.get("n_notes"), "notes"), (d.get("n_flags"), "flags")]
+              (d.get("n_score_summaries"), "scores"), (d.get("n_notes"), "notes"), (d.get("n_flags"), "flags"),
+              (d.get("ocr_pages"), "pages OCR")]
     if d.get("status") == "not_a_report":  # kept, not read: said on its own line, with the gate's evidence
         return _mark("–", "yellow", f"{_short_name(report.shown)}  judged not a report, nothing read "
                                     f"(--read-anyway reads it): {d.get('gate') or ''}")

@@ -29,6 +29,7 @@ COLUMN_LABELS = {
     "record_table": "レコードの表", "from_key": "参照元キー", "to_key": "参照先キー", "to_id_raw": "参照先番号(原文)",
     "src": "出典", "src_file": "出典ファイル", "src_line_start": "開始行", "src_line_end": "終了行", "src_page": "ページ",
     "src_bbox": "位置(PDF)", "src_table": "表番号", "src_row": "行番号", "src_col": "列番号", "source": "出典",
+    "src_ocr": "OCRで読取", "src_ocr_conf": "OCRの確信度", "ocr_pages": "OCRしたページ数",
     "source_path": "ファイルパス", "source_table": "元の表", "location": "記載箇所", "scope": "対象",
     "scope_name": "対象名", "inputs": "入力の記載箇所", "series_id": "系列ID",
     # documents

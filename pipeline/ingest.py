@@ -34,6 +34,7 @@ from hyoka.extractors import bundles
 from hyoka.extractors.base import ExtractionError
 from hyoka.extractors.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from hyoka.extractors._common import plain
+from hyoka.extractors.ocr import flag_unsure_values
 from hyoka.pipeline.gate import judge_report
 from hyoka.pipeline.inputs import (  # noqa: F401 (the inputs' names, importable from here as before)
     HASH_BLOCK, Failure, InputFile, _not_a_file, _strerror, check_file, collect_inputs, doc_id_for, hash_file,
@@ -101,6 +102,9 @@ def read_document(path: Path, stages: tuple[Processor, ...] = NORMALIZE, *, limi
         doc.errors.append(DocError(stage="gate", message=f"read anyway (--read-anyway): {verdict.reason}"))
     doc.errors.extend(DocError(stage="read", message=warning) for warning in text.warnings)
     doc.flags.extend(text.flags)  # values the backend refused to read as printed
+    if text.ocr_pages:  # pages read by OCR: values holding characters it was unsure of are flagged
+        doc.ocr_pages = text.ocr_pages
+        flag_unsure_values(doc, text.ocr_cells)
     for stage in stages:
         stage(doc)
     return doc

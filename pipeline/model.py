@@ -40,6 +40,8 @@ class SourceRef:
     row: int | None = None  # 0-based row in that logical table; without a table: the 0-based body paragraph (DOCX)
     col: int | None = None  # 0-based column in that logical table
     bbox: tuple[float, float, float, float] | None = None  # PDF x0, top, x1, bottom
+    ocr: bool = False  # read by OCR from a page image (extractors/ocr.py), not from a text layer
+    ocr_conf: float | None = None  # OCR: the lowest confidence (0–100) of the characters read there
 
     def span(self, other: "SourceRef") -> "SourceRef":
         """The smallest reference covering self and other (same file)."""
@@ -67,6 +69,8 @@ class SourceRef:
             row=row,
             col=None,
             bbox=None,
+            ocr=self.ocr or other.ocr,
+            ocr_conf=lo(self.ocr_conf, other.ocr_conf),
         )
 
     def label(self) -> str:
@@ -102,6 +106,8 @@ class SourceRef:
             "src_col": self.col,
             "src_bbox": None if self.bbox is None else ",".join(f"{v:.1f}" for v in self.bbox),
             "src": self.label(),
+            "src_ocr": self.ocr,
+            "src_ocr_conf": self.ocr_conf,
         }
 
 
@@ -147,6 +153,9 @@ class SourceText:
     # values the backend refused to read as printed (an XLSX cell pointing at no shared string …),
     # for the document's flags table
     flags: list["Flag"] = field(default_factory=list)
+    ocr_pages: int = 0  # PDF pages read by OCR (no text layer)
+    # OCR: cells holding characters read unsurely (extractors/ocr.OcrCell), for the values' flags
+    ocr_cells: list[Any] = field(default_factory=list)
 
     @property
     def file(self) -> str:
@@ -479,6 +488,7 @@ class Document:
     tables_mapped: int | None = None
     data_rows_seen: int | None = None
     data_rows_mapped: int | None = None
+    ocr_pages: int | None = None  # PDF pages read by OCR (pages without a text layer); None: none
     # the extracted rows, for stages that scan all printed text; not written to the store
     source_rows: list[Row] = field(default_factory=list, repr=False)
 

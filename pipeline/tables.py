@@ -33,10 +33,11 @@ INT_COLUMNS = {
     "n_cross", "n_dash", "n_black_triangle", "src_line_start", "src_line_end", "src_page", "src_table", "src_row",
     "src_col", "n_measures", "n_actions", "n_indicator_values", "n_score_summaries", "n_summary_counts", "n_notes",
     "n_flags", "n_unmapped", "tables_seen", "tables_mapped", "data_rows_seen", "data_rows_mapped", "count", "item_no",
+    "ocr_pages",
 }
 
 # float columns that may be null in every row of a batch (stored as DOUBLE all the same)
-FLOAT_COLUMNS = {"share", "layout_score", "layout_runner_up_score"}
+FLOAT_COLUMNS = {"share", "layout_score", "layout_runner_up_score", "src_ocr_conf"}
 
 # score_summaries' wide n_* columns, one per symbol of the one symbol vocabulary (normalizers/symbols.py):
 # derived from the summary's items (summary_counts, the long table, holds every label set)

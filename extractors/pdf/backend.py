@@ -12,7 +12,8 @@ from hyoka.extractors.base import ExtractionError, FormatBackend, Row, SourceTex
 from hyoka.extractors.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from hyoka.extractors._common import check_file_size
 from hyoka.extractors.pdf import reasons
-from hyoka.extractors.pdf.engines import PageUnreadable, _Page, _PdfiumPages, _PlumberPages, _pdfium_reproduces
+from hyoka.extractors.pdf.engines import (PageUnreadable, _Page, _pdfium_page, _PdfiumPages, _PlumberPages,
+                                          _pdfium_reproduces)
 from hyoka.extractors.pdf.lines import (HANGING, _CID, _group_lines, _is_fake_bold, _is_page_number, _join_lines,
                                         _Line, _needed, dedupe_chars)
 from hyoka.extractors.pdf.settings import ENGINE_VARIABLE, PdfSettings, resolve_engine
@@ -66,22 +67,32 @@ class PdfBackend(FormatBackend):
             raise ExtractionError("empty file (0 bytes)")
         check_file_size(path, limits)
         check_streams(path, limits)  # a decompression bomb is refused before an engine inflates it
+        from hyoka.extractors import ocr as _ocr  # OCR hook (1/3): pages without a text layer
+
+        ocr = _ocr.PageOcr.wanted(self.settings.ocr, path)
         try:
             pages = self._open(path)
             try:
                 if pages.count > limits.max_pages:
                     raise LimitExceeded("max_pages", f"{pages.count} pages (limit max_pages={limits.max_pages})")
-                blocks, warnings, page_widths = self._read_pages(path.name, pages)
+                blocks, warnings, page_widths = self._read_pages(path.name, pages, ocr)
             finally:
                 pages.close()
-            rows = self._rows(path.name, blocks, page_widths)
+                if ocr is not None:
+                    ocr.close()
+            # OCR's boxes are the ink, narrower than a text layer's: lines wrap by a looser rule
+            reader = PdfBackend(_ocr.loosened(self.settings)) if ocr is not None and ocr.count else self
+            rows = reader._rows(path.name, blocks, page_widths)
         except (ExtractionError, MemoryError):
             raise
         except Exception as exc:  # noqa: BLE001 - the boundary: no engine's exception escapes as a traceback
             raise reasons.unreadable(exc, path.name) from None
         if not rows:
-            raise ExtractionError("no text layer: every page is blank or an image (needs OCR)")
-        return SourceText(path=path, format="pdf", rows=rows, warnings=warnings)
+            raise ExtractionError(_ocr.needs_ocr_reason() if ocr is None else _ocr.NOTHING_READ)
+        # OCR hook (2/3): references on OCR pages marked, cells read unsurely kept for the values' flags
+        rows, unsure = ocr.mark(rows) if ocr is not None and ocr.count else (rows, [])
+        return SourceText(path=path, format="pdf", rows=rows, warnings=warnings,
+                          ocr_pages=ocr.count if ocr is not None else 0, ocr_cells=unsure)
 
     def _open(self, path: Path):
         if resolve_engine(self.settings.engine) == "pdfium" and _pdfium_reproduces(self.settings):
@@ -95,7 +106,7 @@ class PdfBackend(FormatBackend):
 
     # -- pages
 
-    def _read_pages(self, file: str, pages) -> tuple[list[_Block], list[str], dict[int, float]]:
+    def _read_pages(self, file: str, pages, ocr=None) -> tuple[list[_Block], list[str], dict[int, float]]:
         """Every page's blocks; a page neither engine can load is a warning, unless it is every page."""
         blocks: list[_Block] = []
         warnings: list[str] = []
@@ -111,6 +122,9 @@ class PdfBackend(FormatBackend):
                 warnings.append(str(exc))
                 skipped.add(index + 1)
                 continue
+            if ocr is not None and not any(c["text"].strip() for c in page.chars):  # OCR hook (3/3)
+                close()
+                page, close = _pdfium_page(ocr.read(index), self.settings), lambda: None
             try:
                 blocks.extend(self._read_page(page, widths))
             finally:

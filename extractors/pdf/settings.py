@@ -38,6 +38,7 @@ class PdfSettings:
     # can't reproduce) or "pdfplumber" (pdfminer throughout, 3–5× slower per page with embedded
     # fonts); None: $HYOKA_PDF_ENGINE, else "pdfium"
     engine: str | None = None
+    ocr: bool = True  # pages without a text layer are read by OCR where Tesseract is installed (extractors/ocr.py)
 
     def __post_init__(self) -> None:
         if self.engine is not None and self.engine not in ENGINES:
