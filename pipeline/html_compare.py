@@ -52,6 +52,8 @@ class CitySection:
     series: list[dict]
     notes: list[str] = field(default_factory=list)
     unknown: bool = False  # a document whose city was not found
+    # a city whose reports belong to several plans or grading scales: one line per plan, never joined
+    plan_charts: list = field(default_factory=list)
 
 
 def _overall(stated: Mapping, unique: list[DistinctMeasure], row: list[Cell]) -> float | None:
@@ -99,6 +101,7 @@ def _city_section(i: int, city: str, row: list[Cell], stated: Mapping, measures_
                    else NO_GRADE, f"{c.n_measures}件・{pct(c.achievement)}", c.title) for c in row]
     city_series = [s for s in series_in if str(s.get("municipality")) == city]
     means = year_means(stated, city_series, [m.row for m in unique])
+    plan_charts = _plan_charts(city, stated)
     outside = [m for m in all_rows if m.get("in_plan") is False]
     return CitySection(
         name=city, anchor=f"city-{i}", n_measures=n_measures,
@@ -110,12 +113,30 @@ def _city_section(i: int, city: str, row: list[Cell], stated: Mapping, measures_
                               caption=f"{city}: テーマ別の施策数と達成度"),
         direction_chart=stacked_bar(dict(directions.most_common()), caption=f"{city}: 方向性") if directions else None,
         year_chart=line_chart([(fiscal_label(fy), a) for fy, a in means],
-                              caption=f"{city}: 年度別の平均達成度") if len(means) >= 2 else None,
+                              caption=f"{city}: 年度別の平均達成度") if len(means) >= 2 and not plan_charts else None,
+        plan_charts=plan_charts,
         measures=unique, by_theme=folded_groups(unique, lambda m: str(m.row.get("theme") or "（テーマなし）"), themes),
         n_rows=len(kept), n_duplicates=n_duplicates,
         outside=outside, outside_by_heading=folded_groups(outside, lambda m: str(m.get("heading") or "（見出しなし）")),
         series=city_series, notes=_notes(stated, len(kept), n_measures), unknown=unknown,
     )
+
+
+def _plan_charts(city: str, stated: Mapping) -> list[tuple[str, LineChart]]:
+    """(title, chart) per plan and grading scale, when the city's reports belong to more than one:
+    第二期 graded ○◎△□× and 第三期 graded otherwise are two lines, not one."""
+    lines = [line for line in mapping_list(stated.get("achievement_by_plan"))
+             if isinstance(line.get("achievement_by_year"), Mapping)]
+    if len(lines) < 2:
+        return []
+    out = []
+    for line in lines:
+        pts = sorted(((int(fy), as_float(a)) for fy, a in line["achievement_by_year"].items() if as_float(a) is not None))
+        if not pts:
+            continue
+        title = f"{line.get('plan') or '計画名の記載なし'}" + (f"（{line['scale']}）" if line.get("scale") else "")
+        out.append((title, line_chart([(fiscal_label(fy), a) for fy, a in pts], caption=f"{city}: {title}")))
+    return out
 
 
 def compare_context(data: Mapping | None) -> dict:

@@ -43,3 +43,20 @@ def test_the_compare_page_has_a_chart_per_series(data):
     sparks = page.find_all("svg", cls="spark")
     assert len(sparks) == len(data["series"]) == 14
     assert any(th.text() == "目標と実績" for th in page.find_all("th"))
+
+
+def test_musashino_second_and_third_plans_are_two_year_lines_on_the_page():
+    """武蔵野市's 第二期 (FY2022, graded ○◎△□×) and 第三期 (FY2025) reports: the city's yearly
+    achievement is drawn as one line per plan, never one line joining the two plans."""
+    import hyoka
+    from hyoka.pipeline.html_compare import compare_context
+
+    from conftest import SAMPLES
+
+    data = hyoka.compare([SAMPLES / "musashino_2ki_progress_summary.txt",
+                          SAMPLES / "musashino_3ki_evaluation_sheets_r7.txt"]).data
+    section, = [s for s in compare_context(data)["sections"] if s.name == "武蔵野市"]
+    assert section.year_chart is None
+    titles = [title for title, _chart in section.plan_charts]
+    assert [t.split("（")[0] for t in titles] == ["第二期産業振興計画", "第三期武蔵野市産業振興計画"]
+    assert [[p.label for p in chart.points] for _t, chart in section.plan_charts] == [["2022年度"], ["2025年度"]]
