@@ -224,7 +224,9 @@ def test_out_problems_are_one_line(tmp_path, monkeypatch):
         with monkeypatch.context() as m:
             m.setattr(os, "mkdir", fail)
             res = ingest(seed("004"), "--out", str(out))
-        assert res.exit_code == EXIT_USAGE and one_line_error(res) == f"hyoka ingest: --out {out}: {reason}"
+        # inside the run's transaction: nothing was committed, and the line says so
+        assert res.exit_code == EXIT_USAGE and one_line_error(res) == (f"hyoka ingest: --out {out}: {reason}; "
+                                                                       "the stored dataset is unchanged")
     assert hyoka.open(out).counts() == before
     assert not list((out / ".hyoka").glob("staging-*"))
 
