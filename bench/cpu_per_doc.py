@@ -62,7 +62,8 @@ def store_tables(store: Path) -> dict:
         frame = pd.read_parquet(folder)
         frame = frame.drop(columns=[c for c in frame.columns if c in RUN_COLUMNS])
         if len(frame):
-            frame = frame.astype(str).sort_values(list(frame.columns)).reset_index(drop=True)
+            frame = frame.astype(object).where(frame.notna(), "<null>").astype(str)  # pandas 3's str keeps NaN
+            frame = frame.sort_values(list(frame.columns)).reset_index(drop=True)
         out[folder.name.removesuffix(".parquet")] = frame
     return out
 
