@@ -103,16 +103,23 @@ def recognise(image: Any, psm: int = 11, timeout: float = PAGE_TIMEOUT) -> list[
     with tempfile.TemporaryDirectory(prefix="hyoka-ocr-") as tmp:
         src, out = Path(tmp) / "page.png", Path(tmp) / "page"
         image.save(src, dpi=(dpi, dpi))
-        cmd = [tess.path, str(src), str(out), "-l", langs, "--psm", str(psm), "--dpi", str(dpi),
-               "-c", "hocr_char_boxes=1", "hocr"]
-        try:
-            subprocess.run(cmd, capture_output=True, timeout=timeout, env=_env(), check=True)
-        except subprocess.TimeoutExpired:
-            raise RuntimeError(f"tesseract took longer than {timeout:g} s on one page") from None
-        except subprocess.CalledProcessError as exc:
-            last = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
-            raise RuntimeError(f"tesseract failed (exit {exc.returncode}): {last[0][:200]}") from None
-        return parse_hocr(out.with_suffix(".hocr").read_text(encoding="utf-8"))
+        return parse_hocr(_run_hocr(tess.path, src, out, langs, psm, dpi, timeout, "on one page", ""))
+
+
+def _run_hocr(program: str, src: Path, out: Path, langs: str, psm: int, dpi: int, timeout: float,
+              what: str, where: str) -> str:
+    """Tesseract on `src` (an image, or a list of image files read as one document's pages) → its hOCR
+    text with character boxes. RuntimeError, one line, when it times out or fails."""
+    cmd = [program, str(src), str(out), "-l", langs, "--psm", str(psm), "--dpi", str(dpi),
+           "-c", "hocr_char_boxes=1", "hocr"]
+    try:
+        subprocess.run(cmd, capture_output=True, timeout=timeout, env=_env(), check=True)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"tesseract took longer than {timeout:g} s {what}") from None
+    except subprocess.CalledProcessError as exc:
+        last = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+        raise RuntimeError(f"tesseract failed{where} (exit {exc.returncode}): {last[0][:200]}") from None
+    return out.with_suffix(".hocr").read_text(encoding="utf-8")
 
 
 def recognise_many(images: list[Any], psm: int = 6, timeout: float = PAGE_TIMEOUT) -> list[list[OcrChar]]:
@@ -132,15 +139,7 @@ def recognise_many(images: list[Any], psm: int = 6, timeout: float = PAGE_TIMEOU
             image.save(names[-1], dpi=(dpi, dpi))
         listing, out = Path(tmp) / "crops.txt", Path(tmp) / "crops"
         listing.write_text("\n".join(names) + "\n", encoding="utf-8")
-        cmd = [tess.path, str(listing), str(out), "-l", langs, "--psm", str(psm), "--dpi", str(dpi),
-               "-c", "hocr_char_boxes=1", "hocr"]
-        try:
-            subprocess.run(cmd, capture_output=True, timeout=timeout, env=_env(), check=True)
-        except subprocess.TimeoutExpired:
-            raise RuntimeError(f"tesseract took longer than {timeout:g} s on {len(images)} crops") from None
-        except subprocess.CalledProcessError as exc:
-            raise RuntimeError(f"tesseract failed on crops (exit {exc.returncode})") from None
-        text = out.with_suffix(".hocr").read_text(encoding="utf-8")
+        text = _run_hocr(tess.path, listing, out, langs, psm, dpi, timeout, f"on {len(images)} crops", " on crops")
     pages = re.split(r"<div class='ocr_page'", text)[1:]
     return [parse_hocr(page) for page in pages] if len(pages) == len(images) else [[] for _ in images]
 

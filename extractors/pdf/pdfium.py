@@ -423,7 +423,6 @@ def _base_font_name(font, buf) -> str:
 
 def _paint_path(ops, page_height: float, out: list[dict]) -> None:
     """pdfminer's paint_path (subpaths; line / rect / curve), then pdfplumber's edges."""
-    start = None
     sub: list = []
     for op in ops:
         if op[0] == "m":
